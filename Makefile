@@ -1,0 +1,70 @@
+# DatingToday server. `make run` and `make test` are all a new user needs (README.md).
+#   make            build the worker and the test runner into build/
+#   make deps       install the Debian packages that are missing (as root)
+#   make run        the dev stack on 127.0.0.1:8080 under one supervisord, in the foreground
+#   make test       the whole suite against its own stack under var/test (ASAN=1: sanitizers)
+#   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
+#   make migrate    apply new sql/ migrations to the running dev stack
+#   make clean      remove build/ (var/ keeps the dev data; remove it by hand)
+
+ifeq ($(ASAN),1)
+BUILD := build/asan
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT := -O1
+else
+BUILD := build
+SANITIZE :=
+OPT := -O2
+endif
+
+PKGS := libmariadb hiredis jsoncpp openssl fcgi
+CXX ?= g++
+CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra -I. $(SANITIZE) \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lpthread
+TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cppunit libcurl 2>/dev/null)
+
+LIB_SRCS := $(filter-out lib/main.cpp,$(wildcard lib/*.cpp)) $(wildcard handlers/*.cpp)
+TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp)
+LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
+TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
+WORKER := $(BUILD)/datingtoday
+TESTS := $(BUILD)/dt_tests
+
+.PHONY: all deps run test asan migrate clean
+.DEFAULT_GOAL := all
+
+all: $(WORKER) $(TESTS)
+
+$(WORKER): $(BUILD)/lib/main.o $(LIB_OBJS)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+$(TESTS): $(TEST_OBJS) $(LIB_OBJS)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(TEST_LDLIBS)
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d
+
+deps:
+	@scripts/deps.sh
+
+# The builds run in a sub-make so that pkg-config sees what `deps` just installed.
+run: deps
+	@$(MAKE) --no-print-directory -j2 all
+	@scripts/stack.sh run
+
+test: deps
+	@$(MAKE) --no-print-directory -j2 all ASAN=$(ASAN)
+	@WORKER=$(WORKER) TESTS=$(TESTS) scripts/stack.sh test
+
+asan:
+	@$(MAKE) --no-print-directory ASAN=1 all
+
+migrate:
+	@scripts/migrate.sh config/dev.ini
+
+clean:
+	rm -rf build

@@ -1,0 +1,122 @@
+// Auth module (API.md "Auth"): SMS codes, login that registers new users, logout.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/ratelimit.h"
+#include "lib/session.h"
+#include "lib/sms.h"
+
+#include <mysqld_error.h>
+
+namespace dt {
+namespace {
+
+// Login retries a transaction that lost a race with a concurrent registration.
+constexpr int kLoginAttempts = 3;
+
+std::vector<RateRule> SmsRules(const RequestContext& ctx, const std::string& phone) {
+  return {
+      {"dt:rl:sms:m:" + phone, 1, 60},
+      {"dt:rl:sms:h:" + phone, 5, 3600},
+      {"dt:rl:sms:d:" + phone, 10, 86400},
+      {"dt:rl:sms:ip:" + std::string(ctx.env.client_ip), ctx.config().sms_ip_limit, 3600},
+  };
+}
+
+Reply HandleSendSms(RequestContext& ctx) {
+  std::string phone;
+  RETURN_IF_ERROR(RequirePhone(ctx.params, "phone", &phone));
+  RETURN_IF_ERROR(RateLimitHit(ctx.redis, SmsRules(ctx, phone)));
+  std::string code = NewSmsCode();
+  RETURN_IF_ERROR(StoreSmsCode(ctx.redis, phone, code));
+  RETURN_IF_ERROR(ctx.services.sms.Send(phone, code));
+  Json::Value data(Json::objectValue);
+  data["phone"] = phone;
+  if (ctx.config().sms_echo) data["code"] = code;
+  return Reply::Ok(data);
+}
+
+// In one transaction: the user of `phone` gets the new token hash, or is registered
+// (user_info + user_auth) with it. Sets *user_id.
+Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& hash, int64_t now,
+                        int64_t expire, int64_t* user_id) {
+  Transaction tx(db);
+  RETURN_IF_ERROR(tx.Begin());
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT user_id FROM user_auth WHERE open_id = ? AND login_type = 'phone' FOR UPDATE",
+      {phone}, &row, &found));
+  if (found) {
+    *user_id = row.Int(0);
+    RETURN_IF_ERROR(db.Exec(
+        "UPDATE user_auth SET token = ?, expired_time = FROM_UNIXTIME(?),"
+        " login_time = FROM_UNIXTIME(?) WHERE user_id = ? AND login_type = 'phone'",
+        {hash, expire, now, *user_id}));
+  } else {
+    uint64_t id = 0;
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO user_info (nickname, phone, authority, create_time, update_time)"
+        " VALUES (?, ?, 1, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+        {"u-" + phone, phone, now, now}, nullptr, &id));
+    *user_id = static_cast<int64_t>(id);
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type,"
+        " login_time, create_time)"
+        " VALUES (?, ?, ?, FROM_UNIXTIME(?), 'phone', FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+        {*user_id, phone, hash, expire, now, now}));
+  }
+  return tx.Commit();
+}
+
+Reply HandleLogin(RequestContext& ctx) {
+  std::string phone, code;
+  RETURN_IF_ERROR(RequirePhone(ctx.params, "phone", &phone));
+  RETURN_IF_ERROR(RequireString(ctx.params, "code", &code));
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidParam("code");
+  }
+  RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, phone, code));
+
+  const int64_t now = ctx.clock().NowSeconds();
+  const int64_t expire = now + int64_t{ctx.config().token_ttl_days} * 86400;
+  const std::string token = NewToken();
+  const std::string hash = TokenHash(token);
+  int64_t user_id = 0;
+  Status s;
+  for (int attempt = 0; attempt < kLoginAttempts; ++attempt) {
+    s = RegisterOrRotate(ctx.db, phone, hash, now, expire, &user_id);
+    unsigned err = ctx.db.last_errno();
+    if (s.ok() || (err != ER_DUP_ENTRY && err != ER_LOCK_DEADLOCK)) break;
+  }
+  RETURN_IF_ERROR(s);
+  RETURN_IF_ERROR(CacheSession(ctx.redis, user_id, hash, expire, now));
+
+  Json::Value data(Json::objectValue);
+  data["token"] = token;
+  data["expire_time"] = FormatUtc(expire);
+  data["user_id"] = static_cast<Json::Int64>(user_id);
+  return Reply::Ok(data);
+}
+
+Reply HandleLogout(RequestContext& ctx) {
+  const int64_t now = ctx.clock().NowSeconds();
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "UPDATE user_auth SET token = NULL, expired_time = FROM_UNIXTIME(?)"
+      " WHERE user_id = ? AND login_type = 'phone'",
+      {now, ctx.user_id}));
+  RETURN_IF_ERROR(CacheSession(ctx.redis, ctx.user_id, "", 0, now));
+  return Reply::Ok();
+}
+
+}  // namespace
+
+std::vector<Route> AuthRoutes() {
+  return {
+      {"POST", "/api/auth/sendsms", HandleSendSms, kSigned},
+      {"POST", "/api/auth/login", HandleLogin, kSigned},
+      {"POST", "/api/auth/logout", HandleLogout, kToken},
+  };
+}
+
+}  // namespace dt

@@ -1,0 +1,26 @@
+// GET /api/health: unsigned; one round trip to MySQL and one to Redis.
+#include "handlers/handlers.h"
+#include "lib/context.h"
+
+namespace dt {
+namespace {
+
+Reply HandleHealth(RequestContext& ctx) {
+  bool mysql_ok = ctx.db.Ping().ok();
+  bool redis_ok = ctx.redis.Ping().ok();
+  Json::Value data(Json::objectValue);
+  data["mysql"] = mysql_ok ? "ok" : "down";
+  data["redis"] = redis_ok ? "ok" : "down";
+  if (mysql_ok && redis_ok) return Reply::Ok(data);
+  return Status::Error(kUnavailable, "service unavailable.", data);
+}
+
+}  // namespace
+
+std::vector<Route> HealthRoutes() {
+  return {
+      {"GET", "/api/health", HandleHealth, kPublic},
+  };
+}
+
+}  // namespace dt

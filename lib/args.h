@@ -1,0 +1,36 @@
+// Parameter helpers that produce the error themselves: each parses and range-checks one
+// parameter and returns the 300 status naming it ("<key> is none." when missing,
+// "<key> is invalid." when malformed or out of range), so a handler reads
+//     RETURN_IF_ERROR(RequireInt(ctx.params, "pageCount", 1, 50, &page_count));
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lib/params.h"
+#include "lib/status.h"
+
+namespace dt {
+
+Status MissingParam(std::string_view key);
+Status InvalidParam(std::string_view key);
+
+// A strict decimal integer: optional '-', 1-18 digits, nothing else.
+bool ParseInt64(std::string_view s, int64_t* out);
+
+// Present and non-empty.
+Status RequireString(const Params& params, std::string_view key, std::string* out);
+
+Status RequireInt(const Params& params, std::string_view key, int64_t min, int64_t max,
+                  int64_t* out);
+
+// `fallback` when absent; an empty value counts as absent.
+Status OptionalInt(const Params& params, std::string_view key, int64_t min, int64_t max,
+                   int64_t fallback, int64_t* out);
+
+// A phone number: optional leading '+', then digits; 6-20 characters in all.
+Status RequirePhone(const Params& params, std::string_view key, std::string* out);
+
+}  // namespace dt

@@ -1,0 +1,215 @@
+// The key table and the INI reader behind Config.
+#include "lib/config.h"
+
+#include <fstream>
+#include <sstream>
+#include <variant>
+#include <vector>
+
+namespace dt {
+namespace {
+
+using Field = std::variant<int Config::*, int64_t Config::*, bool Config::*,
+                           std::string Config::*>;
+
+struct Key {
+  const char* section;
+  const char* name;
+  Field field;
+  bool required;
+  int64_t min, max;  // for numbers
+};
+
+constexpr int64_t kMaxInt = 2147483647;
+
+const std::vector<Key>& KeyTable() {
+  static const std::vector<Key> keys = {
+      {"server", "threads", &Config::threads, false, 1, 256},
+      {"server", "body_limit", &Config::body_limit, false, 1024, 64 << 20},
+      {"server", "upload_limit", &Config::upload_limit, false, 1024, 1 << 30},
+      {"server", "max_params", &Config::max_params, false, 8, 1024},
+      {"server", "max_param_length", &Config::max_param_length, false, 64, 1 << 20},
+      {"server", "timestamp_window", &Config::timestamp_window, false, 1, 86400},
+      {"server", "token_ttl_days", &Config::token_ttl_days, false, 1, 365},
+      {"server", "access_log", &Config::access_log, false, 0, 1},
+      {"mysql", "host", &Config::mysql_host, false, 0, 0},
+      {"mysql", "port", &Config::mysql_port, false, 1, 65535},
+      {"mysql", "socket", &Config::mysql_socket, false, 0, 0},
+      {"mysql", "user", &Config::mysql_user, true, 0, 0},
+      {"mysql", "password", &Config::mysql_password, false, 0, 0},
+      {"mysql", "database", &Config::mysql_database, true, 0, 0},
+      {"mysql", "connect_timeout", &Config::mysql_connect_timeout, false, 1, 60},
+      {"mysql", "read_timeout", &Config::mysql_read_timeout, false, 1, 600},
+      {"mysql", "write_timeout", &Config::mysql_write_timeout, false, 1, 600},
+      {"redis", "host", &Config::redis_host, false, 0, 0},
+      {"redis", "port", &Config::redis_port, false, 1, 65535},
+      {"redis", "socket", &Config::redis_socket, false, 0, 0},
+      {"redis", "password", &Config::redis_password, false, 0, 0},
+      {"redis", "db", &Config::redis_db, false, 0, 15},
+      {"redis", "timeout_ms", &Config::redis_timeout_ms, false, 10, 60000},
+      {"sms", "provider", &Config::sms_provider, false, 0, 0},
+      {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
+      {"sms", "echo", &Config::sms_echo, false, 0, 1},
+      {"sms", "ip_limit", &Config::sms_ip_limit, false, 1, kMaxInt},
+      {"pay", "key", &Config::pay_key, true, 0, 0},
+      {"media", "root", &Config::media_root, true, 0, 0},
+      {"media", "url", &Config::media_url, true, 0, 0},
+  };
+  return keys;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+Status Invalid(const std::string& where, const std::string& why) {
+  return Status::Internal("config: " + where + " " + why);
+}
+
+bool ParseInt(const std::string& s, int64_t* out) {
+  if (s.empty() || s.size() > 18) return false;
+  size_t i = (s[0] == '-') ? 1 : 0;
+  if (i == s.size()) return false;
+  int64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = (s[0] == '-') ? -v : v;
+  return true;
+}
+
+Status SetValue(const Key& key, const std::string& value, Config* c) {
+  std::string where = std::string("[") + key.section + "] " + key.name;
+  if (auto* s = std::get_if<std::string Config::*>(&key.field)) {
+    if (key.required && value.empty()) return Invalid(where, "must not be empty");
+    c->*(*s) = value;
+    return Status::Ok();
+  }
+  if (auto* b = std::get_if<bool Config::*>(&key.field)) {
+    if (value == "1" || value == "true" || value == "on" || value == "yes") {
+      c->*(*b) = true;
+    } else if (value == "0" || value == "false" || value == "off" || value == "no") {
+      c->*(*b) = false;
+    } else {
+      return Invalid(where, "= '" + value + "' is not a boolean (0/1, true/false, on/off)");
+    }
+    return Status::Ok();
+  }
+  int64_t v;
+  if (!ParseInt(value, &v) || v < key.min || v > key.max) {
+    return Invalid(where, "= '" + value + "' is not an integer in " + std::to_string(key.min) +
+                              ".." + std::to_string(key.max));
+  }
+  if (auto* i = std::get_if<int Config::*>(&key.field)) {
+    c->*(*i) = static_cast<int>(v);
+  } else {
+    c->*std::get<int64_t Config::*>(key.field) = v;
+  }
+  return Status::Ok();
+}
+
+Status SetAppValue(const std::string& appkey, const std::string& name, const std::string& value,
+                   Config* c) {
+  std::string where = "[app." + appkey + "] " + name;
+  AppConfig& app = c->apps[appkey];
+  if (name == "secret") {
+    if (value.empty()) return Invalid(where, "must not be empty");
+    app.secret = value;
+  } else if (name == "sign") {
+    if (value == "md5") {
+      app.method = SignMethod::kMd5;
+    } else if (value == "hmac-sha256") {
+      app.method = SignMethod::kHmacSha256;
+    } else {
+      return Invalid(where, "= '" + value + "' is not md5 or hmac-sha256");
+    }
+  } else {
+    return Invalid(where, "is not a known key");
+  }
+  return Status::Ok();
+}
+
+bool ValidAppKey(const std::string& appkey) {
+  if (appkey.empty() || appkey.size() > 64) return false;
+  for (char ch : appkey) {
+    if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ParseConfig(std::string_view text, Config* out) {
+  Config c;
+  std::vector<bool> seen(KeyTable().size(), false);
+  std::string section;
+  std::istringstream in{std::string(text)};
+  std::string raw;
+  for (int lineno = 1; std::getline(in, raw); ++lineno) {
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    std::string where = "line " + std::to_string(lineno);
+    if (line[0] == '[') {
+      if (line.back() != ']') return Invalid(where, "has an unclosed section header");
+      section = Trim(std::string_view(line).substr(1, line.size() - 2));
+      if (section.rfind("app.", 0) == 0) {
+        std::string appkey = section.substr(4);
+        if (!ValidAppKey(appkey)) return Invalid("[" + section + "]", "is not a valid appkey");
+        c.apps[appkey];
+      }
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) return Invalid(where, "is not 'key = value'");
+    std::string name = Trim(std::string_view(line).substr(0, eq));
+    std::string value = Trim(std::string_view(line).substr(eq + 1));
+    if (section.rfind("app.", 0) == 0) {
+      RETURN_IF_ERROR(SetAppValue(section.substr(4), name, value, &c));
+      continue;
+    }
+    bool known = false;
+    for (size_t i = 0; i < KeyTable().size(); ++i) {
+      const Key& key = KeyTable()[i];
+      if (section == key.section && name == key.name) {
+        if (seen[i]) return Invalid("[" + section + "] " + name, "is given twice");
+        seen[i] = true;
+        RETURN_IF_ERROR(SetValue(key, value, &c));
+        known = true;
+        break;
+      }
+    }
+    if (!known) return Invalid("[" + section + "] " + name, "is not a known key");
+  }
+  for (size_t i = 0; i < KeyTable().size(); ++i) {
+    const Key& key = KeyTable()[i];
+    if (key.required && !seen[i]) {
+      return Invalid(std::string("[") + key.section + "] " + key.name, "is missing");
+    }
+  }
+  if (c.apps.empty()) return Invalid("[app.<appkey>]", "is missing: configure at least one app");
+  for (const auto& [appkey, app] : c.apps) {
+    if (app.secret.empty()) return Invalid("[app." + appkey + "] secret", "is missing");
+  }
+  if (c.sms_provider != "log") {
+    return Invalid("[sms] provider", "= '" + c.sms_provider + "' is not a known provider (log)");
+  }
+  if (c.sms_provider == "log" && c.sms_outbox.empty()) {
+    return Invalid("[sms] outbox", "is missing (the log provider writes codes there)");
+  }
+  *out = std::move(c);
+  return Status::Ok();
+}
+
+Status LoadConfig(const std::string& path, Config* out) {
+  std::ifstream in(path);
+  if (!in) return Status::Internal("config: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), out);
+}
+
+}  // namespace dt

@@ -1,0 +1,75 @@
+// Config: every setting of the server, read from one INI file at start-up and validated
+// there (a missing, unknown or invalid key stops start-up with a message naming it).
+// Every key is documented once, in config/datingtoday.ini.example.
+// Immutable after loading; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "lib/sign.h"
+#include "lib/status.h"
+
+namespace dt {
+
+struct AppConfig {
+  std::string secret;
+  SignMethod method = SignMethod::kMd5;
+};
+
+struct Config {
+  // [server]
+  int threads = 4;
+  int64_t body_limit = 1 << 20;       // bytes, every route but upload
+  int64_t upload_limit = 60 << 20;    // bytes, the upload route's whole body
+  int max_params = 64;
+  int max_param_length = 16384;       // bytes of one value (keys: at most 64)
+  int timestamp_window = 300;         // seconds, either way
+  int token_ttl_days = 7;
+  bool access_log = true;
+
+  // [mysql]
+  std::string mysql_host = "127.0.0.1";
+  int mysql_port = 3306;
+  std::string mysql_socket;           // when set, used instead of host:port
+  std::string mysql_user;
+  std::string mysql_password;
+  std::string mysql_database;
+  int mysql_connect_timeout = 2;      // seconds
+  int mysql_read_timeout = 5;
+  int mysql_write_timeout = 5;
+
+  // [redis]
+  std::string redis_host = "127.0.0.1";
+  int redis_port = 6379;
+  std::string redis_socket;
+  std::string redis_password;
+  int redis_db = 0;
+  int redis_timeout_ms = 1000;
+
+  // [sms]
+  std::string sms_provider = "log";
+  std::string sms_outbox;             // file the log provider appends to
+  bool sms_echo = false;              // return the code in the reply (development only)
+  int sms_ip_limit = 50;              // codes per client IP per hour
+
+  // [pay]
+  std::string pay_key;
+
+  // [media]
+  std::string media_root;
+  std::string media_url;
+
+  // [app.<appkey>]
+  std::map<std::string, AppConfig, std::less<>> apps;
+};
+
+// Parses INI text; on error the status (code 900) names the key or line.
+Status ParseConfig(std::string_view text, Config* out);
+
+// Reads and parses the file at `path`.
+Status LoadConfig(const std::string& path, Config* out);
+
+}  // namespace dt

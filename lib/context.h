@@ -1,0 +1,52 @@
+// RequestContext: everything a handler may use, built fresh for each accepted request and
+// split by source: the FastCGI environment, the parameters, the authenticated caller, and
+// the per-thread connections and process-wide services it borrows. Nothing in it survives
+// the request. Used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "lib/clock.h"
+#include "lib/config.h"
+#include "lib/db.h"
+#include "lib/params.h"
+#include "lib/redis.h"
+
+namespace dt {
+
+class SmsSender;
+
+// From the FastCGI environment of the request (nginx's fastcgi_param lines).
+struct RequestEnv {
+  std::string_view method;
+  std::string_view path;
+  std::string_view query;
+  std::string_view content_type;
+  std::string_view client_ip;
+  std::string_view request_id;
+  int64_t content_length = 0;
+};
+
+// Shared by every thread of the process; immutable or thread-safe.
+struct Services {
+  const Config& config;
+  const Clock& clock;
+  SmsSender& sms;
+};
+
+struct RequestContext {
+  const RequestEnv& env;
+  const Params& params;
+  Db& db;
+  Redis& redis;
+  const Services& services;
+
+  // Set by the guard: the verified caller of a token route (0 otherwise).
+  int64_t user_id = 0;
+
+  const Config& config() const { return services.config; }
+  const Clock& clock() const { return services.clock; }
+};
+
+}  // namespace dt

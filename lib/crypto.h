@@ -1,0 +1,27 @@
+// Thin wrappers over OpenSSL: digests as lowercase hex, random bytes and numbers, and
+// constant-time comparison. Thread-safe (OpenSSL 3 needs no locking setup).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dt {
+
+std::string HexEncode(std::string_view bytes);
+
+std::string Md5Hex(std::string_view data);
+std::string Sha256Hex(std::string_view data);
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
+// Cryptographically random bytes (RAND_bytes); throws std::runtime_error if the
+// generator fails, which the dispatcher turns into a 900.
+std::string RandomBytes(size_t n);
+
+// A uniform random integer in [0, bound), without modulo bias.
+uint32_t RandomBelow(uint32_t bound);
+
+// Equal contents, in time that depends only on the lengths (CRYPTO_memcmp).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace dt

@@ -1,0 +1,253 @@
+// Connector/C prepared statements behind Db: binding, fetching as text, reconnection.
+#include "lib/db.h"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "lib/log.h"
+
+namespace dt {
+namespace {
+
+// Column buffer for the common case; longer values are fetched again at full length.
+constexpr unsigned long kColumnBuffer = 256;
+
+struct ResultFree {
+  void operator()(MYSQL_RES* res) const { mysql_free_result(res); }
+};
+
+// Errors after which the connection cannot be trusted: drop it and answer 901.
+bool IsConnectionError(unsigned err) {
+  return (err >= CR_MIN_ERROR && err <= CR_MAX_ERROR) || err == ER_CON_COUNT_ERROR ||
+         err == ER_SERVER_SHUTDOWN || err == ER_CONNECTION_KILLED ||
+         err == ER_QUERY_INTERRUPTED;
+}
+
+}  // namespace
+
+int64_t Row::Int(size_t i) const { return nulls_[i] ? 0 : strtoll(values_[i].c_str(), nullptr, 10); }
+
+double Row::Double(size_t i) const { return nulls_[i] ? 0 : strtod(values_[i].c_str(), nullptr); }
+
+Db::~Db() { Close(); }
+
+void Db::Close() {
+  for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+  statements_.clear();
+  if (conn_) mysql_close(conn_);
+  conn_ = nullptr;
+  in_transaction_ = false;
+}
+
+Status Db::Failure(unsigned err, const char* what, const char* detail) {
+  last_errno_ = err;
+  if (IsConnectionError(err) || conn_ == nullptr) {
+    LogError("mysql %s: %u %s", what, err, detail);
+    Close();
+    return Status::Unavailable();
+  }
+  if (err != ER_DUP_ENTRY) LogError("mysql %s: %u %s", what, err, detail);
+  return Status::Internal();
+}
+
+Status Db::Connect() {
+  if (conn_) return Status::Ok();
+  conn_ = mysql_init(nullptr);
+  if (!conn_) return Status::Internal("mysql_init failed");
+  unsigned connect_timeout = config_.mysql_connect_timeout;
+  unsigned read_timeout = config_.mysql_read_timeout;
+  unsigned write_timeout = config_.mysql_write_timeout;
+  mysql_options(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_options(conn_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  mysql_options(conn_, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
+  mysql_options(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  mysql_options(conn_, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+  // Connector/C takes the socket only with host "localhost".
+  const bool use_socket = !config_.mysql_socket.empty();
+  const char* socket = use_socket ? config_.mysql_socket.c_str() : nullptr;
+  const char* host = use_socket ? "localhost" : config_.mysql_host.c_str();
+  if (!mysql_real_connect(conn_, host, config_.mysql_user.c_str(),
+                          config_.mysql_password.c_str(), config_.mysql_database.c_str(),
+                          config_.mysql_port, socket, 0)) {
+    unsigned err = mysql_errno(conn_);
+    std::string detail = mysql_error(conn_);
+    mysql_close(conn_);
+    conn_ = nullptr;
+    LogError("mysql connect: %u %s", err, detail.c_str());
+    last_errno_ = err;
+    return Status::Unavailable();
+  }
+  return Status::Ok();
+}
+
+Status Db::Prepare(const char* sql, MYSQL_STMT** out) {
+  RETURN_IF_ERROR(Connect());
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    *out = it->second;
+    return Status::Ok();
+  }
+  MYSQL_STMT* stmt = mysql_stmt_init(conn_);
+  if (!stmt) return Failure(mysql_errno(conn_), "stmt_init", mysql_error(conn_));
+  if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
+    unsigned err = mysql_stmt_errno(stmt);
+    std::string detail = std::string(mysql_stmt_error(stmt)) + " in: " + sql;
+    mysql_stmt_close(stmt);
+    return Failure(err, "prepare", detail.c_str());
+  }
+  statements_.emplace(sql, stmt);
+  *out = stmt;
+  return Status::Ok();
+}
+
+Status Db::Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
+               uint64_t* affected, uint64_t* insert_id) {
+  last_errno_ = 0;
+  MYSQL_STMT* stmt = nullptr;
+  RETURN_IF_ERROR(Prepare(sql, &stmt));
+  if (mysql_stmt_param_count(stmt) != args.size()) {
+    LogError("mysql: %zu arguments for %lu placeholders in: %s", args.size(),
+             mysql_stmt_param_count(stmt), sql);
+    return Status::Internal();
+  }
+
+  std::vector<MYSQL_BIND> params(args.size());
+  size_t i = 0;
+  for (const Arg& arg : args) {
+    MYSQL_BIND& b = params[i++];
+    switch (arg.kind()) {
+      case Arg::Kind::kNull:
+        b.buffer_type = MYSQL_TYPE_NULL;
+        break;
+      case Arg::Kind::kInt:
+        b.buffer_type = MYSQL_TYPE_LONGLONG;
+        b.buffer = const_cast<int64_t*>(arg.int_ptr());
+        break;
+      case Arg::Kind::kDouble:
+        b.buffer_type = MYSQL_TYPE_DOUBLE;
+        b.buffer = const_cast<double*>(arg.double_ptr());
+        break;
+      case Arg::Kind::kString:
+        b.buffer_type = MYSQL_TYPE_STRING;
+        b.buffer = const_cast<char*>(arg.str().data());
+        b.buffer_length = arg.str().size();
+        break;
+    }
+  }
+  if ((!params.empty() && mysql_stmt_bind_param(stmt, params.data()) != 0) ||
+      mysql_stmt_execute(stmt) != 0) {
+    return Failure(mysql_stmt_errno(stmt), "execute", mysql_stmt_error(stmt));
+  }
+
+  std::unique_ptr<MYSQL_RES, ResultFree> meta(mysql_stmt_result_metadata(stmt));
+  if (!meta) {
+    if (affected) *affected = mysql_stmt_affected_rows(stmt);
+    if (insert_id) *insert_id = mysql_stmt_insert_id(stmt);
+    return Status::Ok();
+  }
+
+  const unsigned ncols = mysql_num_fields(meta.get());
+  std::vector<MYSQL_BIND> cols(ncols);
+  std::vector<std::string> buffers(ncols, std::string(kColumnBuffer, '\0'));
+  std::vector<unsigned long> lengths(ncols);
+  std::vector<my_bool> nulls(ncols), errors(ncols);
+  for (unsigned c = 0; c < ncols; ++c) {
+    cols[c].buffer_type = MYSQL_TYPE_STRING;
+    cols[c].buffer = buffers[c].data();
+    cols[c].buffer_length = kColumnBuffer;
+    cols[c].length = &lengths[c];
+    cols[c].is_null = &nulls[c];
+    cols[c].error = &errors[c];
+  }
+  if (mysql_stmt_bind_result(stmt, cols.data()) != 0) {
+    Status s = Failure(mysql_stmt_errno(stmt), "bind_result", mysql_stmt_error(stmt));
+    mysql_stmt_free_result(stmt);
+    return s;
+  }
+  int rc;
+  while ((rc = mysql_stmt_fetch(stmt)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+    Row row;
+    for (unsigned c = 0; c < ncols; ++c) {
+      if (nulls[c]) {
+        row.Append(true, {});
+      } else if (lengths[c] <= kColumnBuffer) {
+        row.Append(false, std::string(buffers[c].data(), lengths[c]));
+      } else {
+        // Truncated: fetch this column again into a buffer of its full length.
+        std::string value(lengths[c], '\0');
+        MYSQL_BIND full = {};
+        unsigned long full_length = 0;
+        full.buffer_type = MYSQL_TYPE_STRING;
+        full.buffer = value.data();
+        full.buffer_length = value.size();
+        full.length = &full_length;
+        if (mysql_stmt_fetch_column(stmt, &full, c, 0) != 0) {
+          Status s = Failure(mysql_stmt_errno(stmt), "fetch_column", mysql_stmt_error(stmt));
+          mysql_stmt_free_result(stmt);
+          return s;
+        }
+        row.Append(false, std::move(value));
+      }
+    }
+    if (rows) rows->push_back(std::move(row));
+  }
+  if (rc != MYSQL_NO_DATA) {
+    Status s = Failure(mysql_stmt_errno(stmt), "fetch", mysql_stmt_error(stmt));
+    if (conn_) mysql_stmt_free_result(stmt);
+    return s;
+  }
+  mysql_stmt_free_result(stmt);
+  return Status::Ok();
+}
+
+Status Db::Exec(const char* sql, std::initializer_list<Arg> args, uint64_t* affected,
+                uint64_t* insert_id) {
+  return Run(sql, args, nullptr, affected, insert_id);
+}
+
+Status Db::Query(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows) {
+  return Run(sql, args, rows, nullptr, nullptr);
+}
+
+Status Db::QueryRow(const char* sql, std::initializer_list<Arg> args, Row* row, bool* found) {
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(Run(sql, args, &rows, nullptr, nullptr));
+  *found = !rows.empty();
+  if (*found) *row = std::move(rows.front());
+  return Status::Ok();
+}
+
+Status Db::Begin() {
+  RETURN_IF_ERROR(Connect());
+  static const char kBegin[] = "START TRANSACTION";
+  if (mysql_real_query(conn_, kBegin, sizeof kBegin - 1) != 0) {
+    return Failure(mysql_errno(conn_), "begin", mysql_error(conn_));
+  }
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status Db::Commit() {
+  if (!conn_ || !in_transaction_) return Status::Unavailable();
+  in_transaction_ = false;
+  if (mysql_commit(conn_) != 0) return Failure(mysql_errno(conn_), "commit", mysql_error(conn_));
+  return Status::Ok();
+}
+
+void Db::Rollback() {
+  if (!conn_ || !in_transaction_) return;
+  in_transaction_ = false;
+  if (mysql_rollback(conn_) != 0) Failure(mysql_errno(conn_), "rollback", mysql_error(conn_));
+}
+
+Status Db::Ping() {
+  static const char kPing[] = "SELECT 1";
+  Row row;
+  bool found = false;
+  return QueryRow(kPing, {}, &row, &found);
+}
+
+}  // namespace dt

@@ -1,0 +1,134 @@
+// Db: one MariaDB connection with its cache of prepared statements, opened lazily and
+// reopened on the next call after it was lost. SQL runs only as prepared statements with
+// bound parameters. A lost or refused connection is a 901 status; any other failure 900.
+// Thread-compatible: each worker thread owns one Db; never share one between threads.
+#pragma once
+
+#include <mysql.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lib/config.h"
+#include "lib/status.h"
+
+namespace dt {
+
+// One bound parameter of a statement.
+class Arg {
+ public:
+  enum class Kind { kNull, kInt, kDouble, kString };
+  Arg(std::nullptr_t) : kind_(Kind::kNull) {}                       // NOLINT
+  Arg(int v) : kind_(Kind::kInt), int_(v) {}                        // NOLINT
+  Arg(int64_t v) : kind_(Kind::kInt), int_(v) {}                    // NOLINT
+  Arg(double v) : kind_(Kind::kDouble), double_(v) {}               // NOLINT
+  Arg(std::string_view v) : kind_(Kind::kString), str_(v) {}        // NOLINT
+  Arg(const std::string& v) : kind_(Kind::kString), str_(v) {}      // NOLINT
+  Arg(const char* v) : kind_(Kind::kString), str_(v) {}             // NOLINT
+
+  Kind kind() const { return kind_; }
+  const int64_t* int_ptr() const { return &int_; }
+  const double* double_ptr() const { return &double_; }
+  std::string_view str() const { return str_; }
+
+ private:
+  Kind kind_;
+  int64_t int_ = 0;
+  double double_ = 0;
+  std::string_view str_;
+};
+
+// One result row; every column is read as text (numbers, dates and decimals as MariaDB
+// formats them), NULL kept apart.
+class Row {
+ public:
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return nulls_[i]; }
+  const std::string& Str(size_t i) const { return values_[i]; }
+  int64_t Int(size_t i) const;     // 0 for NULL
+  double Double(size_t i) const;   // 0 for NULL
+
+  void Append(bool is_null, std::string value) {
+    nulls_.push_back(is_null);
+    values_.push_back(std::move(value));
+  }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<bool> nulls_;
+};
+
+class Db {
+ public:
+  explicit Db(const Config& config) : config_(config) {}
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // A statement without a result set.
+  Status Exec(const char* sql, std::initializer_list<Arg> args, uint64_t* affected = nullptr,
+              uint64_t* insert_id = nullptr);
+
+  // A query; its rows are appended to *rows.
+  Status Query(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows);
+
+  // A query of at most one row: *found tells whether there was one.
+  Status QueryRow(const char* sql, std::initializer_list<Arg> args, Row* row, bool* found);
+
+  // Transactions; prefer the Transaction guard.
+  Status Begin();
+  Status Commit();
+  void Rollback();
+
+  // A round trip to the server (health check).
+  Status Ping();
+
+  // MariaDB's error number of the last failed call (ER_DUP_ENTRY is 1062), 0 after success.
+  unsigned last_errno() const { return last_errno_; }
+
+ private:
+  Status Connect();
+  void Close();
+  Status Prepare(const char* sql, MYSQL_STMT** stmt);
+  Status Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
+             uint64_t* affected, uint64_t* insert_id);
+  Status Failure(unsigned err, const char* what, const char* detail);
+
+  const Config& config_;
+  MYSQL* conn_ = nullptr;
+  std::unordered_map<std::string, MYSQL_STMT*> statements_;
+  unsigned last_errno_ = 0;
+  bool in_transaction_ = false;
+};
+
+// Rolls back on destruction unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Db& db) : db_(db) {}
+  ~Transaction() {
+    if (open_) db_.Rollback();
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  Status Begin() {
+    Status s = db_.Begin();
+    open_ = s.ok();
+    return s;
+  }
+  Status Commit() {
+    Status s = db_.Commit();
+    if (s.ok()) open_ = false;
+    return s;
+  }
+
+ private:
+  Db& db_;
+  bool open_ = false;
+};
+
+}  // namespace dt

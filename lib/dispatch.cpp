@@ -1,0 +1,133 @@
+// One request from FastCGI environment to reply; see dispatch.h.
+#include "lib/dispatch.h"
+
+#include <chrono>
+#include <exception>
+#include <string>
+
+#include "lib/args.h"
+#include "lib/cgi_input.h"
+#include "lib/crypto.h"
+#include "lib/guard.h"
+#include "lib/log.h"
+#include "lib/request_params.h"
+
+namespace dt {
+namespace {
+
+std::string_view Param(FCGX_Request& request, const char* name) {
+  const char* v = FCGX_GetParam(name, request.envp);
+  return v ? std::string_view(v) : std::string_view();
+}
+
+// The path without the query: nginx's normalized $document_uri, else REQUEST_URI.
+std::string_view RequestPath(FCGX_Request& request) {
+  std::string_view path = Param(request, "DOCUMENT_URI");
+  if (!path.empty()) return path;
+  path = Param(request, "REQUEST_URI");
+  return path.substr(0, path.find('?'));
+}
+
+Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router,
+              const Services& services, Db& db, Redis& redis, int64_t* user_id) {
+  Status status;
+  const Route* route = router.Find(env.method, env.path, &status);
+  if (!route) return status;
+
+  const Config& config = services.config;
+  if (env.content_length < 0) return Status::Error(kBadRequest, "bad Content-Length.");
+  const int64_t limit = route->body_limit ? route->body_limit : config.body_limit;
+  if (env.content_length > limit) return Status::Error(kTooLarge);
+
+  Params params;
+  FcgiInput input(request, env.content_length);
+  ParamLimits limits;
+  limits.max_params = config.max_params;
+  limits.max_value_length = config.max_param_length;
+  RETURN_IF_ERROR(ParseParams(input, limits, &params));
+
+  RequestContext ctx{env, params, db, redis, services};
+  if (route->needs & kSigned) {
+    RETURN_IF_ERROR(CheckSignature(params, config, services.clock.Now(), redis));
+  }
+  if ((route->needs & kToken) == kToken) {
+    RETURN_IF_ERROR(CheckToken(params, services.clock.NowSeconds(), db, redis, &ctx.user_id));
+    *user_id = ctx.user_id;
+  }
+  return route->handler(ctx);
+}
+
+// Reads what is left of the body, so that closing the connection cannot reset it under
+// nginx while it still sends (nginx's client_max_body_size bounds this).
+void DrainInput(FCGX_Request& request) {
+  char scratch[16384];
+  while (FCGX_GetStr(scratch, sizeof scratch, request.in) > 0) {
+  }
+}
+
+void WriteReply(FCGX_Request& request, const Reply& reply, int http_status) {
+  std::string body = RenderReply(reply);
+  std::string head = "Status: " + std::to_string(http_status) + " " + HttpReason(http_status) +
+                     "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\nCache-Control: no-store\r\n";
+  if (reply.status.code() == kTooMany && reply.data.isMember("retry_after")) {
+    head += "Retry-After: " + reply.data["retry_after"].asString() + "\r\n";
+  }
+  head += "\r\n";
+  FCGX_PutStr(head.data(), static_cast<int>(head.size()), request.out);
+  FCGX_PutStr(body.data(), static_cast<int>(body.size()), request.out);
+}
+
+}  // namespace
+
+void ServeRequest(FCGX_Request& request, const Router& router, const Services& services, Db& db,
+                  Redis& redis) {
+  const auto start = std::chrono::steady_clock::now();
+  RequestEnv env;
+  env.method = Param(request, "REQUEST_METHOD");
+  env.path = RequestPath(request);
+  env.query = Param(request, "QUERY_STRING");
+  env.content_type = Param(request, "CONTENT_TYPE");
+  env.client_ip = Param(request, "REMOTE_ADDR");
+  std::string_view length = Param(request, "CONTENT_LENGTH");
+  if (!length.empty() && !ParseInt64(length, &env.content_length)) env.content_length = -1;
+  std::string generated_id;
+  env.request_id = Param(request, "REQUEST_ID");
+  if (env.request_id.empty()) {
+    generated_id = HexEncode(RandomBytes(16));
+    env.request_id = generated_id;
+  }
+
+  RequestLogScope log_scope(env.request_id);
+  int64_t user_id = 0;
+  Reply reply = Status::Ok();
+  try {
+    reply = Process(request, env, router, services, db, redis, &user_id);
+  } catch (const std::exception& e) {
+    LogError("exception: %s", e.what());
+    reply = Status::Internal();
+  } catch (...) {
+    LogError("exception of unknown type");
+    reply = Status::Internal();
+  }
+  DrainInput(request);
+  const int http_status = HttpStatusFor(reply.status.code());
+  WriteReply(request, reply, http_status);
+
+  if (services.config.access_log) {
+    AccessRecord record;
+    record.request_id = env.request_id;
+    record.method = env.method;
+    record.path = env.path;
+    record.client_ip = env.client_ip;
+    record.user_id = user_id;
+    record.code = reply.status.code();
+    record.http_status = http_status;
+    record.micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    LogAccess(record);
+  }
+}
+
+}  // namespace dt

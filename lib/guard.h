@@ -1,0 +1,35 @@
+// The guard: what the dispatcher checks before any handler of a signed route runs, in
+// the order of API.md section 3: appkey (300/301), timestamp window (506), sign in
+// constant time (500), nonce not replayed (507, recorded only after the sign is good);
+// then for token routes userId and token (504). Thread-safe given per-thread Db/Redis.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "lib/config.h"
+#include "lib/db.h"
+#include "lib/params.h"
+#include "lib/redis.h"
+#include "lib/status.h"
+
+namespace dt {
+
+// Parses a client timestamp: Unix seconds, integer or fractional, or 13-digit
+// milliseconds. False when malformed.
+bool ParseClientTimestamp(std::string_view text, double* seconds);
+
+// OK when `text` is a timestamp within `window` seconds of `now` either way; 300 when
+// malformed, 506 when outside.
+Status CheckTimestamp(std::string_view text, double now, int window);
+
+// 1-64 characters of [A-Za-z0-9_-].
+bool ValidNonce(std::string_view nonce);
+
+// Appkey, timestamp, sign and nonce of a signed request.
+Status CheckSignature(const Params& params, const Config& config, double now, Redis& redis);
+
+// userId and token of a token route; on success *user_id is the verified caller.
+Status CheckToken(const Params& params, int64_t now, Db& db, Redis& redis, int64_t* user_id);
+
+}  // namespace dt

@@ -1,0 +1,19 @@
+// Linear lookups: a request carries at most a few dozen parameters.
+#include "lib/params.h"
+
+namespace dt {
+
+bool Params::Add(std::string key, std::string value) {
+  if (Find(key) != nullptr) return false;
+  entries_.emplace_back(std::move(key), std::move(value));
+  return true;
+}
+
+const std::string* Params::Find(std::string_view key) const {
+  for (const auto& [k, v] : entries_) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace dt

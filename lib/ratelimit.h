@@ -1,0 +1,27 @@
+// Fixed-window rate limits kept in Redis: a rule is a counter key, a limit and a window.
+// Several rules are checked and counted in one atomic script, so a refused request
+// counts against none of them. Thread-safe given a per-thread Redis.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lib/redis.h"
+#include "lib/status.h"
+
+namespace dt {
+
+struct RateRule {
+  std::string key;  // e.g. "dt:rl:sms:phone:m:<phone>"
+  int limit;        // hits allowed per window
+  int window;       // seconds, from the window's first hit
+};
+
+// Counts one hit on every rule when none is exhausted; otherwise counts nothing and
+// returns 429 with data {retry_after} (seconds until the exhausted window ends).
+Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules);
+
+// The same check without counting (for limits that count only what succeeded).
+Status RateLimitCheck(Redis& redis, const std::vector<RateRule>& rules);
+
+}  // namespace dt

@@ -1,0 +1,87 @@
+// Redis: one hiredis connection, opened lazily and reopened on the next call after it was
+// lost. Commands only through hiredis argument formatting (%s, %b, %lld) or argument
+// vectors, never pasted together. A lost connection, a timeout or a server that cannot
+// answer (LOADING, MASTERDOWN, READONLY) is a 901 status; other error replies are 900.
+// Thread-compatible: each worker thread owns one Redis; never share one between threads.
+#pragma once
+
+#include <hiredis/hiredis.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/config.h"
+#include "lib/status.h"
+
+namespace dt {
+
+// Owns one reply.
+class RedisReply {
+ public:
+  RedisReply() = default;
+  ~RedisReply() { Reset(nullptr); }
+  RedisReply(const RedisReply&) = delete;
+  RedisReply& operator=(const RedisReply&) = delete;
+
+  void Reset(redisReply* r) {
+    if (reply_) freeReplyObject(reply_);
+    reply_ = r;
+  }
+  const redisReply* get() const { return reply_; }
+
+  bool IsNil() const { return !reply_ || reply_->type == REDIS_REPLY_NIL; }
+  bool IsInteger() const { return reply_ && reply_->type == REDIS_REPLY_INTEGER; }
+  bool IsString() const {
+    return reply_ && (reply_->type == REDIS_REPLY_STRING || reply_->type == REDIS_REPLY_STATUS);
+  }
+  long long Integer() const { return IsInteger() ? reply_->integer : 0; }
+  std::string_view Str() const {
+    return IsString() ? std::string_view(reply_->str, reply_->len) : std::string_view();
+  }
+  size_t size() const {
+    return reply_ && reply_->type == REDIS_REPLY_ARRAY ? reply_->elements : 0;
+  }
+  const redisReply* Element(size_t i) const { return reply_->element[i]; }
+
+ private:
+  redisReply* reply_ = nullptr;
+};
+
+// A Lua script sent by EVALSHA, loaded on first use (and again after a Redis restart).
+struct RedisScript {
+  explicit RedisScript(const char* source);
+  const char* source;
+  std::string sha1;
+};
+
+class Redis {
+ public:
+  explicit Redis(const Config& config) : config_(config) {}
+  ~Redis();
+  Redis(const Redis&) = delete;
+  Redis& operator=(const Redis&) = delete;
+
+  // One command in hiredis format syntax.
+  Status Command(RedisReply* out, const char* format, ...);
+
+  // One command as an argument vector.
+  Status CommandArgv(const std::vector<std::string_view>& argv, RedisReply* out);
+
+  // EVALSHA of `script` with its keys and arguments.
+  Status Eval(const RedisScript& script, const std::vector<std::string_view>& keys,
+              const std::vector<std::string_view>& args, RedisReply* out);
+
+  Status Ping();
+
+ private:
+  Status Connect();
+  void Close();
+  Status Check(redisReply* reply, RedisReply* out);
+
+  const Config& config_;
+  redisContext* ctx_ = nullptr;
+};
+
+}  // namespace dt

@@ -1,0 +1,33 @@
+// Reply: what a handler returns: a status and, on success, the `data` object. Rendering
+// into the JSON envelope of API.md section 1 happens in one place (RenderReply).
+// A value type; thread-compatible.
+#pragma once
+
+#include <json/value.h>
+
+#include <string>
+#include <utility>
+
+#include "lib/status.h"
+
+namespace dt {
+
+struct Reply {
+  Reply(Status s) : status(std::move(s)), data(status.detail()) {}  // NOLINT: implicit on purpose
+  static Reply Ok(Json::Value data = Json::Value(Json::objectValue)) {
+    Reply r{Status::Ok()};
+    r.data = std::move(data);
+    return r;
+  }
+
+  Status status;
+  Json::Value data;  // null: no `data` key in the envelope
+};
+
+// The envelope {"code":..,"msg":..,"data":..} as compact JSON (UTF-8 kept as is).
+std::string RenderReply(const Reply& reply);
+
+// Compact JSON of any value, as RenderReply writes it.
+std::string RenderJson(const Json::Value& value);
+
+}  // namespace dt

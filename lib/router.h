@@ -1,0 +1,49 @@
+// Route and Router: the one declarative table of the API. Each handler file exports its
+// rows; the dispatcher enforces what a row says it needs (signature, token, body limit),
+// so no handler re-checks them. Immutable after construction; safe to share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lib/reply.h"
+
+namespace dt {
+
+struct RequestContext;
+
+using Handler = Reply (*)(RequestContext& ctx);
+
+enum RouteNeeds : unsigned {
+  kPublic = 0,
+  kSigned = 1u << 0,            // S: appkey, timestamp, nonce, sign
+  kToken = 1u << 1 | kSigned,   // T: and a valid token for userId
+};
+
+struct Route {
+  const char* method;  // "GET" or "POST"
+  const char* path;
+  Handler handler;
+  unsigned needs;
+  int64_t body_limit = 0;  // bytes; 0: [server] body_limit
+};
+
+class Router {
+ public:
+  explicit Router(std::vector<Route> routes);
+
+  // The route for method + path; nullptr with *status 404 (no such path) or 405 (the
+  // path exists with other methods).
+  const Route* Find(std::string_view method, std::string_view path, Status* status) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+  std::unordered_map<std::string, std::vector<size_t>> by_path_;
+};
+
+}  // namespace dt

@@ -1,0 +1,85 @@
+// Worker threads, the accept loop and orderly shutdown.
+#include "lib/server.h"
+
+#include <fcgiapp.h>
+#include <mysql.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "lib/dispatch.h"
+#include "lib/log.h"
+
+namespace dt {
+namespace {
+
+// libfcgi only marks a shutdown pending on SIGTERM and a thread blocked in accept() may
+// never return, so stop signals go to one waiting thread: it lets the requests in flight
+// finish (bounded below supervisord's stopwaitsecs) and then ends the process.
+std::atomic<int> in_flight{0};
+std::atomic<bool> stopping{false};
+
+constexpr auto kDrainLimit = std::chrono::seconds(8);
+
+void WorkerThread(const Services* services, const Router* router) {
+  mysql_thread_init();
+  {
+    Db db(services->config);
+    Redis redis(services->config);
+    FCGX_Request request;
+    FCGX_InitRequest(&request, 0, 0);
+    while (!stopping.load()) {
+      if (FCGX_Accept_r(&request) < 0) break;
+      in_flight.fetch_add(1);
+      ServeRequest(request, *router, *services, db, redis);
+      FCGX_Finish_r(&request);
+      in_flight.fetch_sub(1);
+    }
+    FCGX_Free(&request, 1);
+  }
+  mysql_thread_end();
+}
+
+}  // namespace
+
+int RunServer(const Services& services, const Router& router) {
+  if (FCGX_Init() != 0) {
+    LogInfo("FCGX_Init failed");
+    return 1;
+  }
+  // Block the stop signals in every thread; the main thread takes them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::thread> threads;
+  for (int i = 0; i < services.config.threads; ++i) {
+    threads.emplace_back(WorkerThread, &services, &router);
+  }
+  LogInfo("worker %d serving with %d threads", static_cast<int>(getpid()),
+          services.config.threads);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  stopping.store(true);
+  auto deadline = std::chrono::steady_clock::now() + kDrainLimit;
+  // A request accepted just now may not have counted itself yet.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  LogInfo("worker %d stopping on signal %d (%d requests unfinished)", static_cast<int>(getpid()),
+          sig, in_flight.load());
+  _exit(0);  // threads blocked in accept() cannot be joined
+}
+
+}  // namespace dt

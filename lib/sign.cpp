@@ -1,0 +1,58 @@
+// Canonicalisation and the two sign methods.
+#include "lib/sign.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "lib/crypto.h"
+
+namespace dt {
+namespace {
+
+bool IsUnsignedKey(std::string_view key) {
+  return key == "timestamp" || key == "nonce" || key == "appkey" || key == "sign" ||
+         key == "token";
+}
+
+}  // namespace
+
+std::string CanonicalMessage(const Params& params) {
+  std::vector<std::string> pairs;
+  pairs.reserve(params.size());
+  for (const auto& [k, v] : params.entries()) {
+    if (IsUnsignedKey(k)) continue;
+    std::string kv;
+    kv.reserve(k.size() + v.size() + 1);
+    kv.append(k).append(1, '=').append(v);
+    pairs.push_back(std::move(kv));
+  }
+  std::sort(pairs.begin(), pairs.end());  // std::string compares bytes as unsigned char
+  std::string msg;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (i) msg.push_back('&');
+    msg.append(pairs[i]);
+  }
+  return msg;
+}
+
+std::string ComputeSign(SignMethod method, std::string_view secret, std::string_view msg,
+                        std::string_view token, std::string_view timestamp,
+                        std::string_view nonce) {
+  std::string data;
+  data.reserve(msg.size() + token.size() + timestamp.size() + nonce.size() + secret.size());
+  data.append(msg).append(token).append(timestamp).append(nonce);
+  if (method == SignMethod::kHmacSha256) return HmacSha256Hex(secret, data);
+  data.append(secret);
+  return Md5Hex(data);
+}
+
+std::string SignParams(SignMethod method, std::string_view secret, const Params& params) {
+  auto get = [&](std::string_view key) -> std::string_view {
+    const std::string* v = params.Find(key);
+    return v ? std::string_view(*v) : std::string_view();
+  };
+  return ComputeSign(method, secret, CanonicalMessage(params), get("token"), get("timestamp"),
+                     get("nonce"));
+}
+
+}  // namespace dt

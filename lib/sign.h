@@ -1,0 +1,27 @@
+// The request signature of API.md section 3, shared by the guard, the tests and the
+// signing tools. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "lib/params.h"
+
+namespace dt {
+
+enum class SignMethod { kMd5, kHmacSha256 };
+
+// "k=v" for every parameter but timestamp, nonce, appkey, sign and token, sorted
+// bytewise as whole strings and joined with '&'.
+std::string CanonicalMessage(const Params& params);
+
+// md5_hex(msg + token + timestamp + nonce + secret), or
+// hex(HMAC_SHA256(secret, msg + token + timestamp + nonce)).
+std::string ComputeSign(SignMethod method, std::string_view secret, std::string_view msg,
+                        std::string_view token, std::string_view timestamp,
+                        std::string_view nonce);
+
+// The sign of a whole parameter set, taking token, timestamp and nonce from it.
+std::string SignParams(SignMethod method, std::string_view secret, const Params& params);
+
+}  // namespace dt

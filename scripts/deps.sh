@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs the Debian packages the project builds and runs with, when some are missing.
+# As root it runs apt-get; otherwise it prints the one command to run.
+set -eu
+PACKAGES="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
+libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev mariadb-server mariadb-client redis-server
+nginx supervisor wrk curl"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "missing packages; install them with:" >&2
+  echo "  sudo apt-get install -y --no-install-recommends$missing" >&2
+  exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Debian's packages start their services on install; this project runs its own copies
+# under var/, so keep the system ones from starting (a policy-rc.d only for this install).
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
+fi
+apt-get update -q || true
+apt-get install -y -q --no-install-recommends $missing
+[ -n "$made_policy" ] && rm -f "$policy"
+exit 0
