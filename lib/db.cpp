@@ -105,7 +105,22 @@ Status Db::Prepare(const char* sql, MYSQL_STMT** out) {
 
 Status Db::Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
                uint64_t* affected, uint64_t* insert_id) {
+  const bool reused = conn_ != nullptr && !in_transaction_;
+  Status s = RunOnce(sql, args, rows, affected, insert_id);
+  // A connection that sat idle while MariaDB restarted fails on the next write (2006:
+  // the statement never reached a server) or while preparing (no effect either way):
+  // outside a transaction, reconnect and run it once more.
+  if (!s.ok() && reused && conn_ == nullptr &&
+      (last_errno_ == CR_SERVER_GONE_ERROR || !executed_)) {
+    s = RunOnce(sql, args, rows, affected, insert_id);
+  }
+  return s;
+}
+
+Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
+                   uint64_t* affected, uint64_t* insert_id) {
   last_errno_ = 0;
+  executed_ = false;
   MYSQL_STMT* stmt = nullptr;
   RETURN_IF_ERROR(Prepare(sql, &stmt));
   if (mysql_stmt_param_count(stmt) != args.size()) {
@@ -137,8 +152,11 @@ Status Db::Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row
         break;
     }
   }
-  if ((!params.empty() && mysql_stmt_bind_param(stmt, params.data()) != 0) ||
-      mysql_stmt_execute(stmt) != 0) {
+  if (!params.empty() && mysql_stmt_bind_param(stmt, params.data()) != 0) {
+    return Failure(mysql_stmt_errno(stmt), "bind_param", mysql_stmt_error(stmt));
+  }
+  executed_ = true;
+  if (mysql_stmt_execute(stmt) != 0) {
     return Failure(mysql_stmt_errno(stmt), "execute", mysql_stmt_error(stmt));
   }
 
@@ -221,10 +239,14 @@ Status Db::QueryRow(const char* sql, std::initializer_list<Arg> args, Row* row, 
 }
 
 Status Db::Begin() {
-  RETURN_IF_ERROR(Connect());
   static const char kBegin[] = "START TRANSACTION";
-  if (mysql_real_query(conn_, kBegin, sizeof kBegin - 1) != 0) {
-    return Failure(mysql_errno(conn_), "begin", mysql_error(conn_));
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = conn_ != nullptr;
+    RETURN_IF_ERROR(Connect());
+    if (mysql_real_query(conn_, kBegin, sizeof kBegin - 1) == 0) break;
+    Status s = Failure(mysql_errno(conn_), "begin", mysql_error(conn_));
+    // As in Run: a stale connection after a restart is reopened once.
+    if (attempt > 0 || !reused || last_errno_ != CR_SERVER_GONE_ERROR) return s;
   }
   in_transaction_ = true;
   return Status::Ok();

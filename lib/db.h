@@ -96,6 +96,8 @@ class Db {
   Status Prepare(const char* sql, MYSQL_STMT** stmt);
   Status Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
              uint64_t* affected, uint64_t* insert_id);
+  Status RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
+                 uint64_t* affected, uint64_t* insert_id);
   Status Failure(unsigned err, const char* what, const char* detail);
 
   const Config& config_;
@@ -103,6 +105,7 @@ class Db {
   std::unordered_map<std::string, MYSQL_STMT*> statements_;
   unsigned last_errno_ = 0;
   bool in_transaction_ = false;
+  bool executed_ = false;  // the last RunOnce got as far as sending its statement
 };
 
 // Rolls back on destruction unless Commit() succeeded.

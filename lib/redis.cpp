@@ -1,6 +1,7 @@
 // hiredis behind Redis: connection handling and error mapping.
 #include "lib/redis.h"
 
+#include <cerrno>
 #include <cstdarg>
 #include <cstring>
 
@@ -78,17 +79,35 @@ Status Redis::Check(redisReply* reply, RedisReply* out) {
   return Status::Ok();
 }
 
-Status Redis::Command(RedisReply* out, const char* format, ...) {
+Status Redis::Exchange(const char* command, size_t length, RedisReply* out) {
+  const bool reused = ctx_ != nullptr;
   RETURN_IF_ERROR(Connect());
-  va_list ap;
-  va_start(ap, format);
-  void* reply = redisvCommand(ctx_, format, ap);
-  va_end(ap);
+  void* reply = nullptr;
+  if (redisAppendFormattedCommand(ctx_, command, length) == REDIS_OK) redisGetReply(ctx_, &reply);
+  // A connection that sat idle while Redis restarted fails at once (EOF, EPIPE, reset)
+  // without the command having run anywhere: reconnect and send it once more.
+  if (!reply && reused &&
+      (ctx_->err == REDIS_ERR_EOF || (ctx_->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))) {
+    Close();
+    RETURN_IF_ERROR(Connect());
+    if (redisAppendFormattedCommand(ctx_, command, length) == REDIS_OK) redisGetReply(ctx_, &reply);
+  }
   return Check(static_cast<redisReply*>(reply), out);
 }
 
+Status Redis::Command(RedisReply* out, const char* format, ...) {
+  char* command = nullptr;
+  va_list ap;
+  va_start(ap, format);
+  int length = redisvFormatCommand(&command, format, ap);
+  va_end(ap);
+  if (length < 0) return Status::Internal("redis: bad command format");
+  Status s = Exchange(command, static_cast<size_t>(length), out);
+  redisFreeCommand(command);
+  return s;
+}
+
 Status Redis::CommandArgv(const std::vector<std::string_view>& argv, RedisReply* out) {
-  RETURN_IF_ERROR(Connect());
   std::vector<const char*> ptrs;
   std::vector<size_t> lens;
   ptrs.reserve(argv.size());
@@ -97,8 +116,12 @@ Status Redis::CommandArgv(const std::vector<std::string_view>& argv, RedisReply*
     ptrs.push_back(a.data());
     lens.push_back(a.size());
   }
-  void* reply = redisCommandArgv(ctx_, static_cast<int>(argv.size()), ptrs.data(), lens.data());
-  return Check(static_cast<redisReply*>(reply), out);
+  char* command = nullptr;
+  int length = redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
+  if (length < 0) return Status::Internal("redis: bad command");
+  Status s = Exchange(command, static_cast<size_t>(length), out);
+  redisFreeCommand(command);
+  return s;
 }
 
 Status Redis::Eval(const RedisScript& script, const std::vector<std::string_view>& keys,

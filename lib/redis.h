@@ -78,6 +78,8 @@ class Redis {
  private:
   Status Connect();
   void Close();
+  // Sends one formatted command and reads its reply, reconnecting once if needed.
+  Status Exchange(const char* command, size_t length, RedisReply* out);
   Status Check(redisReply* reply, RedisReply* out);
 
   const Config& config_;

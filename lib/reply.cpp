@@ -29,11 +29,12 @@ std::string RenderJson(const Json::Value& value) {
 }
 
 std::string RenderReply(const Reply& reply) {
-  Json::Value envelope(Json::objectValue);
-  envelope["code"] = reply.status.code();
-  envelope["msg"] = reply.status.ok() ? std::string("success") : reply.status.msg();
-  if (!reply.data.isNull()) envelope["data"] = reply.data;
-  return RenderJson(envelope);
+  // Written by hand to keep the envelope's keys in the order of API.md (jsoncpp sorts).
+  std::string out = "{\"code\":" + std::to_string(reply.status.code()) + ",\"msg\":";
+  out += RenderJson(Json::Value(reply.status.ok() ? std::string("success") : reply.status.msg()));
+  if (!reply.data.isNull()) out += ",\"data\":" + RenderJson(reply.data);
+  out += '}';
+  return out;
 }
 
 }  // namespace dt

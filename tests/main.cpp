@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
 
   CppUnit::TestSuite* all = new CppUnit::TestSuite("all");
   std::vector<const char*> registries = {"unit"};
-  if (!unit_only) registries = {"unit", "http", "final"};
+  if (!unit_only) registries = {"unit", "http", "stack", "final"};
   for (const char* name : registries) {
     AddMatching(CppUnit::TestFactoryRegistry::getRegistry(name).makeTest(), filter, all);
   }

@@ -1,0 +1,253 @@
+// The guard and the request edge through nginx: every refusal before a handler runs.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "lib/crypto.h"
+#include "lib/session.h"
+#include "tests/http/http_support.h"
+
+namespace dt {
+
+class GuardHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(GuardHttpTest);
+  CPPUNIT_TEST(testMissingAppkey);
+  CPPUNIT_TEST(testUnknownAppkey);
+  CPPUNIT_TEST(testTimestampWindow);
+  CPPUNIT_TEST(testBadSignStoresNothing);
+  CPPUNIT_TEST(testReplayIsRefused);
+  CPPUNIT_TEST(testForgedRequestDoesNotBurnNonce);
+  CPPUNIT_TEST(testMissingOrMalformedGuardFields);
+  CPPUNIT_TEST(testHmacApp);
+  CPPUNIT_TEST(testTokenErrors);
+  CPPUNIT_TEST(testExpiredToken);
+  CPPUNIT_TEST(testTokenFallsBackToMysql);
+  CPPUNIT_TEST(testMalformedRequests);
+  CPPUNIT_TEST(testRouting);
+  CPPUNIT_TEST(testBodyTooLarge);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testMissingAppkey() {
+    Response r = Call("POST", "/api/auth/sendsms", {{"phone", NewPhone()}}, {}, false);
+    CPPUNIT_ASSERT_EQUAL(200L, r.status);
+    CPPUNIT_ASSERT_EQUAL(300, r.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("appkey is none."), r.msg());
+    CPPUNIT_ASSERT_EQUAL(std::string("application/json; charset=utf-8"), r.content_type);
+  }
+
+  void testUnknownAppkey() {
+    Caller nobody;
+    nobody.appkey = "NOPE99";
+    Response r = Call("POST", "/api/auth/sendsms", {{"phone", NewPhone()}}, nobody);
+    CPPUNIT_ASSERT_EQUAL(301, r.code());
+  }
+
+  void testTimestampWindow() {
+    const int64_t now = std::stoll(NowTimestamp());
+    const struct {
+      std::string timestamp;
+      int code;
+    } cases[] = {
+        {std::to_string(now - 400), 506},
+        {std::to_string(now + 400), 506},
+        {std::to_string(now - 3600 * 24), 506},
+        {std::to_string(now) + ".415", 0},
+        {std::to_string(now) + "123", 0},  // milliseconds
+        {std::to_string(now - 100), 0},
+        {"yesterday", 300},
+    };
+    for (const auto& c : cases) {
+      std::string phone = NewPhone();
+      Response r = Call("POST", "/api/auth/sendsms", {{"phone", phone}, {"timestamp", c.timestamp}});
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.timestamp + " " + r.body, c.code, r.code());
+      RedisReply stored;
+      TestStack::Get().redis().Command(&stored, "EXISTS dt:sms:code:%s", phone.c_str());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.timestamp, c.code == 0 ? 1LL : 0LL, stored.Integer());
+    }
+  }
+
+  void testBadSignStoresNothing() {
+    std::string phone = NewPhone();
+    Response r = Call("POST", "/api/auth/sendsms", {{"phone", phone}, {"sign", std::string(32, 'a')}});
+    CPPUNIT_ASSERT_EQUAL(500, r.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("signature is error."), r.msg());
+    // A sign over other values (the phone changed after signing).
+    Fields fields = {{"phone", phone}, {"appkey", "432ABZ"}, {"timestamp", NowTimestamp()},
+                     {"nonce", NewNonce()}};
+    fields.emplace_back("sign", SignFields(fields, "432ABZ"));
+    fields[0].second = NewPhone();
+    CPPUNIT_ASSERT_EQUAL(500, Call("POST", "/api/auth/sendsms", fields, {}, false).code());
+    // Uppercase hex is not the sign.
+    fields[0].second = phone;
+    std::string sign = fields.back().second;
+    for (char& ch : sign) ch = static_cast<char>(toupper(ch));
+    fields.back().second = sign;
+    CPPUNIT_ASSERT_EQUAL(500, Call("POST", "/api/auth/sendsms", fields, {}, false).code());
+    RedisReply stored;
+    TestStack::Get().redis().Command(&stored, "EXISTS dt:sms:code:%s", phone.c_str());
+    CPPUNIT_ASSERT_EQUAL(0LL, stored.Integer());
+  }
+
+  void testReplayIsRefused() {
+    Fields fields = {{"phone", NewPhone()}, {"appkey", "432ABZ"}, {"timestamp", NowTimestamp()},
+                     {"nonce", NewNonce()}};
+    fields.emplace_back("sign", SignFields(fields, "432ABZ"));
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/sendsms", fields, {}, false).code());
+    Response again = Call("POST", "/api/auth/sendsms", fields, {}, false);
+    CPPUNIT_ASSERT_EQUAL(507, again.code());
+    CPPUNIT_ASSERT_EQUAL(200L, again.status);
+    // Another app may use the same nonce: nonces are per appkey.
+    Fields other = {{"phone", NewPhone()}, {"appkey", "HM256K"}, {"timestamp", NowTimestamp()},
+                    {"nonce", fields[3].second}};
+    other.emplace_back("sign", SignFields(other, "HM256K"));
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/sendsms", other, {}, false).code());
+  }
+
+  void testForgedRequestDoesNotBurnNonce() {
+    const std::string nonce = NewNonce();
+    Response forged = Call("POST", "/api/auth/sendsms",
+                           {{"phone", NewPhone()}, {"nonce", nonce}, {"sign", std::string(32, 'f')}});
+    CPPUNIT_ASSERT_EQUAL(500, forged.code());
+    Response real = Call("POST", "/api/auth/sendsms", {{"phone", NewPhone()}, {"nonce", nonce}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(real.body, 0, real.code());
+  }
+
+  void testMissingOrMalformedGuardFields() {
+    struct {
+      Fields fields;
+      const char* msg;
+    } cases[] = {
+        {{{"phone", "13900000000"}, {"appkey", "432ABZ"}, {"nonce", "n1"}, {"sign", "x"}},
+         "timestamp is none."},
+        {{{"phone", "13900000000"}, {"appkey", "432ABZ"}, {"timestamp", NowTimestamp()},
+          {"sign", "x"}},
+         "nonce is none."},
+        {{{"phone", "13900000000"}, {"appkey", "432ABZ"}, {"timestamp", NowTimestamp()},
+          {"nonce", "n1"}},
+         "sign is none."},
+        {{{"phone", "13900000000"}, {"appkey", "432ABZ"}, {"timestamp", NowTimestamp()},
+          {"nonce", "bad nonce!"}, {"sign", "x"}},
+         "nonce is invalid."},
+        {{{"phone", "13900000000"}, {"appkey", "432ABZ"}, {"timestamp", NowTimestamp()},
+          {"nonce", std::string(65, 'n')}, {"sign", "x"}},
+         "nonce is invalid."},
+    };
+    for (const auto& c : cases) {
+      Response r = Call("POST", "/api/auth/sendsms", c.fields, {}, false);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 300, r.code());
+      CPPUNIT_ASSERT_EQUAL(std::string(c.msg), r.msg());
+    }
+  }
+
+  void testHmacApp() {
+    Caller user = Login(NewPhone(), "HM256K");
+    CPPUNIT_ASSERT(user.user_id > 0);
+    // An md5 sign is not accepted for an hmac-sha256 app.
+    Fields fields = {{"phone", NewPhone()}, {"appkey", "HM256K"}, {"timestamp", NowTimestamp()},
+                     {"nonce", NewNonce()}};
+    Fields as_md5 = fields;
+    as_md5[1].second = "432ABZ";
+    fields.emplace_back("sign", SignFields(as_md5, "432ABZ"));
+    CPPUNIT_ASSERT_EQUAL(500, Call("POST", "/api/auth/sendsms", fields, {}, false).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, user).code());
+  }
+
+  void testTokenErrors() {
+    Caller alice = Login(NewPhone());
+    Caller bob = Login(NewPhone());
+    Caller no_token = alice;
+    no_token.token.clear();
+    Response r = Call("POST", "/api/auth/logout", {}, no_token);
+    CPPUNIT_ASSERT_EQUAL(504, r.code());
+    Caller wrong = alice;
+    wrong.token = NewToken();
+    CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, wrong).code());
+    Caller borrowed = alice;  // alice's token, bob's id
+    borrowed.user_id = bob.user_id;
+    CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, borrowed).code());
+    Caller no_user = alice;
+    no_user.user_id = 0;
+    r = Call("POST", "/api/auth/logout", {}, no_user);
+    CPPUNIT_ASSERT_EQUAL(300, r.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("userId is none."), r.msg());
+    r = Call("POST", "/api/auth/logout", {{"userId", "12x"}}, alice);
+    CPPUNIT_ASSERT_EQUAL(300, r.code());
+    // None of that harmed the real sessions.
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, alice).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, bob).code());
+  }
+
+  void testExpiredToken() {
+    Caller user = Login(NewPhone());
+    TestStack& stack = TestStack::Get();
+    CPPUNIT_ASSERT(stack.db().Exec("UPDATE user_auth SET expired_time = UTC_TIMESTAMP() - INTERVAL 1 SECOND"
+                                   " WHERE user_id = ?", {user.user_id}).ok());
+    RedisReply del;
+    stack.redis().Command(&del, "DEL dt:sess:%lld", static_cast<long long>(user.user_id));
+    CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, user).code());
+  }
+
+  void testTokenFallsBackToMysql() {
+    Caller user = Login(NewPhone());
+    RedisReply del;
+    TestStack::Get().redis().Command(&del, "DEL dt:sess:%lld", static_cast<long long>(user.user_id));
+    CPPUNIT_ASSERT_EQUAL(1LL, del.Integer());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, user).code());
+  }
+
+  void testMalformedRequests() {
+    const struct {
+      const char* name;
+      std::string target, body, content_type;
+    } cases[] = {
+        {"duplicate across query and body", "/api/auth/sendsms?phone=13900000001",
+         "phone=13900000002", "application/x-www-form-urlencoded"},
+        {"duplicate in body", "/api/auth/sendsms", "a=1&a=1", "application/x-www-form-urlencoded"},
+        {"invalid UTF-8", "/api/auth/sendsms", "phone=%FF%FE", "application/x-www-form-urlencoded"},
+        {"broken escape", "/api/auth/sendsms?phone=%G1", "", "application/x-www-form-urlencoded"},
+        {"json body", "/api/auth/sendsms", "{\"phone\":\"1\"}", "application/json"},
+        {"broken multipart", "/api/auth/sendsms", "--b\r\nnothing", "multipart/form-data; boundary=b"},
+    };
+    for (const auto& c : cases) {
+      Response r = Raw("POST", c.target, c.body, c.content_type);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name, 400L, r.status);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(c.name) + ": " + r.body, 400, r.code());
+      CPPUNIT_ASSERT_MESSAGE(c.name, r.is_json);
+    }
+    // Reported before the signature: no appkey at all is still a 400 here.
+    CPPUNIT_ASSERT_EQUAL(400, Raw("GET", "/api/health?a=1&a=2").code());
+  }
+
+  void testRouting() {
+    Response r = Raw("GET", "/api/no/such/thing");
+    CPPUNIT_ASSERT_EQUAL(404L, r.status);
+    CPPUNIT_ASSERT_EQUAL(404, r.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("application/json; charset=utf-8"), r.content_type);
+    r = Raw("GET", "/api/auth/login");
+    CPPUNIT_ASSERT_EQUAL(405L, r.status);
+    CPPUNIT_ASSERT_EQUAL(405, r.code());
+    r = Raw("DELETE", "/api/health");
+    CPPUNIT_ASSERT_EQUAL(405L, r.status);
+    r = Raw("GET", "/not-the-api");  // answered by nginx itself
+    CPPUNIT_ASSERT_EQUAL(404L, r.status);
+    CPPUNIT_ASSERT_EQUAL(404, r.code());
+    CPPUNIT_ASSERT(r.is_json);
+  }
+
+  void testBodyTooLarge() {
+    // Over the worker's 1 MiB form limit, under nginx's outer 2 MiB bound.
+    Response r = Raw("POST", "/api/auth/login", "phone=" + std::string(1500000, '1'));
+    CPPUNIT_ASSERT_EQUAL(413L, r.status);
+    CPPUNIT_ASSERT_EQUAL(413, r.code());
+    // Over nginx's bound: nginx answers, in JSON too.
+    r = Raw("POST", "/api/auth/login", "phone=" + std::string(3 << 20, '1'));
+    CPPUNIT_ASSERT_EQUAL(413L, r.status);
+    CPPUNIT_ASSERT_EQUAL(413, r.code());
+    CPPUNIT_ASSERT(r.is_json);
+    // The workers are fine afterwards.
+    CPPUNIT_ASSERT_EQUAL(200L, Raw("GET", "/api/health").status);
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(GuardHttpTest, "http");
+
+}  // namespace dt

@@ -1,0 +1,222 @@
+// libcurl, signing and stack control for the HTTP tests.
+#include "tests/http/http_support.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+#include <curl/curl.h>
+#include <json/reader.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
+#include "lib/crypto.h"
+#include "lib/params.h"
+
+namespace dt {
+namespace {
+
+const char* EnvOr(const char* name, const char* fallback) {
+  const char* v = getenv(name);
+  return v ? v : fallback;
+}
+
+size_t WriteBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t WriteHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+  }
+  return size * n;
+}
+
+std::string Escape(CURL* curl, const std::string& s) {
+  char* e = curl_easy_escape(curl, s.data(), static_cast<int>(s.size()));
+  std::string out(e);
+  curl_free(e);
+  return out;
+}
+
+struct CurlFree {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+
+std::unique_ptr<CURL, CurlFree> NewCurl() { return std::unique_ptr<CURL, CurlFree>(curl_easy_init()); }
+
+Response Perform(CURL* curl, const std::string& method, const std::string& url,
+                 const std::string* body, const std::string& content_type) {
+  Response r;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
+  struct curl_slist* headers = nullptr;
+  if (method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body->data() : "");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(body ? body->size() : 0));
+    headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
+    headers = curl_slist_append(headers, "Expect:");
+  } else if (method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  CURLcode rc = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) {
+    r.status = -1;
+    r.body = curl_easy_strerror(rc);
+    return r;
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+  r.content_type = r.headers["content-type"];
+  Json::CharReaderBuilder builder;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  std::string errors;
+  r.is_json = reader->parse(r.body.data(), r.body.data() + r.body.size(), &r.json, &errors);
+  if (!r.is_json) r.json = Json::Value();
+  return r;
+}
+
+bool HasField(const Fields& fields, const std::string& key) {
+  for (const auto& [k, v] : fields) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TestStack& TestStack::Get() {
+  static TestStack stack;
+  return stack;
+}
+
+TestStack::TestStack()
+    : url_(EnvOr("DT_TEST_URL", "http://127.0.0.1:18080")),
+      var_(EnvOr("DT_TEST_VAR", "var/test")),
+      db_(config_),
+      redis_(config_) {
+  Status s = LoadConfig(EnvOr("DT_TEST_CONFIG", "config/test.ini"), &config_);
+  if (!s.ok()) {
+    fprintf(stderr, "tests: %s\n", s.msg().c_str());
+    exit(2);
+  }
+}
+
+bool TestStack::Supervisorctl(const std::string& args) {
+  std::string cmd = "supervisorctl -c " + var_ + "/supervisord.conf " + args + " > /dev/null 2>&1";
+  return system(cmd.c_str()) == 0;
+}
+
+bool TestStack::WaitHealthy(int seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Raw("GET", "/api/health").status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string NewPhone() {
+  static int counter = 0;
+  // 139 + 4 random digits (per run) + 4 counting digits: unique within a run.
+  static const uint32_t run = RandomBelow(10000);
+  char buf[32];
+  snprintf(buf, sizeof buf, "139%04u%04d", run, ++counter);
+  return buf;
+}
+
+std::string NewNonce() { return HexEncode(RandomBytes(12)); }
+
+std::string NowTimestamp() {
+  return std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+std::string SignFields(const Fields& fields, const std::string& appkey) {
+  Params params;
+  for (const auto& [k, v] : fields) params.Add(k, v);
+  const Config& config = TestStack::Get().config();
+  auto app = config.apps.find(appkey);
+  if (app == config.apps.end()) return std::string(32, '0');  // an app the server does not know
+  return SignParams(app->second.method, app->second.secret, params);
+}
+
+Response Call(const std::string& method, const std::string& path, Fields fields,
+              const Caller& caller, bool sign) {
+  if (sign) {
+    if (caller.user_id && !HasField(fields, "userId")) {
+      fields.emplace_back("userId", std::to_string(caller.user_id));
+    }
+    if (!caller.token.empty() && !HasField(fields, "token")) fields.emplace_back("token", caller.token);
+    if (!HasField(fields, "appkey")) fields.emplace_back("appkey", caller.appkey);
+    if (!HasField(fields, "timestamp")) fields.emplace_back("timestamp", NowTimestamp());
+    if (!HasField(fields, "nonce")) fields.emplace_back("nonce", NewNonce());
+    if (!HasField(fields, "sign")) fields.emplace_back("sign", SignFields(fields, caller.appkey));
+  }
+  auto curl = NewCurl();
+  std::string encoded;
+  for (const auto& [k, v] : fields) {
+    if (!encoded.empty()) encoded += '&';
+    encoded += Escape(curl.get(), k) + "=" + Escape(curl.get(), v);
+  }
+  const std::string& url = TestStack::Get().url();
+  if (method == "POST") {
+    return Perform(curl.get(), method, url + path, &encoded, "application/x-www-form-urlencoded");
+  }
+  return Perform(curl.get(), method, url + path + (encoded.empty() ? "" : "?" + encoded), nullptr,
+                 "");
+}
+
+Response Raw(const std::string& method, const std::string& target, const std::string& body,
+             const std::string& content_type) {
+  auto curl = NewCurl();
+  return Perform(curl.get(), method, TestStack::Get().url() + target, &body, content_type);
+}
+
+void AllowNextSms(const std::string& phone) {
+  RedisReply reply;
+  TestStack::Get().redis().Command(&reply, "DEL dt:rl:sms:m:%s", phone.c_str());
+}
+
+std::string RequestCode(const std::string& phone, const std::string& appkey) {
+  Caller app;
+  app.appkey = appkey;
+  Response r = Call("POST", "/api/auth/sendsms", {{"phone", phone}}, app);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  std::string code = r.data()["code"].asString();
+  TestStack::Get().secrets_seen.push_back(code);
+  return code;
+}
+
+Caller Login(const std::string& phone, const std::string& appkey) {
+  std::string code = RequestCode(phone, appkey);
+  Caller app;
+  app.appkey = appkey;
+  Response r = Call("POST", "/api/auth/login", {{"phone", phone}, {"code", code}}, app);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  Caller caller;
+  caller.appkey = appkey;
+  caller.user_id = r.data()["user_id"].asInt64();
+  caller.token = r.data()["token"].asString();
+  TestStack::Get().secrets_seen.push_back(caller.token);
+  return caller;
+}
+
+}  // namespace dt

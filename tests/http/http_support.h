@@ -1,0 +1,100 @@
+// Support for the black-box HTTP tests: the test stack (its config, URL, and direct MySQL
+// and Redis connections to check stored state), a libcurl client that signs requests as
+// API.md section 3 says, and a login helper. Single-threaded, like the test runner.
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lib/config.h"
+#include "lib/db.h"
+#include "lib/redis.h"
+#include "lib/sign.h"
+
+namespace dt {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+struct Response {
+  long status = 0;
+  std::string body;
+  std::string content_type;
+  std::map<std::string, std::string> headers;  // lower-case names
+  Json::Value json;                            // null when the body is not JSON
+  bool is_json = false;
+
+  int code() const { return json.isObject() ? json.get("code", -1).asInt() : -1; }
+  const Json::Value& data() const { return json["data"]; }
+  std::string msg() const { return json.isObject() ? json.get("msg", "").asString() : ""; }
+};
+
+// Who signs: an app, and for token routes a logged-in user.
+struct Caller {
+  std::string appkey = "432ABZ";
+  int64_t user_id = 0;
+  std::string token;
+};
+
+class TestStack {
+ public:
+  static TestStack& Get();
+
+  const Config& config() const { return config_; }
+  const std::string& url() const { return url_; }
+  Db& db() { return db_; }
+  Redis& redis() { return redis_; }
+
+  // Runs supervisorctl of the test stack (e.g. "stop redis"); true on success.
+  bool Supervisorctl(const std::string& args);
+  // Polls /api/health until it answers 200, for at most `seconds`.
+  bool WaitHealthy(int seconds);
+  // A file of the stack's var/ folder, e.g. "log/worker.log".
+  std::string VarPath(const std::string& name) const { return var_ + "/" + name; }
+
+  // Tokens and SMS codes handed out during the run; no log may contain one.
+  std::vector<std::string> secrets_seen;
+
+ private:
+  TestStack();
+  Config config_;
+  std::string url_;
+  std::string var_;
+  Db db_;
+  Redis redis_;
+};
+
+// A phone number no other test uses.
+std::string NewPhone();
+// A fresh nonce.
+std::string NewNonce();
+// The current time as a timestamp string (seconds).
+std::string NowTimestamp();
+
+// Sends `method` `path` with `fields`: in the query for GET, urlencoded in the body for
+// POST. `sign` adds appkey, timestamp, nonce and sign (and token/userId of `caller`)
+// unless a field of that name is already given.
+Response Call(const std::string& method, const std::string& path, Fields fields,
+              const Caller& caller = {}, bool sign = true);
+
+// The sign of `fields` for `appkey` (its secret and method from the test config).
+std::string SignFields(const Fields& fields, const std::string& appkey);
+
+// A request exactly as given: `target` is path plus query; `body` sent for POST.
+Response Raw(const std::string& method, const std::string& target, const std::string& body = "",
+             const std::string& content_type = "application/x-www-form-urlencoded");
+
+// sendsms + login with the echoed code: a logged-in caller.
+Caller Login(const std::string& phone, const std::string& appkey = "432ABZ");
+
+// Forgets the once-a-minute SMS limit of `phone`, for tests that log in twice.
+void AllowNextSms(const std::string& phone);
+
+// The code of a successful sendsms for `phone` (asserts on failure).
+std::string RequestCode(const std::string& phone, const std::string& appkey = "432ABZ");
+
+}  // namespace dt

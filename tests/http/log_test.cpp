@@ -1,0 +1,57 @@
+// Last of all: what the run left in the logs. No token or SMS code handed out during the
+// run may appear in the request log or nginx's access log, and the workers' log must hold
+// no sanitizer report (it matters for `make test ASAN=1`).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/http/http_support.h"
+
+namespace dt {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+class LogTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(LogTest);
+  CPPUNIT_TEST(testLogsHoldNoSecrets);
+  CPPUNIT_TEST(testNoSanitizerReports);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testLogsHoldNoSecrets() {
+    TestStack& stack = TestStack::Get();
+    const std::string worker = ReadFile(stack.VarPath("log/worker.log"));
+    const std::string access = ReadFile(stack.VarPath("log/nginx-access.log"));
+    CPPUNIT_ASSERT(worker.find(" access ") != std::string::npos);  // there is a request log
+    CPPUNIT_ASSERT(!access.empty());
+    for (const std::string& secret : stack.secrets_seen) {
+      if (secret.size() < 6) continue;
+      // SMS codes are 6 digits: look for them as values, not as parts of other numbers.
+      for (const std::string& needle : {"=" + secret, " " + secret, "\"" + secret}) {
+        CPPUNIT_ASSERT_MESSAGE("worker log holds " + needle, worker.find(needle) == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE("access log holds " + needle, access.find(needle) == std::string::npos);
+      }
+    }
+    CPPUNIT_ASSERT(access.find("sign=") == std::string::npos);
+  }
+
+  void testNoSanitizerReports() {
+    const std::string worker = ReadFile(TestStack::Get().VarPath("log/worker.log"));
+    for (const char* marker : {"AddressSanitizer", "LeakSanitizer", "runtime error:"}) {
+      CPPUNIT_ASSERT_MESSAGE(marker, worker.find(marker) == std::string::npos);
+    }
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(LogTest, "final");
+
+}  // namespace dt
