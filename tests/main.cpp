@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -49,14 +51,15 @@ class LineListener : public CppUnit::TestListener {
   int failed_count_ = 0;
 };
 
-// Adds the tests of `registry` whose names contain `filter` to `suite`.
-void AddMatching(CppUnit::Test* test, const std::string& filter, CppUnit::TestSuite* suite) {
+// Collects the leaf tests of `test` whose names contain `filter` (owned by `test`).
+void CollectMatching(CppUnit::Test* test, const std::string& filter,
+                     std::vector<CppUnit::Test*>* out) {
   if (test->getChildTestCount() == 0) {
-    if (filter.empty() || test->getName().find(filter) != std::string::npos) suite->addTest(test);
+    if (filter.empty() || test->getName().find(filter) != std::string::npos) out->push_back(test);
     return;
   }
   for (int i = 0; i < test->getChildTestCount(); ++i) {
-    AddMatching(test->getChildTestAt(i), filter, suite);
+    CollectMatching(test->getChildTestAt(i), filter, out);
   }
 }
 
@@ -74,19 +77,20 @@ int main(int argc, char** argv) {
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
 
-  CppUnit::TestSuite* all = new CppUnit::TestSuite("all");
   std::vector<const char*> registries = {"unit"};
   if (!unit_only) registries = {"unit", "http", "stack", "final"};
+  std::vector<std::unique_ptr<CppUnit::Test>> trees;
+  std::vector<CppUnit::Test*> tests;
   for (const char* name : registries) {
-    AddMatching(CppUnit::TestFactoryRegistry::getRegistry(name).makeTest(), filter, all);
+    trees.emplace_back(CppUnit::TestFactoryRegistry::getRegistry(name).makeTest());
+    CollectMatching(trees.back().get(), filter, &tests);
   }
   if (unit_only) printf("(unit tests only: DT_TEST_URL is not set; `make test` runs them all)\n");
 
   CppUnit::TestResult result;
   LineListener listener;
   result.addListener(&listener);
-  all->run(&result);
-  delete all;
+  for (CppUnit::Test* test : tests) test->run(&result);
   curl_global_cleanup();
   printf("%d passed, %d failed\n", listener.passed(), listener.failed());
   return listener.failed() == 0 ? 0 : 1;
