@@ -1,8 +1,9 @@
 # DatingToday server. `make run` and `make test` are all a new user needs (README.md).
-#   make            build the worker and the test runner into build/
+#   make            build the worker, the test runner and the tools into build/
 #   make deps       install the Debian packages that are missing (as root)
 #   make run        the dev stack on 127.0.0.1:8080 under one supervisord, in the foreground
-#   make test       the whole suite against its own stack under var/test (ASAN=1: sanitizers)
+#   make test       the whole suite against its own stack under var/test (ASAN=1: sanitizers;
+#                   T=name: only the tests whose names contain it)
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
 #   make clean      remove build/ (var/ keeps the dev data; remove it by hand)
@@ -30,13 +31,17 @@ LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
 TESTS := $(BUILD)/dt_tests
+TOOLS := $(BUILD)/dtadmin
 
 .PHONY: all deps run test asan migrate clean
 .DEFAULT_GOAL := all
 
-all: $(WORKER) $(TESTS)
+all: $(WORKER) $(TESTS) $(TOOLS)
 
 $(WORKER): $(BUILD)/lib/main.o $(LIB_OBJS)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_OBJS)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
 $(TESTS): $(TEST_OBJS) $(LIB_OBJS)
@@ -46,7 +51,7 @@ $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d $(BUILD)/tools/dtadmin.d
 
 deps:
 	@scripts/deps.sh
@@ -58,7 +63,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory -j2 all ASAN=$(ASAN)
-	@WORKER=$(WORKER) TESTS=$(TESTS) scripts/stack.sh test
+	@WORKER=$(WORKER) TESTS=$(TESTS) TEST_FILTER=$(T) scripts/stack.sh test
 
 asan:
 	@$(MAKE) --no-print-directory ASAN=1 all

@@ -2,6 +2,7 @@
 #include "handlers/handlers.h"
 #include "lib/args.h"
 #include "lib/context.h"
+#include "lib/hot.h"
 #include "lib/ratelimit.h"
 #include "lib/session.h"
 #include "lib/sms.h"
@@ -37,9 +38,9 @@ Reply HandleSendSms(RequestContext& ctx) {
 }
 
 // In one transaction: the user of `phone` gets the new token hash, or is registered
-// (user_info + user_auth) with it. Sets *user_id.
+// (user_info + user_auth) with it. Sets *user_id, and *created for a new user.
 Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& hash, int64_t now,
-                        int64_t expire, int64_t* user_id) {
+                        int64_t expire, int64_t* user_id, bool* created) {
   Transaction tx(db);
   RETURN_IF_ERROR(tx.Begin());
   Row row;
@@ -47,6 +48,7 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
   RETURN_IF_ERROR(db.QueryRow(
       "SELECT user_id FROM user_auth WHERE open_id = ? AND login_type = 'phone' FOR UPDATE",
       {phone}, &row, &found));
+  *created = !found;
   if (found) {
     *user_id = row.Int(0);
     RETURN_IF_ERROR(db.Exec(
@@ -83,14 +85,16 @@ Reply HandleLogin(RequestContext& ctx) {
   const std::string token = NewToken();
   const std::string hash = TokenHash(token);
   int64_t user_id = 0;
+  bool created = false;
   Status s;
   for (int attempt = 0; attempt < kLoginAttempts; ++attempt) {
-    s = RegisterOrRotate(ctx.db, phone, hash, now, expire, &user_id);
+    s = RegisterOrRotate(ctx.db, phone, hash, now, expire, &user_id, &created);
     unsigned err = ctx.db.last_errno();
     if (s.ok() || (err != ER_DUP_ENTRY && err != ER_LOCK_DEADLOCK)) break;
   }
   RETURN_IF_ERROR(s);
   RETURN_IF_ERROR(CacheSession(ctx.redis, user_id, hash, expire, now));
+  if (created) RETURN_IF_ERROR(HotSetVisible(ctx.redis, user_id, true, now));
 
   Json::Value data(Json::objectValue);
   data["token"] = token;

@@ -4,13 +4,21 @@
 #include <vector>
 
 #include "lib/router.h"
+#include "lib/server.h"
 
 namespace dt {
 
-std::vector<Route> AuthRoutes();    // handlers/auth.cpp
-std::vector<Route> HealthRoutes();  // handlers/health.cpp
+std::vector<Route> AuthRoutes();    // handlers/auth.cpp: /api/auth/*
+std::vector<Route> HealthRoutes();  // handlers/health.cpp: /api/health
+std::vector<Route> UserRoutes();    // handlers/user.cpp: profile show/update, hot list, search
+std::vector<Route> LabelRoutes();   // handlers/label.cpp: /api/label/list, /api/user/labels
+std::vector<Route> AlbumRoutes();   // handlers/album.cpp: /api/album/*
+std::vector<Route> UploadRoutes();  // handlers/upload.cpp: /api/upload
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();
+
+// The workers' background tasks (handlers/routes.cpp).
+std::vector<PeriodicTask> AllTasks();
 
 }  // namespace dt

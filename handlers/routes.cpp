@@ -1,15 +1,30 @@
 // The API's route table: the rows of every handler file, in one list.
 #include "handlers/handlers.h"
+#include "lib/hot.h"
 
 namespace dt {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto part : {AuthRoutes, HealthRoutes}) {
+  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, LabelRoutes, AlbumRoutes, UploadRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }
   return all;
+}
+
+namespace {
+
+Status RollHotRanking(Db&, Redis& redis, const Services& services) {
+  return HotRollover(redis, services.clock.NowSeconds());
+}
+
+}  // namespace
+
+std::vector<PeriodicTask> AllTasks() {
+  return {
+      {"hot-rollover", 30, RollHotRanking},
+  };
 }
 
 }  // namespace dt

@@ -59,9 +59,33 @@ Status RequirePhone(const Params& params, std::string_view key, std::string* out
     char c = phone[i];
     if (!(c >= '0' && c <= '9') && !(c == '+' && i == 0)) return InvalidParam(key);
   }
-  if (phone == "+") return InvalidParam(key);
   *out = std::move(phone);
   return Status::Ok();
+}
+
+Status OptionalId(const Params& params, std::string_view key, int64_t fallback, int64_t* out) {
+  return OptionalInt(params, key, 1, kMaxId, fallback, out);
+}
+
+Status RequirePage(const Params& params, int64_t max_count, int64_t default_count, Page* out) {
+  RETURN_IF_ERROR(OptionalInt(params, "page", 1, 1000000, 1, &out->page));
+  return OptionalInt(params, "pageCount", 1, max_count, default_count, &out->count);
+}
+
+bool ValidUrl(std::string_view url) {
+  std::string_view rest;
+  if (url.rfind("https://", 0) == 0) {
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
+    return false;
+  }
+  if (url.size() > 255 || rest.empty() || rest[0] == '/') return false;
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\') return false;
+  }
+  return true;
 }
 
 }  // namespace dt

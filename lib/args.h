@@ -33,4 +33,21 @@ Status OptionalInt(const Params& params, std::string_view key, int64_t min, int6
 // A phone number: optional leading '+', then digits; 6-20 characters in all.
 Status RequirePhone(const Params& params, std::string_view key, std::string* out);
 
+// The largest id a parameter may name (ids are INT UNSIGNED).
+constexpr int64_t kMaxId = 4294967295;
+
+// An optional id parameter (`peerId`, ...): 1..kMaxId, `fallback` when absent.
+Status OptionalId(const Params& params, std::string_view key, int64_t fallback, int64_t* out);
+
+// Paging: `page` from 1 (default 1), `pageCount` 1..max_count (default default_count).
+struct Page {
+  int64_t page = 1;
+  int64_t count = 10;
+  int64_t offset() const { return (page - 1) * count; }
+};
+Status RequirePage(const Params& params, int64_t max_count, int64_t default_count, Page* out);
+
+// An http(s) URL of at most 255 bytes, without spaces or control characters.
+bool ValidUrl(std::string_view url);
+
 }  // namespace dt

@@ -1,6 +1,7 @@
 // The key table and the INI reader behind Config.
 #include "lib/config.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <variant>
@@ -47,6 +48,7 @@ const std::vector<Key>& KeyTable() {
       {"redis", "password", &Config::redis_password, false, 0, 0},
       {"redis", "db", &Config::redis_db, false, 0, 15},
       {"redis", "timeout_ms", &Config::redis_timeout_ms, false, 10, 60000},
+      {"cache", "profile_ttl", &Config::profile_ttl, false, 1, 86400},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
       {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
       {"sms", "echo", &Config::sms_echo, false, 0, 1},

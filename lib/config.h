@@ -49,6 +49,9 @@ struct Config {
   int redis_db = 0;
   int redis_timeout_ms = 1000;
 
+  // [cache]
+  int profile_ttl = 300;              // seconds a cached profile lives
+
   // [sms]
   std::string sms_provider = "log";
   std::string sms_outbox;             // file the log provider appends to

@@ -32,6 +32,15 @@ int64_t Row::Int(size_t i) const { return nulls_[i] ? 0 : strtoll(values_[i].c_s
 
 double Row::Double(size_t i) const { return nulls_[i] ? 0 : strtod(values_[i].c_str(), nullptr); }
 
+std::string IdList(const std::vector<int64_t>& ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
+
 Db::~Db() { Close(); }
 
 void Db::Close() {
@@ -45,7 +54,9 @@ void Db::Close() {
 Status Db::Failure(unsigned err, const char* what, const char* detail) {
   last_errno_ = err;
   if (IsConnectionError(err) || conn_ == nullptr) {
-    LogError("mysql %s: %u %s", what, err, detail);
+    // Not worth a line when the caller is about to reconnect and retry (see Run).
+    const bool will_retry = may_retry_ && (err == CR_SERVER_GONE_ERROR || !executed_);
+    if (!will_retry) LogError("mysql %s: %u %s", what, err, detail);
     Close();
     return Status::Unavailable();
   }
@@ -106,7 +117,9 @@ Status Db::Prepare(const char* sql, MYSQL_STMT** out) {
 Status Db::Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
                uint64_t* affected, uint64_t* insert_id) {
   const bool reused = conn_ != nullptr && !in_transaction_;
+  may_retry_ = reused;
   Status s = RunOnce(sql, args, rows, affected, insert_id);
+  may_retry_ = false;
   // A connection that sat idle while MariaDB restarted fails on the next write (2006:
   // the statement never reached a server) or while preparing (no effect either way):
   // outside a transaction, reconnect and run it once more.
@@ -243,8 +256,12 @@ Status Db::Begin() {
   for (int attempt = 0;; ++attempt) {
     const bool reused = conn_ != nullptr;
     RETURN_IF_ERROR(Connect());
-    if (mysql_real_query(conn_, kBegin, sizeof kBegin - 1) == 0) break;
-    Status s = Failure(mysql_errno(conn_), "begin", mysql_error(conn_));
+    executed_ = true;
+    may_retry_ = reused && attempt == 0;
+    const int rc = mysql_real_query(conn_, kBegin, sizeof kBegin - 1);
+    Status s = rc == 0 ? Status::Ok() : Failure(mysql_errno(conn_), "begin", mysql_error(conn_));
+    may_retry_ = false;
+    if (rc == 0) break;
     // As in Run: a stale connection after a restart is reopened once.
     if (attempt > 0 || !reused || last_errno_ != CR_SERVER_GONE_ERROR) return s;
   }

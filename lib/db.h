@@ -62,6 +62,11 @@ class Row {
   std::vector<bool> nulls_;
 };
 
+// Ids as one bound parameter ("[1,2,3]") for a statement that expands it with
+// JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')): a list of any length in one
+// static prepared statement, joined on the primary key.
+std::string IdList(const std::vector<int64_t>& ids);
+
 class Db {
  public:
   explicit Db(const Config& config) : config_(config) {}
@@ -105,7 +110,8 @@ class Db {
   std::unordered_map<std::string, MYSQL_STMT*> statements_;
   unsigned last_errno_ = 0;
   bool in_transaction_ = false;
-  bool executed_ = false;  // the last RunOnce got as far as sending its statement
+  bool executed_ = false;   // the last RunOnce got as far as sending its statement
+  bool may_retry_ = false;  // a connection failure now is retried once (Run, Begin)
 };
 
 // Rolls back on destruction unless Commit() succeeded.

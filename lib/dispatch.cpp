@@ -36,7 +36,8 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
 
   const Config& config = services.config;
   if (env.content_length < 0) return Status::Error(kBadRequest, "bad Content-Length.");
-  const int64_t limit = route->body_limit ? route->body_limit : config.body_limit;
+  const int64_t limit =
+      route->body == BodyLimit::kUpload ? config.upload_limit : config.body_limit;
   if (env.content_length > limit) return Status::Error(kTooLarge);
 
   Params params;

@@ -48,5 +48,5 @@ int main(int argc, char** argv) {
   std::unique_ptr<dt::SmsSender> sms = dt::MakeSmsSender(config);
   dt::Services services{config, clock, *sms};
   dt::Router router(dt::AllRoutes());
-  return dt::RunServer(services, router);
+  return dt::RunServer(services, router, dt::AllTasks());
 }

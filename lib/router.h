@@ -23,12 +23,18 @@ enum RouteNeeds : unsigned {
   kToken = 1u << 1 | kSigned,   // T: and a valid token for userId
 };
 
+// Which configured body limit applies to a route.
+enum class BodyLimit {
+  kForm,    // [server] body_limit
+  kUpload,  // [server] upload_limit
+};
+
 struct Route {
   const char* method;  // "GET" or "POST"
   const char* path;
   Handler handler;
   unsigned needs;
-  int64_t body_limit = 0;  // bytes; 0: [server] body_limit
+  BodyLimit body = BodyLimit::kForm;
 };
 
 class Router {

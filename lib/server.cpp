@@ -45,9 +45,27 @@ void WorkerThread(const Services* services, const Router* router) {
   mysql_thread_end();
 }
 
+void TaskThread(const Services* services, std::vector<PeriodicTask> tasks) {
+  mysql_thread_init();
+  Db db(services->config);
+  Redis redis(services->config);
+  std::vector<std::chrono::steady_clock::time_point> due(tasks.size(),
+                                                         std::chrono::steady_clock::now());
+  while (!stopping.load()) {
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      if (std::chrono::steady_clock::now() < due[i]) continue;
+      Status s = tasks[i].run(db, redis, *services);
+      if (!s.ok()) LogError("task %s: %d %s", tasks[i].name, s.code(), s.msg().c_str());
+      due[i] = std::chrono::steady_clock::now() + std::chrono::seconds(tasks[i].interval);
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
 }  // namespace
 
-int RunServer(const Services& services, const Router& router) {
+int RunServer(const Services& services, const Router& router,
+              const std::vector<PeriodicTask>& tasks) {
   if (FCGX_Init() != 0) {
     LogInfo("FCGX_Init failed");
     return 1;
@@ -65,6 +83,7 @@ int RunServer(const Services& services, const Router& router) {
   for (int i = 0; i < services.config.threads; ++i) {
     threads.emplace_back(WorkerThread, &services, &router);
   }
+  if (!tasks.empty()) std::thread(TaskThread, &services, tasks).detach();
   LogInfo("worker %d serving with %d threads", static_cast<int>(getpid()),
           services.config.threads);
 

@@ -4,12 +4,24 @@
 // then exit. One Server per process.
 #pragma once
 
+#include <vector>
+
 #include "lib/context.h"
 #include "lib/router.h"
 
 namespace dt {
 
+// Work a worker does in the background, every `interval` seconds, on a thread of its
+// own with its own connections (e.g. the hot ranking's rollover). A task that must run
+// in one place at a time takes a Redis lock itself.
+struct PeriodicTask {
+  const char* name;
+  int interval;
+  Status (*run)(Db& db, Redis& redis, const Services& services);
+};
+
 // Serves until a stop signal; returns the process exit status.
-int RunServer(const Services& services, const Router& router);
+int RunServer(const Services& services, const Router& router,
+              const std::vector<PeriodicTask>& tasks);
 
 }  // namespace dt

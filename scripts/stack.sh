@@ -131,6 +131,7 @@ case "$mode" in
     ;;
   test)
     stop_stack  # a stack left behind by an interrupted run
+    rm -rf "$VAR/log" "$VAR/media"  # each run's logs and files are its own
     prepare
     supervisord -c "$VAR/supervisord.conf"
     trap stop_stack EXIT
@@ -138,7 +139,7 @@ case "$mode" in
     wait_for 30 "the API" health
     rc=0
     DT_TEST_CONFIG="$CONFIG" DT_TEST_URL="http://127.0.0.1:$PORT" DT_TEST_VAR="$VAR" \
-      "$TESTS" || rc=$?
+      WORKER="$WORKER" "$TESTS" ${TEST_FILTER:+"$TEST_FILTER"} || rc=$?
     exit $rc
     ;;
   migrate)

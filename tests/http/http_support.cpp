@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -70,10 +72,10 @@ Response Perform(CURL* curl, const std::string& method, const std::string& url,
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(body ? body->size() : 0));
     headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
-    headers = curl_slist_append(headers, "Expect:");
-  } else if (method != "GET") {
+  } else if (method != "GET" && method != "MIME") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
+  headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
@@ -158,18 +160,55 @@ std::string SignFields(const Fields& fields, const std::string& appkey) {
   return SignParams(app->second.method, app->second.secret, params);
 }
 
+// Adds userId, token, appkey, timestamp, nonce and sign to `fields` unless given.
+static void AddSignature(Fields* out, const Caller& caller) {
+  Fields& fields = *out;
+  if (caller.user_id && !HasField(fields, "userId")) {
+    fields.emplace_back("userId", std::to_string(caller.user_id));
+  }
+  if (!caller.token.empty() && !HasField(fields, "token")) fields.emplace_back("token", caller.token);
+  if (!HasField(fields, "appkey")) fields.emplace_back("appkey", caller.appkey);
+  if (!HasField(fields, "timestamp")) fields.emplace_back("timestamp", NowTimestamp());
+  if (!HasField(fields, "nonce")) fields.emplace_back("nonce", NewNonce());
+  if (!HasField(fields, "sign")) fields.emplace_back("sign", SignFields(fields, caller.appkey));
+}
+
+Response CallMultipart(const std::string& path, Fields fields, const std::vector<FilePart>& files,
+                       const Caller& caller) {
+  AddSignature(&fields, caller);
+  auto curl = NewCurl();
+  curl_mime* mime = curl_mime_init(curl.get());
+  for (const auto& [k, v] : fields) {
+    curl_mimepart* part = curl_mime_addpart(mime);
+    curl_mime_name(part, k.c_str());
+    curl_mime_data(part, v.data(), v.size());
+  }
+  for (const FilePart& f : files) {
+    curl_mimepart* part = curl_mime_addpart(mime);
+    curl_mime_name(part, f.field.c_str());
+    curl_mime_filename(part, f.filename.c_str());
+    curl_mime_type(part, f.content_type.c_str());
+    curl_mime_data(part, f.data.data(), f.data.size());
+  }
+  curl_easy_setopt(curl.get(), CURLOPT_MIMEPOST, mime);
+  Response r = Perform(curl.get(), "MIME", TestStack::Get().url() + path, nullptr, "");
+  curl_mime_free(mime);
+  return r;
+}
+
+Response Fetch(const std::string& url) {
+  auto curl = NewCurl();
+  return Perform(curl.get(), "GET", url, nullptr, "");
+}
+
+std::string ReadBinary(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 Response Call(const std::string& method, const std::string& path, Fields fields,
               const Caller& caller, bool sign) {
-  if (sign) {
-    if (caller.user_id && !HasField(fields, "userId")) {
-      fields.emplace_back("userId", std::to_string(caller.user_id));
-    }
-    if (!caller.token.empty() && !HasField(fields, "token")) fields.emplace_back("token", caller.token);
-    if (!HasField(fields, "appkey")) fields.emplace_back("appkey", caller.appkey);
-    if (!HasField(fields, "timestamp")) fields.emplace_back("timestamp", NowTimestamp());
-    if (!HasField(fields, "nonce")) fields.emplace_back("nonce", NewNonce());
-    if (!HasField(fields, "sign")) fields.emplace_back("sign", SignFields(fields, caller.appkey));
-  }
+  if (sign) AddSignature(&fields, caller);
   auto curl = NewCurl();
   std::string encoded;
   for (const auto& [k, v] : fields) {

@@ -81,6 +81,20 @@ std::string NowTimestamp();
 Response Call(const std::string& method, const std::string& path, Fields fields,
               const Caller& caller = {}, bool sign = true);
 
+struct FilePart {
+  std::string field, filename, content_type, data;
+};
+
+// A signed multipart/form-data POST: `fields` as text parts (signed), `files` as file parts.
+Response CallMultipart(const std::string& path, Fields fields, const std::vector<FilePart>& files,
+                       const Caller& caller);
+
+// GET of a URL outside the API (e.g. an uploaded file under /media/).
+Response Fetch(const std::string& url);
+
+// The bytes of a file (tests/data fixtures).
+std::string ReadBinary(const std::string& path);
+
 // The sign of `fields` for `appkey` (its secret and method from the test config).
 std::string SignFields(const Fields& fields, const std::string& appkey);
 

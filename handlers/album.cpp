@@ -1,0 +1,88 @@
+// Photo album (API.md "Album, labels, upload"): list, add (at most 9), delete one's own.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/profile.h"
+
+namespace dt {
+namespace {
+
+constexpr int64_t kMaxPhotos = 9;
+
+Reply HandleAlbumList(RequestContext& ctx) {
+  int64_t owner;
+  RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &owner));
+  if (owner != ctx.user_id) {
+    ProfileRecord record;
+    bool found = false;
+    RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), owner, &record, &found));
+    if (!found || !ProfileVisibleTo(record, ctx.user_id)) return Status::Error(kNoUser);
+  }
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT id, photo, create_time FROM user_album WHERE user_id = ? ORDER BY id", {owner},
+      &rows));
+  Json::Value list(Json::arrayValue);
+  for (const Row& row : rows) {
+    Json::Value item(Json::objectValue);
+    item["photo_id"] = static_cast<Json::Int64>(row.Int(0));
+    item["url"] = row.Str(1);
+    item["create_time"] = row.Str(2);
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  return Reply::Ok(data);
+}
+
+Reply HandleAlbumAdd(RequestContext& ctx) {
+  std::string url;
+  RETURN_IF_ERROR(RequireString(ctx.params, "url", &url));
+  if (!ValidUrl(url)) return InvalidParam("url");
+  const int64_t now = ctx.clock().NowSeconds();
+  uint64_t photo_id = 0;
+  {
+    // The user's row is the lock that keeps two adds from both taking the ninth place.
+    Transaction tx(ctx.db);
+    RETURN_IF_ERROR(tx.Begin());
+    Row row;
+    bool found = false;
+    RETURN_IF_ERROR(ctx.db.QueryRow("SELECT id FROM user_info WHERE id = ? FOR UPDATE",
+                                    {ctx.user_id}, &row, &found));
+    if (!found) return Status::Error(kNoUser);
+    RETURN_IF_ERROR(ctx.db.QueryRow("SELECT COUNT(*) FROM user_album WHERE user_id = ?",
+                                    {ctx.user_id}, &row, &found));
+    if (row.Int(0) >= kMaxPhotos) return Status::Error(kLimitReached, "album is full (9 photos).");
+    RETURN_IF_ERROR(ctx.db.Exec(
+        "INSERT INTO user_album (user_id, photo, create_time) VALUES (?, ?, FROM_UNIXTIME(?))",
+        {ctx.user_id, url, now}, nullptr, &photo_id));
+    RETURN_IF_ERROR(tx.Commit());
+  }
+  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
+  Json::Value data(Json::objectValue);
+  data["photo_id"] = static_cast<Json::Int64>(photo_id);
+  return Reply::Ok(data);
+}
+
+Reply HandleAlbumDelete(RequestContext& ctx) {
+  int64_t photo_id;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "photoId", 1, kMaxId, &photo_id));
+  uint64_t deleted = 0;
+  RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_album WHERE id = ? AND user_id = ?",
+                              {photo_id, ctx.user_id}, &deleted));
+  if (deleted == 0) return Status::Error(kNotFound, "photo not found.");
+  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
+  return Reply::Ok();
+}
+
+}  // namespace
+
+std::vector<Route> AlbumRoutes() {
+  return {
+      {"GET", "/api/album/list", HandleAlbumList, kToken},
+      {"POST", "/api/album/add", HandleAlbumAdd, kToken},
+      {"POST", "/api/album/delete", HandleAlbumDelete, kToken},
+  };
+}
+
+}  // namespace dt

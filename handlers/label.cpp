@@ -1,0 +1,101 @@
+// Labels (API.md "Album, labels, upload"): the catalogue, and a user's set of labels.
+#include <algorithm>
+
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/profile.h"
+
+namespace dt {
+namespace {
+
+constexpr size_t kMaxLabels = 10;
+
+Reply HandleLabelList(RequestContext& ctx) {
+  int64_t gender;
+  RETURN_IF_ERROR(OptionalInt(ctx.params, "gender", 0, 2, -1, &gender));
+  const Arg g = gender >= 0 ? Arg(gender) : Arg(nullptr);
+  std::vector<Row> rows;
+  // A gender's labels are its own and those for anyone (gender 0).
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT id, name, gender, meaning FROM label WHERE (? IS NULL OR gender = ? OR gender = 0)"
+      " ORDER BY id",
+      {g, g}, &rows));
+  Json::Value list(Json::arrayValue);
+  for (const Row& row : rows) {
+    Json::Value item(Json::objectValue);
+    item["label_id"] = static_cast<Json::Int64>(row.Int(0));
+    item["name"] = row.Str(1);
+    item["gender"] = static_cast<int>(row.Int(2));
+    item["meaning"] = row.Str(3);
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  return Reply::Ok(data);
+}
+
+// "3,1,7" into distinct ids; an empty value is the empty set.
+Status ParseLabelIds(const Params& params, std::vector<int64_t>* ids) {
+  const std::string* raw = params.Find("labelIds");
+  if (!raw) return MissingParam("labelIds");
+  size_t start = 0;
+  while (start < raw->size()) {
+    size_t comma = raw->find(',', start);
+    if (comma == std::string::npos) comma = raw->size();
+    int64_t id;
+    if (!ParseInt64(std::string_view(*raw).substr(start, comma - start), &id) || id < 1 ||
+        id > kMaxId) {
+      return InvalidParam("labelIds");
+    }
+    if (std::find(ids->begin(), ids->end(), id) == ids->end()) ids->push_back(id);
+    if (ids->size() > kMaxLabels) return Status::Error(kLimitReached, "at most 10 labels.");
+    start = comma + 1;
+  }
+  if (!raw->empty() && raw->back() == ',') return InvalidParam("labelIds");
+  return Status::Ok();
+}
+
+Reply HandleSetLabels(RequestContext& ctx) {
+  std::vector<int64_t> ids;
+  RETURN_IF_ERROR(ParseLabelIds(ctx.params, &ids));
+  const std::string id_array = IdList(ids);
+
+  Transaction tx(ctx.db);
+  RETURN_IF_ERROR(tx.Begin());
+  std::vector<Row> known;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT l.id, l.name FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
+      " JOIN label l ON l.id = j.id ORDER BY l.id",
+      {id_array}, &known));
+  if (known.size() != ids.size()) return Status::Error(kNotFound, "unknown label.");
+  RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_label WHERE user_id = ?", {ctx.user_id}));
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "INSERT INTO user_label (user_id, label_id)"
+      " SELECT ?, j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j",
+      {ctx.user_id, id_array}));
+  RETURN_IF_ERROR(tx.Commit());
+  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
+
+  Json::Value labels(Json::arrayValue);
+  for (const Row& row : known) {
+    Json::Value label(Json::objectValue);
+    label["label_id"] = static_cast<Json::Int64>(row.Int(0));
+    label["name"] = row.Str(1);
+    labels.append(label);
+  }
+  Json::Value data(Json::objectValue);
+  data["labels"] = labels;
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> LabelRoutes() {
+  return {
+      {"GET", "/api/label/list", HandleLabelList, kSigned},
+      {"POST", "/api/user/labels", HandleSetLabels, kToken},
+  };
+}
+
+}  // namespace dt

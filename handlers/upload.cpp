@@ -1,0 +1,58 @@
+// POST /api/upload (API.md "Album, labels, upload"): one media file, checked by its magic
+// bytes, size and signed md5, stored under the media root and served by nginx.
+#include <algorithm>
+
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/crypto.h"
+#include "lib/media.h"
+
+namespace dt {
+namespace {
+
+Status BadFile(const std::string& why) { return Status::Error(kBadFile, why); }
+
+Reply HandleUpload(RequestContext& ctx) {
+  std::string kind_text, md5;
+  RETURN_IF_ERROR(RequireString(ctx.params, "kind", &kind_text));
+  MediaKind kind;
+  if (!ParseMediaKind(kind_text, &kind)) return InvalidParam("kind");
+  RETURN_IF_ERROR(RequireString(ctx.params, "md5", &md5));
+  std::transform(md5.begin(), md5.end(), md5.begin(), ::tolower);
+  if (md5.size() != 32 || md5.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return InvalidParam("md5");
+  }
+  const UploadedFile* file = nullptr;
+  for (const UploadedFile& f : ctx.params.files()) {
+    if (f.field == "file") file = &f;
+  }
+  if (!file) return MissingParam("file");
+  if (file->data.empty()) return BadFile("the file is empty.");
+
+  if (static_cast<int64_t>(file->data.size()) > MaxMediaSize(kind)) {
+    return BadFile("the file is larger than " + std::to_string(MaxMediaSize(kind) >> 20) +
+                   " MB, the limit for " + kind_text + ".");
+  }
+  const MediaType* type = SniffMedia(file->data);
+  if (!type || type->kind != kind) return BadFile("the file is not a supported " + kind_text + ".");
+  if (!ConstantTimeEquals(Md5Hex(file->data), md5)) return BadFile("md5 does not match the file.");
+
+  std::string relative;
+  RETURN_IF_ERROR(StoreMedia(ctx.config().media_root, *type, file->data, &relative));
+  Json::Value data(Json::objectValue);
+  data["url"] = ctx.config().media_url + relative;
+  data["size"] = static_cast<Json::Int64>(file->data.size());
+  data["mime"] = type->mime;
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> UploadRoutes() {
+  return {
+      {"POST", "/api/upload", HandleUpload, kToken, BodyLimit::kUpload},
+  };
+}
+
+}  // namespace dt

@@ -1,0 +1,246 @@
+// Profile module (API.md "Profile"): show, update, hot list, search.
+#include <ctime>
+
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/hot.h"
+#include "lib/profile.h"
+#include "lib/utf8.h"
+
+namespace dt {
+namespace {
+
+struct Date {
+  int year, month, day;
+};
+
+Date DateOf(int64_t unix_seconds) {
+  time_t t = static_cast<time_t>(unix_seconds);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// "YYYY-MM-DD" into *out when it is a real calendar date.
+bool ParseDate(const std::string& s, Date* out) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  Date d{std::stoi(s.substr(0, 4)), std::stoi(s.substr(5, 2)), std::stoi(s.substr(8, 2))};
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d.month < 1 || d.month > 12 || d.day < 1) return false;
+  int days = kDays[d.month - 1] + (d.month == 2 && IsLeap(d.year) ? 1 : 0);
+  if (d.day > days) return false;
+  *out = d;
+  return true;
+}
+
+int AgeAt(const Date& birth, const Date& today) {
+  bool before_birthday = today.month < birth.month ||
+                         (today.month == birth.month && today.day < birth.day);
+  return today.year - birth.year - (before_birthday ? 1 : 0);
+}
+
+// The date `years` before `today` (Feb 29 becomes Feb 28 in a common year).
+std::string YearsBefore(const Date& today, int years) {
+  Date d{today.year - years, today.month, today.day};
+  if (d.month == 2 && d.day == 29 && !IsLeap(d.year)) d.day = 28;
+  char buf[16];
+  snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+Status InvalidField(const char* field) {
+  return Status::Error(kBadProfileField, std::string(field) + " is invalid.");
+}
+
+// A visit to `peer` by the caller: one visitor row per pair, moved to now and unread
+// again on a repeat, and one view for the hot ranking.
+Status RecordVisit(RequestContext& ctx, int64_t peer, int64_t now) {
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "INSERT INTO visitor (user_id, visitor_id, visit_time, status)"
+      " VALUES (?, ?, FROM_UNIXTIME(?), 0)"
+      " ON DUPLICATE KEY UPDATE visit_time = VALUES(visit_time), status = 0",
+      {peer, ctx.user_id, now}));
+  return HotCountView(ctx.redis, peer, ctx.user_id, now);
+}
+
+Reply HandleShow(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &peer));
+  ProfileRecord record;
+  bool found = false;
+  RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), peer, &record, &found));
+  if (!found || !ProfileVisibleTo(record, ctx.user_id)) return Status::Error(kNoUser);
+  const int64_t now = ctx.clock().NowSeconds();
+  if (peer != ctx.user_id) RETURN_IF_ERROR(RecordVisit(ctx, peer, now));
+  return Reply::Ok(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now));
+}
+
+// The small integer fields of a profile and their ranges (API.md update).
+struct IntField {
+  const char* name;
+  int min, max;
+};
+constexpr IntField kIntFields[] = {
+    {"gender", 0, 2},    {"sexual", 0, 2}, {"height", 50, 250}, {"education", 0, 5},
+    {"emotion", 0, 3},   {"salary", 0, 6}, {"authority", 0, 2},
+};
+
+bool ValidEmail(const std::string& email) {
+  size_t at = email.find('@');
+  if (email.size() > 64 || at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) {
+    return false;
+  }
+  size_t dot = email.find('.', at);
+  if (dot == std::string::npos || dot == at + 1 || dot + 1 == email.size()) return false;
+  for (unsigned char c : email) {
+    if (c <= 0x20 || c == 0x7F) return false;
+  }
+  return true;
+}
+
+Reply HandleUpdate(RequestContext& ctx) {
+  const Params& p = ctx.params;
+  const int64_t now = ctx.clock().NowSeconds();
+  // Validate every given field first: one invalid field changes nothing.
+  const std::string* nickname = p.Find("nickname");
+  if (nickname && (nickname->empty() || Utf8Length(*nickname) > 32 || HasControlChars(*nickname))) {
+    return InvalidField("nickname");
+  }
+  const std::string* email = p.Find("email");
+  if (email && !email->empty() && !ValidEmail(*email)) return InvalidField("email");
+  const std::string* avatar = p.Find("avatar");
+  if (avatar && !avatar->empty() && !ValidUrl(*avatar)) return InvalidField("avatar");
+  const std::string* birthday = p.Find("birthday");
+  if (birthday) {
+    Date date;
+    if (!ParseDate(*birthday, &date)) return InvalidField("birthday");
+    int age = AgeAt(date, DateOf(now));
+    if (age < 18 || age > 120) return InvalidField("birthday");
+  }
+  Arg ints[std::size(kIntFields)] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+  int64_t values[std::size(kIntFields)];
+  for (size_t i = 0; i < std::size(kIntFields); ++i) {
+    const IntField& f = kIntFields[i];
+    const std::string* v = p.Find(f.name);
+    if (!v) continue;
+    if (!ParseInt64(*v, &values[i]) || values[i] < f.min || values[i] > f.max) {
+      return InvalidField(f.name);
+    }
+    ints[i] = values[i];
+  }
+  auto text = [](const std::string* v) { return v ? Arg(*v) : Arg(nullptr); };
+
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "UPDATE user_info SET nickname = COALESCE(?, nickname), email = COALESCE(?, email),"
+      " avatar = COALESCE(?, avatar), birthday = COALESCE(?, birthday),"
+      " gender = COALESCE(?, gender), sexual = COALESCE(?, sexual),"
+      " height = COALESCE(?, height), education = COALESCE(?, education),"
+      " emotion = COALESCE(?, emotion), salary = COALESCE(?, salary),"
+      " authority = COALESCE(?, authority), update_time = FROM_UNIXTIME(?)"
+      " WHERE id = ?",
+      {text(nickname), text(email), text(avatar), text(birthday), ints[0], ints[1], ints[2],
+       ints[3], ints[4], ints[5], ints[6], now, ctx.user_id}));
+  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
+  if (p.Has("authority")) {
+    RETURN_IF_ERROR(HotSetVisible(ctx.redis, ctx.user_id, values[6] == 1, now));
+  }
+  Json::Value data(Json::objectValue);
+  data["user_id"] = static_cast<Json::Int64>(ctx.user_id);
+  return Reply::Ok(data);
+}
+
+// {total, list, has_next} of list items for `ids`, in their order.
+Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t total,
+                const Page& page) {
+  std::unordered_map<int64_t, ProfileRecord> records;
+  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  const int64_t now = ctx.clock().NowSeconds();
+  Json::Value data(Json::objectValue);
+  data["total"] = static_cast<Json::Int64>(total);
+  data["list"] = Json::Value(Json::arrayValue);
+  for (int64_t id : ids) {
+    auto it = records.find(id);
+    if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
+    data["list"].append(ProfileJson(it->second, ProfileView::kListItem, now));
+  }
+  data["has_next"] = page.offset() + page.count < total;
+  return Reply::Ok(data);
+}
+
+Reply HandleHotList(RequestContext& ctx) {
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  std::vector<int64_t> ids;
+  int64_t total = 0;
+  RETURN_IF_ERROR(HotPage(ctx.redis, ctx.user_id, page.offset(), page.count, &ids, &total));
+  return ListReply(ctx, ids, total, page);
+}
+
+// `keyword` for LIKE: its %, _ and \ escaped, wrapped in %...%.
+std::string LikePattern(const std::string& keyword) {
+  std::string out = "%";
+  for (char c : keyword) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+Reply HandleSearch(RequestContext& ctx) {
+  const Params& p = ctx.params;
+  Page page;
+  RETURN_IF_ERROR(RequirePage(p, 50, 10, &page));
+  std::string keyword;
+  if (const std::string* k = p.Find("keyword")) keyword = *k;
+  if (Utf8Length(keyword) > 32 || HasControlChars(keyword)) return InvalidParam("keyword");
+  int64_t gender, age_min, age_max;
+  RETURN_IF_ERROR(OptionalInt(p, "gender", 0, 2, -1, &gender));
+  RETURN_IF_ERROR(OptionalInt(p, "ageMin", 18, 120, -1, &age_min));
+  RETURN_IF_ERROR(OptionalInt(p, "ageMax", 18, 120, -1, &age_max));
+  if (age_min >= 0 && age_max >= 0 && age_max < age_min) return InvalidParam("ageMax");
+
+  const Date today = DateOf(ctx.clock().NowSeconds());
+  const std::string pattern = LikePattern(keyword);
+  // Born on or before this date: at least ageMin; born after that one: at most ageMax.
+  const std::string born_by = age_min >= 0 ? YearsBefore(today, static_cast<int>(age_min)) : "";
+  const std::string born_after = age_max >= 0 ? YearsBefore(today, static_cast<int>(age_max) + 1) : "";
+  const Arg g = gender >= 0 ? Arg(gender) : Arg(nullptr);
+  const Arg by = age_min >= 0 ? Arg(born_by) : Arg(nullptr);
+  const Arg after = age_max >= 0 ? Arg(born_after) : Arg(nullptr);
+
+  Row count;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow(
+      "SELECT COUNT(*) FROM user_info WHERE authority = 1 AND id <> ? AND nickname LIKE ?"
+      " AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"
+      " AND (? IS NULL OR birthday > ?)",
+      {ctx.user_id, pattern, g, g, by, by, after, after}, &count, &found));
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT id FROM user_info WHERE authority = 1 AND id <> ? AND nickname LIKE ?"
+      " AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"
+      " AND (? IS NULL OR birthday > ?) ORDER BY id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, pattern, g, g, by, by, after, after, page.count, page.offset()}, &rows));
+  std::vector<int64_t> ids;
+  for (const Row& row : rows) ids.push_back(row.Int(0));
+  return ListReply(ctx, ids, count.Int(0), page);
+}
+
+}  // namespace
+
+std::vector<Route> UserRoutes() {
+  return {
+      {"GET", "/api/user/show", HandleShow, kToken},
+      {"POST", "/api/user/update", HandleUpdate, kToken},
+      {"GET", "/api/user/hot/list", HandleHotList, kToken},
+      {"GET", "/api/user/search", HandleSearch, kToken},
+  };
+}
+
+}  // namespace dt

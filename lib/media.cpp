@@ -1,0 +1,150 @@
+// Magic-byte sniffing and atomic media storage.
+#include "lib/media.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "lib/crypto.h"
+#include "lib/log.h"
+
+namespace dt {
+namespace {
+
+const MediaType kJpeg{"image/jpeg", "jpg", MediaKind::kImage};
+const MediaType kPng{"image/png", "png", MediaKind::kImage};
+const MediaType kWebp{"image/webp", "webp", MediaKind::kImage};
+const MediaType kGif{"image/gif", "gif", MediaKind::kImage};
+const MediaType kMp3{"audio/mpeg", "mp3", MediaKind::kAudio};
+const MediaType kAac{"audio/aac", "aac", MediaKind::kAudio};
+const MediaType kM4a{"audio/mp4", "m4a", MediaKind::kAudio};
+const MediaType kAmr{"audio/amr", "amr", MediaKind::kAudio};
+const MediaType kOgg{"audio/ogg", "ogg", MediaKind::kAudio};
+const MediaType kMp4{"video/mp4", "mp4", MediaKind::kVideo};
+const MediaType kWebm{"video/webm", "webm", MediaKind::kVideo};
+
+bool At(std::string_view data, size_t offset, std::string_view magic) {
+  return data.size() >= offset + magic.size() && data.substr(offset, magic.size()) == magic;
+}
+
+unsigned char Byte(std::string_view data, size_t i) {
+  return i < data.size() ? static_cast<unsigned char>(data[i]) : 0;
+}
+
+Status MakeDirs(const std::string& path) {
+  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+    std::string dir = path.substr(0, slash);
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      LogError("media: mkdir %s: %s", dir.c_str(), strerror(errno));
+      return Status::Internal();
+    }
+    if (slash == std::string::npos) return Status::Ok();
+  }
+}
+
+Status WriteFailure(const char* what, const std::string& path, int err) {
+  LogError("media: %s %s: %s", what, path.c_str(), strerror(err));
+  if (err == ENOSPC || err == EDQUOT) return Status::Unavailable("media storage is full.");
+  return Status::Internal();
+}
+
+}  // namespace
+
+bool ParseMediaKind(std::string_view text, MediaKind* kind) {
+  if (text == "image") {
+    *kind = MediaKind::kImage;
+  } else if (text == "audio") {
+    *kind = MediaKind::kAudio;
+  } else if (text == "video") {
+    *kind = MediaKind::kVideo;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* MediaKindName(MediaKind kind) {
+  switch (kind) {
+    case MediaKind::kImage: return "image";
+    case MediaKind::kAudio: return "audio";
+    case MediaKind::kVideo: return "video";
+  }
+  return "";
+}
+
+int64_t MaxMediaSize(MediaKind kind) {
+  switch (kind) {
+    case MediaKind::kImage: return 10 << 20;
+    case MediaKind::kAudio: return 20 << 20;
+    case MediaKind::kVideo: return 50 << 20;
+  }
+  return 0;
+}
+
+const MediaType* SniffMedia(std::string_view d) {
+  if (At(d, 0, "\x89PNG\r\n\x1a\n")) return &kPng;
+  if (At(d, 0, "\xFF\xD8\xFF")) return &kJpeg;
+  if (At(d, 0, "GIF87a") || At(d, 0, "GIF89a")) return &kGif;
+  if (At(d, 0, "RIFF") && At(d, 8, "WEBP")) return &kWebp;
+  if (At(d, 0, "#!AMR\n")) return &kAmr;
+  if (At(d, 0, "OggS")) return &kOgg;
+  if (At(d, 0, "ID3")) return &kMp3;
+  if (At(d, 4, "ftyp")) {
+    return At(d, 8, "M4A ") || At(d, 8, "M4B ") ? &kM4a : &kMp4;
+  }
+  if (At(d, 0, "\x1A\x45\xDF\xA3")) {
+    // EBML: Matroska and WebM share it; only a WebM doctype is accepted.
+    std::string_view head = d.substr(0, 64);
+    return head.find("webm") != std::string_view::npos ? &kWebm : nullptr;
+  }
+  // MPEG audio frame sync: 11 bits set. Layer bits 00 are ADTS (AAC), 01 Layer III (MP3).
+  if (Byte(d, 0) == 0xFF && (Byte(d, 1) & 0xE0) == 0xE0) {
+    const int layer = (Byte(d, 1) >> 1) & 3;
+    if ((Byte(d, 1) & 0xF6) == 0xF0) return &kAac;
+    if (layer == 1 && ((Byte(d, 1) >> 3) & 3) != 1 && (Byte(d, 2) >> 4) != 0xF) return &kMp3;
+  }
+  return nullptr;
+}
+
+Status StoreMedia(const std::string& root, const MediaType& type, std::string_view data,
+                  std::string* relative) {
+  const std::string name = HexEncode(RandomBytes(16));
+  const std::string dir = std::string(MediaKindName(type.kind)) + "/" + name.substr(0, 2) + "/" +
+                          name.substr(2, 2);
+  const std::string final_rel = dir + "/" + name + "." + type.ext;
+  RETURN_IF_ERROR(MakeDirs(root + "/" + dir));
+  const std::string final_path = root + "/" + final_rel;
+  const std::string temp_path = root + "/" + dir + "/." + name + ".part";
+
+  int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return WriteFailure("open", temp_path, errno);
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      close(fd);
+      unlink(temp_path.c_str());
+      return WriteFailure("write", temp_path, err);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    int err = errno;
+    unlink(temp_path.c_str());
+    return WriteFailure("sync", temp_path, err);
+  }
+  if (rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    int err = errno;
+    unlink(temp_path.c_str());
+    return WriteFailure("rename", final_path, err);
+  }
+  *relative = final_rel;
+  return Status::Ok();
+}
+
+}  // namespace dt

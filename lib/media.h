@@ -1,0 +1,40 @@
+// Uploaded media: the type of a file decided by its magic bytes (never by the client's
+// name or Content-Type), the size limit of each kind, and storage under the media root
+// with a server-chosen random name in sharded folders. Pure functions and file I/O;
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lib/status.h"
+
+namespace dt {
+
+enum class MediaKind { kImage, kAudio, kVideo };
+
+struct MediaType {
+  const char* mime;
+  const char* ext;
+  MediaKind kind;
+};
+
+// "image", "audio" or "video".
+bool ParseMediaKind(std::string_view text, MediaKind* kind);
+const char* MediaKindName(MediaKind kind);
+
+// Bytes a file of `kind` may have: 10 MB image, 20 MB audio, 50 MB video.
+int64_t MaxMediaSize(MediaKind kind);
+
+// The type of `data` (jpeg, png, webp, gif; mp3, aac, m4a, amr, ogg; mp4, webm), or
+// nullptr when it is none of them.
+const MediaType* SniffMedia(std::string_view data);
+
+// Writes `data` as <root>/<kind>/<aa>/<bb>/<32 random hex>.<ext> and sets *relative to
+// the path under root. The file appears complete or not at all (written to a hidden
+// temporary name, synced, then renamed); on failure nothing is left. A full disk is 901.
+Status StoreMedia(const std::string& root, const MediaType& type, std::string_view data,
+                  std::string* relative);
+
+}  // namespace dt

@@ -1,0 +1,108 @@
+// Media type sniffing by magic bytes, table-driven, and profile rendering per view.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "lib/media.h"
+#include "lib/profile.h"
+
+namespace dt {
+namespace {
+
+std::string Fixture(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+class MediaTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(MediaTest);
+  CPPUNIT_TEST(testSniffing);
+  CPPUNIT_TEST(testFixtures);
+  CPPUNIT_TEST(testProfileViews);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testSniffing() {
+    const struct {
+      std::string head;
+      const char* mime;  // nullptr: refused
+    } cases[] = {
+        {"\x89PNG\r\n\x1a\n....", "image/png"},
+        {"\xFF\xD8\xFF\xE0..", "image/jpeg"},
+        {"GIF89a....", "image/gif"},
+        {"GIF87a....", "image/gif"},
+        {std::string("RIFF\x10\0\0\0WEBPVP8 ", 16), "image/webp"},
+        {std::string("RIFF\x10\0\0\0WAVEfmt ", 16), nullptr},
+        {std::string("ID3\x04\0\0\0\0\0\0", 10), "audio/mpeg"},
+        {"\xFF\xFB\x90\xC4", "audio/mpeg"},
+        {"\xFF\xF1\x50\x80", "audio/aac"},
+        {std::string("\0\0\0\x20" "ftypM4A \0\0\0\0", 16), "audio/mp4"},
+        {std::string("\0\0\0\x20" "ftypisom\0\0\0\0", 16), "video/mp4"},
+        {"#!AMR\n....", "audio/amr"},
+        {std::string("OggS\0\x02", 6), "audio/ogg"},
+        {"\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\x82\x84webm", "video/webm"},
+        {"\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\x82\x88matroska", nullptr},
+        {"#!/bin/sh\necho hi\n", nullptr},
+        {"<?php system($_GET['c']); ?>", nullptr},
+        {"", nullptr},
+        {"\xFF", nullptr},
+        {"\xFF\xFF\xFF\xFF", nullptr},
+    };
+    for (const auto& c : cases) {
+      const MediaType* t = SniffMedia(c.head);
+      if (!c.mime) {
+        CPPUNIT_ASSERT_MESSAGE(c.head, t == nullptr);
+      } else {
+        CPPUNIT_ASSERT_MESSAGE(c.head, t != nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::string(c.mime), std::string(t->mime));
+      }
+    }
+    MediaKind k;
+    CPPUNIT_ASSERT(ParseMediaKind("video", &k) && k == MediaKind::kVideo);
+    CPPUNIT_ASSERT(!ParseMediaKind("Video", &k));
+    CPPUNIT_ASSERT_EQUAL(int64_t{10} << 20, MaxMediaSize(MediaKind::kImage));
+    CPPUNIT_ASSERT_EQUAL(int64_t{50} << 20, MaxMediaSize(MediaKind::kVideo));
+  }
+
+  void testFixtures() {
+    CPPUNIT_ASSERT_EQUAL(std::string("image/png"), std::string(SniffMedia(Fixture("tests/data/sample.png"))->mime));
+    CPPUNIT_ASSERT_EQUAL(std::string("image/jpeg"), std::string(SniffMedia(Fixture("tests/data/sample.jpg"))->mime));
+    CPPUNIT_ASSERT_EQUAL(std::string("audio/mpeg"), std::string(SniffMedia(Fixture("tests/data/sample.mp3"))->mime));
+  }
+
+  void testProfileViews() {
+    ProfileRecord r(Json::objectValue);
+    r["user_id"] = 7;
+    r["nickname"] = "n";
+    r["phone"] = "13800138000";
+    r["email"] = "a@b.cn";
+    r["authority"] = 1;
+    r["vip_deadline"] = 2000;
+    r["labels"] = Json::Value(Json::arrayValue);
+    r["photos"] = Json::Value(Json::arrayValue);
+    Json::Value self = ProfileJson(r, ProfileView::kSelf, 1000);
+    CPPUNIT_ASSERT_EQUAL(std::string("13800138000"), self["phone"].asString());
+    CPPUNIT_ASSERT(self["is_vip"].asBool());
+    Json::Value peer = ProfileJson(r, ProfileView::kPeer, 3000);
+    for (const char* hidden : {"phone", "email", "authority", "vip_deadline"}) {
+      CPPUNIT_ASSERT_MESSAGE(hidden, !peer.isMember(hidden));
+    }
+    CPPUNIT_ASSERT(!peer["is_vip"].asBool());
+    CPPUNIT_ASSERT(peer.isMember("labels"));
+    Json::Value item = ProfileJson(r, ProfileView::kListItem, 1000);
+    CPPUNIT_ASSERT(!item.isMember("labels") && !item.isMember("photos") && !item.isMember("phone"));
+    CPPUNIT_ASSERT(ProfileVisibleTo(r, 8));
+    r["authority"] = 0;
+    CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8));
+    CPPUNIT_ASSERT(ProfileVisibleTo(r, 7));
+    r["authority"] = 2;
+    CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8));
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(MediaTest, "unit");
+
+}  // namespace dt
