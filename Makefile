@@ -38,18 +38,29 @@ TOOLS := $(BUILD)/dtadmin
 
 all: $(WORKER) $(TESTS) $(TOOLS)
 
+# Quiet by default; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(WORKER): $(BUILD)/lib/main.o $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD  $@"
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD  $@"
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
 $(TESTS): $(TEST_OBJS) $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(TEST_LDLIBS)
+	@echo "  LD  $@"
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(TEST_LDLIBS)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CXX $<"
+	$(Q)$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d $(BUILD)/tools/dtadmin.d
 

@@ -14,6 +14,8 @@ std::vector<Route> UserRoutes();    // handlers/user.cpp: profile show/update, h
 std::vector<Route> LabelRoutes();   // handlers/label.cpp: /api/label/list, /api/user/labels
 std::vector<Route> AlbumRoutes();   // handlers/album.cpp: /api/album/*
 std::vector<Route> UploadRoutes();  // handlers/upload.cpp: /api/upload
+std::vector<Route> MessageRoutes();   // handlers/message.cpp: /api/message/*
+std::vector<Route> ContactsRoutes();  // handlers/contacts.cpp: /api/contacts/list
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

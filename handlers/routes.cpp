@@ -6,7 +6,8 @@ namespace dt {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, LabelRoutes, AlbumRoutes, UploadRoutes}) {
+  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
+                    MessageRoutes, ContactsRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }

@@ -52,6 +52,11 @@ struct Config {
   // [cache]
   int profile_ttl = 300;              // seconds a cached profile lives
 
+  // [message]
+  int message_per_peer = 10;          // messages to one recipient per minute
+  int message_per_minute = 30;        // messages in all per minute
+  int message_unreplied = 3;          // messages to someone who has never replied
+
   // [sms]
   std::string sms_provider = "log";
   std::string sms_outbox;             // file the log provider appends to

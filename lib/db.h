@@ -140,4 +140,21 @@ class Transaction {
   bool open_ = false;
 };
 
+// Runs `body` (a callable returning Status) in a transaction and commits when it returns
+// OK; otherwise rolls back and returns its status. A deadlock, after which InnoDB has
+// rolled the whole transaction back, is retried (3 attempts in all).
+template <typename Body>
+Status InTransaction(Db& db, Body&& body) {
+  constexpr unsigned kDeadlock = 1213;  // ER_LOCK_DEADLOCK
+  Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Transaction tx(db);
+    s = tx.Begin();
+    if (s.ok()) s = body();
+    if (s.ok()) s = tx.Commit();
+    if (s.ok() || db.last_errno() != kDeadlock) return s;
+  }
+  return s;
+}
+
 }  // namespace dt

@@ -30,6 +30,13 @@ end
 return 0
 )lua");
 
+const RedisScript kRefund(R"lua(
+for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
+return 0
+)lua");
+
 Status Run(Redis& redis, const std::vector<RateRule>& rules, bool count) {
   std::vector<std::string_view> keys;
   std::vector<std::string> numbers;
@@ -58,6 +65,13 @@ Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules) {
 
 Status RateLimitCheck(Redis& redis, const std::vector<RateRule>& rules) {
   return Run(redis, rules, false);
+}
+
+Status RateLimitRefund(Redis& redis, const std::vector<RateRule>& rules) {
+  std::vector<std::string_view> keys;
+  for (const RateRule& r : rules) keys.push_back(r.key);
+  RedisReply reply;
+  return redis.Eval(kRefund, keys, {}, &reply);
 }
 
 }  // namespace dt

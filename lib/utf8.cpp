@@ -45,6 +45,16 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+std::string_view Utf8Prefix(std::string_view s, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == max_chars) {
+      return s.substr(0, i);
+    }
+  }
+  return s;
+}
+
 bool HasControlChars(std::string_view s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7F) return true;

@@ -12,6 +12,9 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in valid UTF-8 `s`.
 size_t Utf8Length(std::string_view s);
 
+// The first `max_chars` code points of valid UTF-8 `s` (all of it when shorter).
+std::string_view Utf8Prefix(std::string_view s, size_t max_chars);
+
 // True when `s` holds a C0 control character or DEL (tab and newline included).
 bool HasControlChars(std::string_view s);
 

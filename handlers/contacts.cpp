@@ -1,0 +1,47 @@
+// GET /api/contacts/list (API.md "Contacts and messages"): the caller's conversations,
+// most recent first, with the peer's name and avatar and the unread count, in one query.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+
+namespace dt {
+namespace {
+
+Reply HandleContacts(RequestContext& ctx) {
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time,"
+      " (SELECT COUNT(*) FROM message m"
+      "   WHERE m.to_uid = c.user_id AND m.`read` = 0 AND m.from_uid = c.peer_id)"
+      " FROM contacts c JOIN user_info u ON u.id = c.peer_id"
+      " WHERE c.user_id = ? ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+  Json::Value list(Json::arrayValue);
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+    const Row& r = rows[i];
+    Json::Value item(Json::objectValue);
+    item["peer_id"] = static_cast<Json::Int64>(r.Int(0));
+    item["nickname"] = r.Str(1);
+    item["avatar"] = r.Str(2);
+    item["last_msg"] = r.Str(3);
+    item["update_time"] = r.Str(4);
+    item["unread"] = static_cast<Json::Int64>(r.Int(5));
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> ContactsRoutes() {
+  return {
+      {"GET", "/api/contacts/list", HandleContacts, kToken},
+  };
+}
+
+}  // namespace dt

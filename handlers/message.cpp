@@ -1,0 +1,193 @@
+// Messages (API.md "Contacts and messages"): send, list a conversation, mark read, unread.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/ratelimit.h"
+#include "lib/utf8.h"
+
+namespace dt {
+namespace {
+
+constexpr size_t kMaxText = 1000;     // characters of a text message
+constexpr int64_t kMaxDuration = 600; // seconds of audio or video
+constexpr size_t kPreview = 255;      // characters of contacts.last_msg
+
+struct Message {
+  std::string type;      // text, audio, image, video
+  std::string content;   // text
+  std::string url;       // media
+  int64_t duration = 0;  // audio, video
+};
+
+// msgType and the fields it needs, validated (300 naming the field).
+Status ParseMessage(const Params& p, Message* m) {
+  RETURN_IF_ERROR(RequireString(p, "msgType", &m->type));
+  if (m->type == "text") {
+    RETURN_IF_ERROR(RequireString(p, "content", &m->content));
+    if (Utf8Length(m->content) > kMaxText) return InvalidParam("content");
+    for (unsigned char c : m->content) {
+      // Line breaks and tabs belong in chat text; other control characters do not.
+      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
+        return InvalidParam("content");
+      }
+    }
+    return Status::Ok();
+  }
+  if (m->type != "image" && m->type != "audio" && m->type != "video") return InvalidParam("msgType");
+  RETURN_IF_ERROR(RequireString(p, "url", &m->url));
+  if (!ValidUrl(m->url)) return InvalidParam("url");
+  if (m->type != "image") RETURN_IF_ERROR(RequireInt(p, "duration", 1, kMaxDuration, &m->duration));
+  return Status::Ok();
+}
+
+std::string Preview(const Message& m) {
+  if (m.type == "text") return std::string(Utf8Prefix(m.content, kPreview));
+  return "[" + m.type + "]";
+}
+
+// In one transaction: both sides' contact rows (created on first contact) and the
+// message. The contact rows are written first and always lower user id first, so sends
+// of one conversation, either way, queue on the same row lock; that also makes the
+// "not replied yet" count exact.
+Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t now,
+                    uint64_t* message_id) {
+  const int64_t me = ctx.user_id;
+  const int64_t lo = std::min(me, peer), hi = std::max(me, peer);
+  const std::string preview = Preview(m);
+  Db& db = ctx.db;
+  return InTransaction(db, [&]() -> Status {
+    for (const auto& [user, other] : {std::pair{lo, hi}, std::pair{hi, lo}}) {
+      RETURN_IF_ERROR(db.Exec(
+          "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg)"
+          " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)"
+          " ON DUPLICATE KEY UPDATE update_time = VALUES(update_time), last_msg = VALUES(last_msg)",
+          {user, other, me, now, now, preview}));
+    }
+    // The first messages of the conversation tell whether the peer has ever answered.
+    Row first;
+    bool found = false;
+    RETURN_IF_ERROR(db.QueryRow(
+        "SELECT COALESCE(SUM(from_uid = ?), 0), COALESCE(SUM(from_uid <> ?), 0) FROM"
+        " (SELECT from_uid FROM message WHERE uid_lo = ? AND uid_hi = ? ORDER BY id LIMIT ?) AS f",
+        {me, me, lo, hi, int64_t{ctx.config().message_unreplied} + 1}, &first, &found));
+    if (first.Int(1) == 0 && first.Int(0) >= ctx.config().message_unreplied) {
+      Json::Value data(Json::objectValue);
+      data["retry_after"] = 60;
+      return Status::Error(kTooMany, "no reply yet: at most " +
+                                         std::to_string(ctx.config().message_unreplied) +
+                                         " messages before the other side answers.", data);
+    }
+    const bool text = m.type == "text";
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO message (from_uid, to_uid, msg_type, content, audio, image, video, duration,"
+        " send_time, `read`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0)",
+        {me, peer, m.type, text ? Arg(m.content) : Arg(nullptr),
+         m.type == "audio" ? Arg(m.url) : Arg(nullptr), m.type == "image" ? Arg(m.url) : Arg(nullptr),
+         m.type == "video" ? Arg(m.url) : Arg(nullptr), text || m.type == "image" ? Arg(nullptr) : Arg(m.duration),
+         now},
+        nullptr, message_id));
+    return db.Exec(
+        "UPDATE contacts SET last_msg_id = ? WHERE (user_id = ? AND peer_id = ?)"
+        " OR (user_id = ? AND peer_id = ?)",
+        {static_cast<int64_t>(*message_id), lo, hi, hi, lo});
+  });
+}
+
+Reply HandleSend(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  if (peer == ctx.user_id) return InvalidParam("peerId");
+  Message m;
+  RETURN_IF_ERROR(ParseMessage(ctx.params, &m));
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT id FROM user_info WHERE id = ?", {peer}, &row, &found));
+  if (!found) return Status::Error(kNotFound, "peer not found.");
+
+  const std::string me = std::to_string(ctx.user_id);
+  const std::vector<RateRule> rules = {
+      {"dt:rl:msg:" + me + ":" + std::to_string(peer), ctx.config().message_per_peer, 60},
+      {"dt:rl:msg:" + me, ctx.config().message_per_minute, 60},
+  };
+  RETURN_IF_ERROR(RateLimitHit(ctx.redis, rules));
+  const int64_t now = ctx.clock().NowSeconds();
+  uint64_t id = 0;
+  Status s = StoreMessage(ctx, peer, m, now, &id);
+  if (!s.ok()) {
+    RateLimitRefund(ctx.redis, rules);  // only stored messages count
+    return s;
+  }
+  Json::Value data(Json::objectValue);
+  data["message_id"] = static_cast<Json::Int64>(id);
+  data["send_time"] = FormatUtc(now);
+  return Reply::Ok(data);
+}
+
+Reply HandleList(RequestContext& ctx) {
+  int64_t peer, before, count;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  RETURN_IF_ERROR(OptionalInt(ctx.params, "beforeId", 1, INT64_MAX / 2, INT64_MAX / 2, &before));
+  RETURN_IF_ERROR(OptionalInt(ctx.params, "pageCount", 1, 100, 20, &count));
+  const int64_t lo = std::min(ctx.user_id, peer), hi = std::max(ctx.user_id, peer);
+  std::vector<Row> rows;
+  // Keyset paging on the conversation index: one more row than asked tells has_more.
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT id, from_uid, to_uid, msg_type, content, COALESCE(audio, image, video), duration,"
+      " send_time, `read` FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"
+      " ORDER BY id DESC LIMIT ?",
+      {lo, hi, before, count + 1}, &rows));
+  Json::Value list(Json::arrayValue);
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < count; ++i) {
+    const Row& r = rows[i];
+    Json::Value item(Json::objectValue);
+    item["message_id"] = static_cast<Json::Int64>(r.Int(0));
+    item["from_uid"] = static_cast<Json::Int64>(r.Int(1));
+    item["to_uid"] = static_cast<Json::Int64>(r.Int(2));
+    item["msg_type"] = r.Str(3);
+    item["content"] = r.IsNull(4) ? Json::Value() : Json::Value(r.Str(4));
+    item["url"] = r.IsNull(5) ? Json::Value() : Json::Value(r.Str(5));
+    item["duration"] = r.IsNull(6) ? Json::Value() : Json::Value(static_cast<Json::Int64>(r.Int(6)));
+    item["send_time"] = r.Str(7);
+    item["read"] = r.Int(8) != 0;
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  data["has_more"] = static_cast<int64_t>(rows.size()) > count;
+  return Reply::Ok(data);
+}
+
+Reply HandleRead(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  uint64_t updated = 0;
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "UPDATE message SET `read` = 1 WHERE to_uid = ? AND `read` = 0 AND from_uid = ?",
+      {ctx.user_id, peer}, &updated));
+  Json::Value data(Json::objectValue);
+  data["updated"] = static_cast<Json::Int64>(updated);
+  return Reply::Ok(data);
+}
+
+Reply HandleUnread(RequestContext& ctx) {
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT COUNT(*) FROM message WHERE to_uid = ? AND `read` = 0",
+                                  {ctx.user_id}, &row, &found));
+  Json::Value data(Json::objectValue);
+  data["total"] = static_cast<Json::Int64>(row.Int(0));
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> MessageRoutes() {
+  return {
+      {"POST", "/api/message/send", HandleSend, kToken},
+      {"GET", "/api/message/list", HandleList, kToken},
+      {"POST", "/api/message/read", HandleRead, kToken},
+      {"GET", "/api/message/unread", HandleUnread, kToken},
+  };
+}
+
+}  // namespace dt
