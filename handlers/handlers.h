@@ -11,6 +11,7 @@ namespace dt {
 std::vector<Route> AuthRoutes();    // handlers/auth.cpp: /api/auth/*
 std::vector<Route> HealthRoutes();  // handlers/health.cpp: /api/health
 std::vector<Route> UserRoutes();    // handlers/user.cpp: profile show/update, hot list, search
+std::vector<Route> NearbyRoutes();  // handlers/nearby.cpp: /api/user/location, /api/user/nearby/list
 std::vector<Route> LabelRoutes();   // handlers/label.cpp: /api/label/list, /api/user/labels
 std::vector<Route> AlbumRoutes();   // handlers/album.cpp: /api/album/*
 std::vector<Route> UploadRoutes();  // handlers/upload.cpp: /api/upload

@@ -1,12 +1,13 @@
 // The API's route table: the rows of every handler file, in one list.
 #include "handlers/handlers.h"
+#include "lib/geo.h"
 #include "lib/hot.h"
 
 namespace dt {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
+  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
                     MessageRoutes, ContactsRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
@@ -20,11 +21,16 @@ Status RollHotRanking(Db&, Redis& redis, const Services& services) {
   return HotRollover(redis, services.clock.NowSeconds());
 }
 
+Status PruneStaleLocations(Db&, Redis& redis, const Services& services) {
+  return GeoPrune(redis, services.clock.NowSeconds());
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> AllTasks() {
   return {
       {"hot-rollover", 30, RollHotRanking},
+      {"geo-prune", 60, PruneStaleLocations},
   };
 }
 

@@ -1,5 +1,6 @@
 // dtadmin: operator commands that work on the stores directly (not through the API).
 //   dtadmin --config PATH rebuild-hot    remake the hot ranking from MySQL and the day sets
+//   dtadmin --config PATH rebuild-geo    remake the nearby GEO index from MySQL's locations
 #include <mysql.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include "lib/clock.h"
 #include "lib/config.h"
 #include "lib/db.h"
+#include "lib/geo.h"
 #include "lib/hot.h"
 #include "lib/redis.h"
 
@@ -17,7 +19,8 @@ namespace {
 int Usage() {
   fprintf(stderr,
           "usage: dtadmin [--config PATH] COMMAND   (default config: $DATINGTODAY_CONFIG)\n"
-          "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n");
+          "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n"
+          "  rebuild-geo   remake the nearby index (Redis dt:geo, dt:geo:time) from MySQL\n");
   return 2;
 }
 
@@ -48,6 +51,8 @@ int main(int argc, char** argv) {
   dt::SystemClock clock;
   if (command == "rebuild-hot") {
     s = dt::HotRebuild(db, redis, clock.NowSeconds());
+  } else if (command == "rebuild-geo") {
+    s = dt::GeoRebuild(db, redis, clock.NowSeconds());
   } else {
     return Usage();
   }

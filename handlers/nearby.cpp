@@ -1,0 +1,139 @@
+// Nearby (API.md "Profile": user/location, user/nearby/list) on the Redis GEO index.
+// Positions are snapped to the privacy grid before they are stored or compared; answers
+// carry distances rounded to 0.1 km, never coordinates of others.
+#include <unordered_set>
+
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/geo.h"
+#include "lib/profile.h"
+
+namespace dt {
+namespace {
+
+constexpr double kFirstRadius = 0.5;   // km; the search widens from here
+constexpr size_t kChunk = 64;          // candidates judged per round trip
+
+Status RequireLatLng(const Params& params, LatLng* out) {
+  const std::string* text = params.Find("latlng");
+  if (!text || text->empty()) return Status::Error(kBadLatLng, "latlng is none.");
+  if (!ParseLatLng(*text, out)) return Status::Error(kBadLatLng);
+  return Status::Ok();
+}
+
+std::string FormatLatLng(const LatLng& p) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.6f,%.6f", p.lat, p.lng);
+  return buf;
+}
+
+Reply HandleLocation(RequestContext& ctx) {
+  LatLng reported;
+  RETURN_IF_ERROR(RequireLatLng(ctx.params, &reported));
+  const LatLng cell = SnapToGrid(reported);  // the raw report is kept nowhere
+  const int64_t now = ctx.clock().NowSeconds();
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "INSERT INTO location (user_id, ip_addr, longitude, latitude, update_time)"
+      " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE ip_addr = VALUES(ip_addr),"
+      " longitude = VALUES(longitude), latitude = VALUES(latitude), update_time = VALUES(update_time)",
+      {ctx.user_id, ctx.env.client_ip, cell.lng, cell.lat, now}));
+  RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell, now));
+  Json::Value data(Json::objectValue);
+  data["latlng"] = FormatLatLng(cell);
+  return Reply::Ok(data);
+}
+
+struct Match {
+  int64_t user;
+  double km;
+  ProfileRecord record;
+};
+
+// Judges `hits` in order: recent reporters other than the caller, visible, of `gender`.
+Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, int64_t gender, int64_t now,
+             std::vector<Match>* matched) {
+  std::vector<int64_t> ids;
+  for (const GeoHit& h : hits) ids.push_back(h.user);
+  std::vector<int64_t> times;
+  RETURN_IF_ERROR(GeoReportTimes(ctx.redis, ids, &times));
+  std::unordered_map<int64_t, ProfileRecord> records;
+  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  const int64_t oldest = now - kLocationMaxAgeDays * 86400;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const GeoHit& h = hits[i];
+    if (h.user == ctx.user_id || times[i] < oldest) continue;
+    auto it = records.find(h.user);
+    if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
+    if (gender >= 0 && it->second["gender"].asInt() != gender) continue;
+    matched->push_back({h.user, h.km, std::move(it->second)});
+  }
+  return Status::Ok();
+}
+
+Reply HandleNearby(RequestContext& ctx) {
+  LatLng here;
+  RETURN_IF_ERROR(RequireLatLng(ctx.params, &here));
+  double radius = 10;
+  if (const std::string* r = ctx.params.Find("radius"); r && !r->empty()) {
+    char* end = nullptr;
+    radius = strtod(r->c_str(), &end);
+    if (*end != '\0' || !(radius > 0 && radius <= 100)) return InvalidParam("radius");
+  }
+  int64_t gender;
+  RETURN_IF_ERROR(OptionalInt(ctx.params, "gender", 0, 2, -1, &gender));
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  const LatLng centre = SnapToGrid(here);
+  const int64_t now = ctx.clock().NowSeconds();
+
+  // Widen the search (and the number of candidates) until the page and one more are
+  // filled or the radius is exhausted, so filters never make a page short.
+  const size_t need = static_cast<size_t>(page.offset() + page.count + 1);
+  std::vector<Match> matched;
+  std::unordered_set<int64_t> judged;
+  double r = std::min(radius, kFirstRadius);
+  size_t count = need * 2 + kChunk;
+  while (matched.size() < need) {
+    std::vector<GeoHit> hits;
+    RETURN_IF_ERROR(GeoSearch(ctx.redis, centre, r, count, &hits));
+    std::vector<GeoHit> fresh;
+    for (const GeoHit& h : hits) {
+      if (judged.insert(h.user).second) fresh.push_back(h);
+    }
+    for (size_t i = 0; i < fresh.size() && matched.size() < need; i += kChunk) {
+      std::vector<GeoHit> chunk(fresh.begin() + i, fresh.begin() + std::min(fresh.size(), i + kChunk));
+      RETURN_IF_ERROR(Judge(ctx, chunk, gender, now, &matched));
+    }
+    if (matched.size() >= need) break;
+    if (hits.size() >= count) {
+      count *= 2;  // more candidates within this radius
+    } else if (r < radius) {
+      r = std::min(radius, r * 2);
+    } else {
+      break;  // everyone within the radius has been judged
+    }
+  }
+
+  Json::Value list(Json::arrayValue);
+  for (size_t i = page.offset(); i < matched.size() && i < static_cast<size_t>(page.offset() + page.count); ++i) {
+    Json::Value item = ProfileJson(matched[i].record, ProfileView::kListItem, now);
+    item["distance"] = ShownDistance(matched[i].km);
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  data["has_next"] = matched.size() > static_cast<size_t>(page.offset() + page.count);
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> NearbyRoutes() {
+  return {
+      {"POST", "/api/user/location", HandleLocation, kToken},
+      {"GET", "/api/user/nearby/list", HandleNearby, kToken},
+  };
+}
+
+}  // namespace dt

@@ -1,0 +1,157 @@
+// Grid snapping and the GEO index.
+#include "lib/geo.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace dt {
+namespace {
+
+constexpr const char* kGeo = "dt:geo";
+constexpr const char* kGeoTime = "dt:geo:time";
+constexpr double kMetersPerDegree = 111320.0;
+constexpr double kPi = 3.14159265358979323846;
+
+// A decimal number: optional '-', 1-3 digits, optional '.' and 1-15 digits.
+bool ParseCoordinate(std::string_view s, double* out) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (digits < 1 || digits > 3) return false;
+  if (i < s.size() && s[i] == '.') {
+    size_t frac = 0;
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++frac;
+    if (frac < 1 || frac > 15) return false;
+  }
+  if (i != s.size()) return false;
+  *out = strtod(std::string(s).c_str(), nullptr);
+  return true;
+}
+
+std::string Format(double v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.7f", v);
+  return buf;
+}
+
+// KEYS: geo, time; ARGV: cutoff, batch. Removes up to batch stale members.
+const RedisScript kPrune(R"lua(
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, ARGV[2])
+if #stale > 0 then
+  redis.call('ZREM', KEYS[1], unpack(stale))
+  redis.call('ZREM', KEYS[2], unpack(stale))
+end
+return #stale
+)lua");
+
+}  // namespace
+
+bool ParseLatLng(std::string_view text, LatLng* out) {
+  size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return false;
+  LatLng p;
+  if (!ParseCoordinate(text.substr(0, comma), &p.lat) ||
+      !ParseCoordinate(text.substr(comma + 1), &p.lng)) {
+    return false;
+  }
+  if (p.lat < -85 || p.lat > 85 || p.lng < -180 || p.lng > 180) return false;
+  *out = p;
+  return true;
+}
+
+LatLng SnapToGrid(const LatLng& p) {
+  const double dlat = kGridMeters / kMetersPerDegree;
+  LatLng c;
+  c.lat = (std::floor(p.lat / dlat) + 0.5) * dlat;
+  // Columns as wide as the rows are tall, at the row's own latitude.
+  const double dlng = dlat / std::cos(c.lat * kPi / 180.0);
+  c.lng = (std::floor(p.lng / dlng) + 0.5) * dlng;
+  if (c.lng > 180) c.lng -= dlng;
+  if (c.lng < -180) c.lng += dlng;
+  if (c.lat > 85) c.lat -= dlat;
+  if (c.lat < -85) c.lat += dlat;
+  return c;
+}
+
+double ShownDistance(double km) { return std::max(0.1, std::round(km * 10.0) / 10.0); }
+
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, int64_t now) {
+  const std::string member = std::to_string(user);
+  RedisReply reply;
+  RETURN_IF_ERROR(redis.CommandArgv({"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), member}, &reply));
+  return redis.CommandArgv({"ZADD", kGeoTime, std::to_string(now), member}, &reply);
+}
+
+Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
+                 std::vector<GeoHit>* hits) {
+  char radius[32];
+  snprintf(radius, sizeof radius, "%.6f", std::max(radius_km, 0.001));
+  const std::string n = std::to_string(count);
+  RedisReply found;
+  RETURN_IF_ERROR(redis.CommandArgv({"GEOSEARCH", kGeo, "FROMLONLAT", Format(centre.lng),
+                                     Format(centre.lat), "BYRADIUS", radius, "km", "ASC", "COUNT",
+                                     n, "WITHDIST"},
+                                    &found));
+  for (size_t i = 0; i < found.size(); ++i) {
+    const redisReply* item = found.Element(i);
+    if (item->type != REDIS_REPLY_ARRAY || item->elements < 2) continue;
+    hits->push_back({std::strtoll(item->element[0]->str, nullptr, 10),
+                     std::strtod(item->element[1]->str, nullptr)});
+  }
+  return Status::Ok();
+}
+
+Status GeoReportTimes(Redis& redis, const std::vector<int64_t>& users, std::vector<int64_t>* times) {
+  if (users.empty()) return Status::Ok();
+  std::vector<std::string> members;
+  members.reserve(users.size());
+  for (int64_t u : users) members.push_back(std::to_string(u));
+  std::vector<std::string_view> argv = {"ZMSCORE", kGeoTime};
+  argv.insert(argv.end(), members.begin(), members.end());
+  RedisReply reply;
+  RETURN_IF_ERROR(redis.CommandArgv(argv, &reply));
+  for (size_t i = 0; i < users.size(); ++i) {
+    const redisReply* t = i < reply.size() ? reply.Element(i) : nullptr;
+    times->push_back(t && t->type == REDIS_REPLY_STRING ? std::strtoll(t->str, nullptr, 10) : 0);
+  }
+  return Status::Ok();
+}
+
+Status GeoPrune(Redis& redis, int64_t now) {
+  RedisReply reply;
+  return redis.Eval(kPrune, {kGeo, kGeoTime},
+                    {std::to_string(now - kLocationMaxAgeDays * 86400), "1000"}, &reply);
+}
+
+Status GeoRebuild(Db& db, Redis& redis, int64_t now) {
+  const std::string geo = std::string(kGeo) + ":rebuild", time = std::string(kGeoTime) + ":rebuild";
+  RedisReply reply;
+  RETURN_IF_ERROR(redis.CommandArgv({"DEL", geo, time}, &reply));
+  int64_t after = 0;
+  for (;;) {
+    std::vector<Row> rows;
+    RETURN_IF_ERROR(db.Query(
+        "SELECT user_id, longitude, latitude, UNIX_TIMESTAMP(update_time) FROM location"
+        " WHERE user_id > ? AND update_time >= FROM_UNIXTIME(?) ORDER BY user_id LIMIT 5000",
+        {after, now - kLocationMaxAgeDays * 86400}, &rows));
+    if (rows.empty()) break;
+    std::vector<std::string_view> add = {"GEOADD", geo};
+    std::vector<std::string_view> seen = {"ZADD", time};
+    for (const Row& r : rows) {
+      add.insert(add.end(), {r.Str(1), r.Str(2), r.Str(0)});
+      seen.insert(seen.end(), {r.Str(3), r.Str(0)});
+    }
+    RETURN_IF_ERROR(redis.CommandArgv(add, &reply));
+    RETURN_IF_ERROR(redis.CommandArgv(seen, &reply));
+    after = rows.back().Int(0);
+  }
+  RETURN_IF_ERROR(redis.CommandArgv({"EXISTS", geo}, &reply));
+  if (reply.Integer() == 0) return redis.CommandArgv({"DEL", kGeo, kGeoTime}, &reply);
+  RETURN_IF_ERROR(redis.CommandArgv({"RENAME", geo, kGeo}, &reply));
+  return redis.CommandArgv({"RENAME", time, kGeoTime}, &reply);
+}
+
+}  // namespace dt

@@ -1,0 +1,60 @@
+// Locations for "nearby": parsing `lat,lng`, the privacy grid every position is snapped
+// to before it is stored or compared (cells of about 150 m, so no answer can place a user
+// closer than that), the distance shown, and the Redis GEO index
+//   dt:geo        GEO set: each located user's snapped position (member = user id)
+//   dt:geo:time   ZSET: when each user last reported (Unix seconds)
+// which MySQL's `location` table can always rebuild. Thread-safe given per-thread Db/Redis.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/db.h"
+#include "lib/redis.h"
+#include "lib/status.h"
+
+namespace dt {
+
+struct LatLng {
+  double lat = 0;
+  double lng = 0;
+};
+
+// "lat,lng" with lat in -85..85 and lng in -180..180; false when malformed or outside.
+bool ParseLatLng(std::string_view text, LatLng* out);
+
+// The centre of the grid cell holding `p`. Cells are kGridMeters tall and about as wide
+// at every latitude.
+constexpr double kGridMeters = 150.0;
+LatLng SnapToGrid(const LatLng& p);
+
+// Kilometres as shown: one decimal, never below 0.1.
+double ShownDistance(double km);
+
+// Days after which a report no longer counts (nearby lists only recent reporters).
+constexpr int64_t kLocationMaxAgeDays = 30;
+
+// Records a snapped position of `user` at `now` in the GEO index.
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, int64_t now);
+
+struct GeoHit {
+  int64_t user;
+  double km;
+};
+
+// The `count` users nearest to `centre` within `radius_km`, nearest first.
+Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
+                 std::vector<GeoHit>* hits);
+
+// When each of `users` last reported (Unix seconds; 0 when never).
+Status GeoReportTimes(Redis& redis, const std::vector<int64_t>& users, std::vector<int64_t>* times);
+
+// Drops reports older than the age limit from the index (a bounded batch per call).
+Status GeoPrune(Redis& redis, int64_t now);
+
+// Remakes the index from MySQL's location table, then swaps it in.
+Status GeoRebuild(Db& db, Redis& redis, int64_t now);
+
+}  // namespace dt
