@@ -17,6 +17,8 @@ std::vector<Route> AlbumRoutes();   // handlers/album.cpp: /api/album/*
 std::vector<Route> UploadRoutes();  // handlers/upload.cpp: /api/upload
 std::vector<Route> MessageRoutes();   // handlers/message.cpp: /api/message/*
 std::vector<Route> ContactsRoutes();  // handlers/contacts.cpp: /api/contacts/list
+std::vector<Route> VipRoutes();       // handlers/vip.cpp: /api/vip/*
+std::vector<Route> VisitorRoutes();   // handlers/visitor.cpp: /api/visitor/list
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

@@ -8,7 +8,7 @@ namespace dt {
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
   for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
-                    MessageRoutes, ContactsRoutes}) {
+                    MessageRoutes, ContactsRoutes, VipRoutes, VisitorRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }

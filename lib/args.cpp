@@ -72,6 +72,26 @@ Status RequirePage(const Params& params, int64_t max_count, int64_t default_coun
   return OptionalInt(params, "pageCount", 1, max_count, default_count, &out->count);
 }
 
+bool ParseMoney(std::string_view text, int64_t* cents) {
+  size_t dot = text.find('.');
+  std::string_view yuan = text.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (yuan.empty() || yuan.size() > 9 || fraction.size() > 2) return false;
+  if (dot != std::string_view::npos && fraction.empty()) return false;
+  int64_t whole = 0, part = 0;
+  for (char c : yuan) {
+    if (c < '0' || c > '9') return false;
+    whole = whole * 10 + (c - '0');
+  }
+  for (char c : fraction) {
+    if (c < '0' || c > '9') return false;
+    part = part * 10 + (c - '0');
+  }
+  if (fraction.size() == 1) part *= 10;
+  *cents = whole * 100 + part;
+  return true;
+}
+
 bool ValidUrl(std::string_view url) {
   std::string_view rest;
   if (url.rfind("https://", 0) == 0) {

@@ -47,6 +47,10 @@ struct Page {
 };
 Status RequirePage(const Params& params, int64_t max_count, int64_t default_count, Page* out);
 
+// An amount in yuan ("30", "30.5", "30.00": digits, at most 2 decimals, below 10^9) as
+// integer cents; false when malformed.
+bool ParseMoney(std::string_view text, int64_t* cents);
+
 // An http(s) URL of at most 255 bytes, without spaces or control characters.
 bool ValidUrl(std::string_view url);
 

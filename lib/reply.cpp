@@ -1,38 +1,144 @@
-// Renders replies with one compact jsoncpp writer per thread.
+// A compact JSON writer of our own: jsoncpp's cannot write a number with a fixed number
+// of decimals (money must read 30.00) nor keep the envelope's key order.
 #include "lib/reply.h"
 
-#include <json/writer.h>
+#include <cmath>
+#include <cstdio>
 
-#include <memory>
-#include <sstream>
+#include "lib/utf8.h"
 
 namespace dt {
 namespace {
 
-Json::StreamWriter& ThreadWriter() {
-  thread_local std::unique_ptr<Json::StreamWriter> writer = [] {
-    Json::StreamWriterBuilder builder;
-    builder["indentation"] = "";
-    builder["emitUTF8"] = true;
-    builder["commentStyle"] = "None";
-    return std::unique_ptr<Json::StreamWriter>(builder.newStreamWriter());
-  }();
-  return *writer;
+constexpr const char* kMoneyKey = "\x01money";  // no client data can make this key
+
+bool IsMoney(const Json::Value& v) {
+  return v.isObject() && v.size() == 1 && v.isMember(kMoneyKey);
+}
+
+void AppendString(std::string_view s, std::string* out) {
+  std::string repaired;
+  if (!IsValidUtf8(s)) {  // never expected (input is validated); never emit invalid JSON
+    for (unsigned char c : s) {
+      if (c < 0x80) {
+        repaired += static_cast<char>(c);
+      } else {
+        repaired += "\xEF\xBF\xBD";  // U+FFFD
+      }
+    }
+    s = repaired;
+  }
+  out->push_back('"');
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          snprintf(buf, sizeof buf, "\\u%04x", c);
+          out->append(buf);
+        } else {
+          out->push_back(ch);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void Append(const Json::Value& v, std::string* out) {
+  switch (v.type()) {
+    case Json::nullValue:
+      out->append("null");
+      break;
+    case Json::booleanValue:
+      out->append(v.asBool() ? "true" : "false");
+      break;
+    case Json::intValue:
+      out->append(std::to_string(v.asLargestInt()));
+      break;
+    case Json::uintValue:
+      out->append(std::to_string(v.asLargestUInt()));
+      break;
+    case Json::realValue: {
+      const double d = v.asDouble();
+      if (!std::isfinite(d)) {
+        out->append("null");
+        break;
+      }
+      char buf[32];
+      snprintf(buf, sizeof buf, "%.15g", d);
+      out->append(buf);
+      break;
+    }
+    case Json::stringValue: {
+      const char* begin = nullptr;
+      const char* end = nullptr;
+      v.getString(&begin, &end);
+      AppendString(std::string_view(begin, end - begin), out);
+      break;
+    }
+    case Json::arrayValue: {
+      out->push_back('[');
+      for (Json::ArrayIndex i = 0; i < v.size(); ++i) {
+        if (i) out->push_back(',');
+        Append(v[i], out);
+      }
+      out->push_back(']');
+      break;
+    }
+    case Json::objectValue: {
+      if (IsMoney(v)) {
+        const int64_t cents = v[kMoneyKey].asInt64();
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s%lld.%02lld", cents < 0 ? "-" : "",
+                 static_cast<long long>(std::llabs(cents) / 100),
+                 static_cast<long long>(std::llabs(cents) % 100));
+        out->append(buf);
+        break;
+      }
+      out->push_back('{');
+      bool first = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendString(it.name(), out);
+        out->push_back(':');
+        Append(*it, out);
+      }
+      out->push_back('}');
+      break;
+    }
+  }
 }
 
 }  // namespace
 
+Json::Value Money(int64_t cents) {
+  Json::Value v(Json::objectValue);
+  v[kMoneyKey] = static_cast<Json::Int64>(cents);
+  return v;
+}
+
 std::string RenderJson(const Json::Value& value) {
-  std::ostringstream out;
-  ThreadWriter().write(value, &out);
-  return out.str();
+  std::string out;
+  Append(value, &out);
+  return out;
 }
 
 std::string RenderReply(const Reply& reply) {
-  // Written by hand to keep the envelope's keys in the order of API.md (jsoncpp sorts).
   std::string out = "{\"code\":" + std::to_string(reply.status.code()) + ",\"msg\":";
-  out += RenderJson(Json::Value(reply.status.ok() ? std::string("success") : reply.status.msg()));
-  if (!reply.data.isNull()) out += ",\"data\":" + RenderJson(reply.data);
+  AppendString(reply.status.ok() ? std::string_view("success") : std::string_view(reply.status.msg()), &out);
+  if (!reply.data.isNull()) {
+    out += ",\"data\":";
+    Append(reply.data, &out);
+  }
   out += '}';
   return out;
 }

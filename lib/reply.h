@@ -5,6 +5,7 @@
 
 #include <json/value.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -27,7 +28,12 @@ struct Reply {
 // The envelope {"code":..,"msg":..,"data":..} as compact JSON (UTF-8 kept as is).
 std::string RenderReply(const Reply& reply);
 
-// Compact JSON of any value, as RenderReply writes it.
+// Compact JSON of any value, as RenderReply writes it (UTF-8 as is; control characters,
+// quotes and backslashes escaped).
 std::string RenderJson(const Json::Value& value);
+
+// An amount of money that renders as a JSON number in yuan with exactly two decimals
+// (3000 -> 30.00): API.md section 1. Money is counted in integer cents everywhere.
+Json::Value Money(int64_t cents);
 
 }  // namespace dt

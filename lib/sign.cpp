@@ -7,20 +7,12 @@
 #include "lib/crypto.h"
 
 namespace dt {
-namespace {
 
-bool IsUnsignedKey(std::string_view key) {
-  return key == "timestamp" || key == "nonce" || key == "appkey" || key == "sign" ||
-         key == "token";
-}
-
-}  // namespace
-
-std::string CanonicalMessage(const Params& params) {
+std::string SortedPairs(const Params& params, std::initializer_list<std::string_view> excluded) {
   std::vector<std::string> pairs;
   pairs.reserve(params.size());
   for (const auto& [k, v] : params.entries()) {
-    if (IsUnsignedKey(k)) continue;
+    if (std::find(excluded.begin(), excluded.end(), k) != excluded.end()) continue;
     std::string kv;
     kv.reserve(k.size() + v.size() + 1);
     kv.append(k).append(1, '=').append(v);
@@ -33,6 +25,10 @@ std::string CanonicalMessage(const Params& params) {
     msg.append(pairs[i]);
   }
   return msg;
+}
+
+std::string CanonicalMessage(const Params& params) {
+  return SortedPairs(params, {"timestamp", "nonce", "appkey", "sign", "token"});
 }
 
 std::string ComputeSign(SignMethod method, std::string_view secret, std::string_view msg,

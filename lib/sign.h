@@ -2,6 +2,7 @@
 // signing tools. Pure functions; thread-safe.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -11,8 +12,11 @@ namespace dt {
 
 enum class SignMethod { kMd5, kHmacSha256 };
 
-// "k=v" for every parameter but timestamp, nonce, appkey, sign and token, sorted
-// bytewise as whole strings and joined with '&'.
+// "k=v" for every parameter but those named in `excluded`, sorted bytewise as whole
+// strings and joined with '&'.
+std::string SortedPairs(const Params& params, std::initializer_list<std::string_view> excluded);
+
+// SortedPairs without timestamp, nonce, appkey, sign and token: the msg of API.md section 3.
 std::string CanonicalMessage(const Params& params);
 
 // md5_hex(msg + token + timestamp + nonce + secret), or

@@ -1,0 +1,206 @@
+// VIP (API.md "VIP"): products, orders, the payment gateway's notify, VIP status.
+// Money is integer cents from the database's DECIMAL to the reply; never a double.
+#include <ctime>
+
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/crypto.h"
+#include "lib/log.h"
+#include "lib/profile.h"
+#include "lib/sign.h"
+
+namespace dt {
+namespace {
+
+enum PayState { kUnpaid = 0, kPaid = 1, kCancelled = 2 };
+
+int64_t Cents(const Row& row, size_t i) {
+  int64_t cents = 0;
+  ParseMoney(row.Str(i), &cents);  // DECIMAL(11,2) as MariaDB writes it
+  return cents;
+}
+
+Reply HandleProducts(RequestContext& ctx) {
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query("SELECT id, name, `desc`, vip_time, price FROM product ORDER BY id",
+                               {}, &rows));
+  Json::Value list(Json::arrayValue);
+  for (const Row& r : rows) {
+    Json::Value item(Json::objectValue);
+    item["product_id"] = static_cast<Json::Int64>(r.Int(0));
+    item["name"] = r.Str(1);
+    item["desc"] = r.Str(2);
+    item["vip_time"] = static_cast<Json::Int64>(r.Int(3));
+    item["price"] = Money(Cents(r, 4));
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  return Reply::Ok(data);
+}
+
+// A trade number nobody can guess: UTC time to the second, then 64 random bits.
+std::string NewTradeNo(int64_t now) {
+  time_t t = static_cast<time_t>(now);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char stamp[16];
+  strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
+  return stamp + HexEncode(RandomBytes(8));
+}
+
+Reply HandleOrderCreate(RequestContext& ctx) {
+  int64_t product_id;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "productId", 1, kMaxId, &product_id));
+  Row product;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT name, price FROM product WHERE id = ?", {product_id},
+                                  &product, &found));
+  if (!found) return Status::Error(kNotFound, "product not found.");
+  const int64_t now = ctx.clock().NowSeconds();
+  const std::string trade_no = NewTradeNo(now);
+  uint64_t order_id = 0;
+  // Name and fee are copied: a later price change does not touch this order.
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "INSERT INTO user_order (user_id, product_id, product_name, fee, trade_no, pay, order_time)"
+      " VALUES (?, ?, ?, ?, ?, 0, FROM_UNIXTIME(?))",
+      {ctx.user_id, product_id, product.Str(0), product.Str(1), trade_no, now}, nullptr, &order_id));
+  Json::Value data(Json::objectValue);
+  data["order_id"] = static_cast<Json::Int64>(order_id);
+  data["trade_no"] = trade_no;
+  data["product_name"] = product.Str(0);
+  data["fee"] = Money(Cents(product, 1));
+  data["pay"] = kUnpaid;
+  return Reply::Ok(data);
+}
+
+Reply HandleOrderList(RequestContext& ctx) {
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT id, trade_no, product_name, fee, pay, order_time FROM user_order WHERE user_id = ?"
+      " ORDER BY id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+  Json::Value list(Json::arrayValue);
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+    const Row& r = rows[i];
+    Json::Value item(Json::objectValue);
+    item["order_id"] = static_cast<Json::Int64>(r.Int(0));
+    item["trade_no"] = r.Str(1);
+    item["product_name"] = r.Str(2);
+    item["fee"] = Money(Cents(r, 3));
+    item["pay"] = static_cast<int>(r.Int(4));
+    item["order_time"] = r.Str(5);
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  return Reply::Ok(data);
+}
+
+Reply HandleOrderCancel(RequestContext& ctx) {
+  int64_t order_id;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "orderId", 1, kMaxId, &order_id));
+  uint64_t cancelled = 0;
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "UPDATE user_order SET pay = 2 WHERE id = ? AND user_id = ? AND pay = 0",
+      {order_id, ctx.user_id}, &cancelled));
+  if (cancelled == 1) return Reply::Ok();
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT pay FROM user_order WHERE id = ? AND user_id = ?",
+                                  {order_id, ctx.user_id}, &row, &found));
+  // Someone else's order is not found, not a conflict: its existence is not told.
+  if (!found) return Status::Error(kNotFound, "order not found.");
+  return Status::Error(kOrderState, row.Int(0) == kPaid ? "order already paid." : "order already cancelled.");
+}
+
+// The gateway's callback: signed with the pay key over its other fields, idempotent.
+Reply HandlePayNotify(RequestContext& ctx) {
+  const Params& p = ctx.params;
+  std::string trade_no, total_fee, transaction_id, timestamp, nonce, sign;
+  RETURN_IF_ERROR(RequireString(p, "trade_no", &trade_no));
+  RETURN_IF_ERROR(RequireString(p, "total_fee", &total_fee));
+  RETURN_IF_ERROR(RequireString(p, "transaction_id", &transaction_id));
+  RETURN_IF_ERROR(RequireString(p, "timestamp", &timestamp));
+  RETURN_IF_ERROR(RequireString(p, "nonce_str", &nonce));
+  RETURN_IF_ERROR(RequireString(p, "sign", &sign));
+  const std::string expected = HmacSha256Hex(ctx.config().pay_key, SortedPairs(p, {"sign"}));
+  if (!ConstantTimeEquals(expected, sign)) {
+    LogError("pay notify: bad signature for trade_no %.64s", trade_no.c_str());
+    return Status::Error(kBadSign);
+  }
+  int64_t stamp;
+  if (!ParseInt64(timestamp, &stamp)) return InvalidParam("timestamp");
+  const int64_t now = ctx.clock().NowSeconds();
+  if (std::llabs(now - stamp) > ctx.config().timestamp_window) return Status::Error(kBadTimestamp);
+  int64_t fee;
+  if (!ParseMoney(total_fee, &fee)) return InvalidParam("total_fee");
+  if (transaction_id.size() > 64) return InvalidParam("transaction_id");
+
+  int64_t user_id = 0;
+  bool newly_paid = false;
+  RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
+    Row order;
+    bool found = false;
+    RETURN_IF_ERROR(ctx.db.QueryRow(
+        "SELECT o.id, o.user_id, o.fee, o.pay, p.vip_time FROM user_order o"
+        " JOIN product p ON p.id = o.product_id WHERE o.trade_no = ? FOR UPDATE",
+        {trade_no}, &order, &found));
+    if (!found) return Status::Error(kNotFound, "unknown trade_no.");
+    if (Cents(order, 2) != fee) {
+      LogError("pay notify: trade_no %s fee %s differs from the order's", trade_no.c_str(),
+               total_fee.c_str());
+      return Status::Error(kBadParam, "total_fee does not match the order.");
+    }
+    user_id = order.Int(1);
+    if (order.Int(3) == kPaid) return Status::Ok();  // a repeat: nothing changes
+    if (order.Int(3) == kCancelled) {
+      LogError("pay notify: trade_no %s is cancelled; payment %s refused", trade_no.c_str(),
+               transaction_id.c_str());
+      return Status::Error(kOrderState, "order cancelled.");
+    }
+    RETURN_IF_ERROR(ctx.db.Exec(
+        "UPDATE user_order SET pay = 1, transaction_id = ?, pay_time = FROM_UNIXTIME(?) WHERE id = ?",
+        {transaction_id, now, order.Int(0)}));
+    RETURN_IF_ERROR(ctx.db.Exec(
+        "INSERT INTO vip_info (user_id, vip_deadline) VALUES (?, FROM_UNIXTIME(?) + INTERVAL ? DAY)"
+        " ON DUPLICATE KEY UPDATE"
+        " vip_deadline = GREATEST(vip_deadline, FROM_UNIXTIME(?)) + INTERVAL ? DAY",
+        {user_id, now, order.Int(4), now, order.Int(4)}));
+    newly_paid = true;
+    return Status::Ok();
+  }));
+  if (newly_paid) RETURN_IF_ERROR(InvalidateProfile(ctx.redis, user_id));  // VIP state is cached there
+  return Reply::Ok();
+}
+
+Reply HandleVipInfo(RequestContext& ctx) {
+  ProfileRecord record;
+  bool found = false;
+  RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
+  if (!found) return Status::Error(kNoUser);
+  const int64_t deadline = record["vip_deadline"].asInt64();
+  Json::Value data(Json::objectValue);
+  data["is_vip"] = deadline > ctx.clock().NowSeconds();
+  data["vip_deadline"] = deadline > 0 ? Json::Value(FormatUtc(deadline)) : Json::Value();
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> VipRoutes() {
+  return {
+      {"GET", "/api/vip/products", HandleProducts, kSigned},
+      {"POST", "/api/vip/order/create", HandleOrderCreate, kToken},
+      {"GET", "/api/vip/order/list", HandleOrderList, kToken},
+      {"POST", "/api/vip/order/cancel", HandleOrderCancel, kToken},
+      {"POST", "/api/vip/pay/notify", HandlePayNotify, kPublic},
+      {"GET", "/api/vip/info", HandleVipInfo, kToken},
+  };
+}
+
+}  // namespace dt

@@ -1,0 +1,70 @@
+// GET /api/visitor/list (API.md "Visitors"): who viewed me. A VIP gets the list, and the
+// listed visits become read; anyone else gets 510 with the counts as a teaser.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/profile.h"
+
+namespace dt {
+namespace {
+
+Reply HandleVisitors(RequestContext& ctx) {
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  // Only visitors others may see count: a hidden profile leaves no trace here.
+  Row counts;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow(
+      "SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0) FROM visitor v"
+      " JOIN user_info u ON u.id = v.visitor_id WHERE v.user_id = ? AND u.authority = 1",
+      {ctx.user_id}, &counts, &found));
+  Json::Value data(Json::objectValue);
+  data["total"] = static_cast<Json::Int64>(counts.Int(0));
+  data["unread"] = static_cast<Json::Int64>(counts.Int(1));
+
+  ProfileRecord me;
+  RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &me, &found));
+  if (!found) return Status::Error(kNoUser);
+  if (me["vip_deadline"].asInt64() <= ctx.clock().NowSeconds()) {
+    return Status::Error(kVipRequired, "vip required.", data);
+  }
+
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT v.visitor_id, u.nickname, u.avatar, v.visit_time, v.status FROM visitor v"
+      " JOIN user_info u ON u.id = v.visitor_id WHERE v.user_id = ? AND u.authority = 1"
+      " ORDER BY v.visit_time DESC, v.id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+  Json::Value list(Json::arrayValue);
+  std::vector<int64_t> unread;
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+    const Row& r = rows[i];
+    Json::Value item(Json::objectValue);
+    item["visitor_id"] = static_cast<Json::Int64>(r.Int(0));
+    item["nickname"] = r.Str(1);
+    item["avatar"] = r.Str(2);
+    item["visit_time"] = r.Str(3);
+    item["status"] = static_cast<int>(r.Int(4));  // as it was before this listing
+    if (r.Int(4) == 0) unread.push_back(r.Int(0));
+    list.append(item);
+  }
+  if (!unread.empty()) {
+    RETURN_IF_ERROR(ctx.db.Exec(
+        "UPDATE visitor v JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
+        " ON v.visitor_id = j.id SET v.status = 1 WHERE v.user_id = ? AND v.status = 0",
+        {IdList(unread), ctx.user_id}));
+  }
+  data["list"] = list;
+  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> VisitorRoutes() {
+  return {
+      {"GET", "/api/visitor/list", HandleVisitors, kToken},
+  };
+}
+
+}  // namespace dt
