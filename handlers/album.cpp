@@ -3,6 +3,7 @@
 #include "lib/args.h"
 #include "lib/context.h"
 #include "lib/profile.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -14,9 +15,8 @@ Reply HandleAlbumList(RequestContext& ctx) {
   RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &owner));
   if (owner != ctx.user_id) {
     ProfileRecord record;
-    bool found = false;
-    RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), owner, &record, &found));
-    if (!found || !ProfileVisibleTo(record, ctx.user_id)) return Status::Error(kNoUser);
+    RETURN_IF_ERROR(LoadVisibleProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, owner,
+                                       ctx.clock().NowSeconds(), &record));
   }
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(

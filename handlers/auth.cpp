@@ -46,9 +46,11 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
   Row row;
   bool found = false;
   RETURN_IF_ERROR(db.QueryRow(
-      "SELECT user_id FROM user_auth WHERE open_id = ? AND login_type = 'phone' FOR UPDATE",
+      "SELECT a.user_id, u.status FROM user_auth a JOIN user_info u ON u.id = a.user_id"
+      " WHERE a.open_id = ? AND a.login_type = 'phone' FOR UPDATE",
       {phone}, &row, &found));
   *created = !found;
+  if (found && row.Str(1) == "banned") return Status::Error(kNoPermission, "account is banned.");
   if (found) {
     *user_id = row.Int(0);
     RETURN_IF_ERROR(db.Exec(

@@ -3,28 +3,39 @@
 #include "handlers/handlers.h"
 #include "lib/args.h"
 #include "lib/context.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
 
+// How a deleted account is named where its conversations remain.
+constexpr const char* kDeletedUserName = "deleted user";
+
 Reply HandleContacts(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
       "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time,"
       " (SELECT COUNT(*) FROM message m"
-      "   WHERE m.to_uid = c.user_id AND m.`read` = 0 AND m.from_uid = c.peer_id)"
+      "   WHERE m.to_uid = c.user_id AND m.`read` = 0 AND m.from_uid = c.peer_id),"
+      " u.status"
       " FROM contacts c JOIN user_info u ON u.id = c.peer_id"
-      " WHERE c.user_id = ? ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+      " WHERE c.user_id = ?"
+      " AND c.peer_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+      " ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, hidden.json(), page.count + 1, page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
     const Row& r = rows[i];
     Json::Value item(Json::objectValue);
     item["peer_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["nickname"] = r.Str(1);
-    item["avatar"] = r.Str(2);
+    // A conversation outlives a deleted account; its profile does not.
+    const bool deleted = r.Str(6) == "deleted";
+    item["nickname"] = deleted ? kDeletedUserName : r.Str(1);
+    item["avatar"] = deleted ? "" : r.Str(2);
     item["last_msg"] = r.Str(3);
     item["update_time"] = r.Str(4);
     item["unread"] = static_cast<Json::Int64>(r.Int(5));

@@ -19,6 +19,9 @@ std::vector<Route> MessageRoutes();   // handlers/message.cpp: /api/message/*
 std::vector<Route> ContactsRoutes();  // handlers/contacts.cpp: /api/contacts/list
 std::vector<Route> VipRoutes();       // handlers/vip.cpp: /api/vip/*
 std::vector<Route> VisitorRoutes();   // handlers/visitor.cpp: /api/visitor/list
+std::vector<Route> SafetyRoutes();    // handlers/safety.cpp: /api/user/block, unblock, block/list, report
+std::vector<Route> MatchRoutes();     // handlers/match.cpp: /api/user/like, /api/user/match/list
+std::vector<Route> AccountRoutes();   // handlers/account.cpp: /api/account/delete
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

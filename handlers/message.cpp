@@ -4,6 +4,7 @@
 #include "lib/context.h"
 #include "lib/ratelimit.h"
 #include "lib/utf8.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -101,8 +102,11 @@ Reply HandleSend(RequestContext& ctx) {
   RETURN_IF_ERROR(ParseMessage(ctx.params, &m));
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT id FROM user_info WHERE id = ?", {peer}, &row, &found));
-  if (!found) return Status::Error(kNotFound, "peer not found.");
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT status FROM user_info WHERE id = ?", {peer}, &row, &found));
+  if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "peer not found.");
+  bool blocked = false;
+  RETURN_IF_ERROR(BlockedEitherWay(ctx.db, ctx.user_id, peer, &blocked));
+  if (blocked) return Status::Error(kBlocked);
 
   const std::string me = std::to_string(ctx.user_id);
   const std::vector<RateRule> rules = {
@@ -170,10 +174,16 @@ Reply HandleRead(RequestContext& ctx) {
 }
 
 Reply HandleUnread(RequestContext& ctx) {
+  // Messages of users hidden from the caller (blocks, reports) do not count, as their
+  // conversations are not listed either.
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT COUNT(*) FROM message WHERE to_uid = ? AND `read` = 0",
-                                  {ctx.user_id}, &row, &found));
+  RETURN_IF_ERROR(ctx.db.QueryRow(
+      "SELECT COUNT(*) FROM message WHERE to_uid = ? AND `read` = 0"
+      " AND from_uid NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)",
+      {ctx.user_id, hidden.json()}, &row, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(row.Int(0));
   return Reply::Ok(data);

@@ -8,6 +8,7 @@
 #include "lib/context.h"
 #include "lib/geo.h"
 #include "lib/profile.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -50,9 +51,10 @@ struct Match {
   ProfileRecord record;
 };
 
-// Judges `hits` in order: recent reporters other than the caller, visible, of `gender`.
-Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, int64_t gender, int64_t now,
-             std::vector<Match>* matched) {
+// Judges `hits` in order: recent reporters other than the caller, visible and not hidden
+// from the caller, of `gender`.
+Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, const HiddenSet& hidden,
+             int64_t gender, int64_t now, std::vector<Match>* matched) {
   std::vector<int64_t> ids;
   for (const GeoHit& h : hits) ids.push_back(h.user);
   std::vector<int64_t> times;
@@ -62,7 +64,7 @@ Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, int64_t gende
   const int64_t oldest = now - kLocationMaxAgeDays * 86400;
   for (size_t i = 0; i < hits.size(); ++i) {
     const GeoHit& h = hits[i];
-    if (h.user == ctx.user_id || times[i] < oldest) continue;
+    if (h.user == ctx.user_id || times[i] < oldest || hidden.Contains(h.user)) continue;
     auto it = records.find(h.user);
     if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
     if (gender >= 0 && it->second["gender"].asInt() != gender) continue;
@@ -86,6 +88,8 @@ Reply HandleNearby(RequestContext& ctx) {
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
   const LatLng centre = SnapToGrid(here);
   const int64_t now = ctx.clock().NowSeconds();
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, now, &hidden));
 
   // Widen the search (and the number of candidates) until the page and one more are
   // filled or the radius is exhausted, so filters never make a page short.
@@ -103,7 +107,7 @@ Reply HandleNearby(RequestContext& ctx) {
     }
     for (size_t i = 0; i < fresh.size() && matched.size() < need; i += kChunk) {
       std::vector<GeoHit> chunk(fresh.begin() + i, fresh.begin() + std::min(fresh.size(), i + kChunk));
-      RETURN_IF_ERROR(Judge(ctx, chunk, gender, now, &matched));
+      RETURN_IF_ERROR(Judge(ctx, chunk, hidden, gender, now, &matched));
     }
     if (matched.size() >= need) break;
     if (hits.size() >= count) {

@@ -8,7 +8,8 @@ namespace dt {
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
   for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
-                    MessageRoutes, ContactsRoutes, VipRoutes, VisitorRoutes}) {
+                    MessageRoutes, ContactsRoutes, VipRoutes, VisitorRoutes, SafetyRoutes,
+                    MatchRoutes, AccountRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }

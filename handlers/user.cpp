@@ -7,6 +7,7 @@
 #include "lib/hot.h"
 #include "lib/profile.h"
 #include "lib/utf8.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -72,11 +73,9 @@ Status RecordVisit(RequestContext& ctx, int64_t peer, int64_t now) {
 Reply HandleShow(RequestContext& ctx) {
   int64_t peer;
   RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &peer));
-  ProfileRecord record;
-  bool found = false;
-  RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), peer, &record, &found));
-  if (!found || !ProfileVisibleTo(record, ctx.user_id)) return Status::Error(kNoUser);
   const int64_t now = ctx.clock().NowSeconds();
+  ProfileRecord record;
+  RETURN_IF_ERROR(LoadVisibleProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, peer, now, &record));
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordVisit(ctx, peer, now));
   return Reply::Ok(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now));
 }
@@ -148,7 +147,12 @@ Reply HandleUpdate(RequestContext& ctx) {
        ints[3], ints[4], ints[5], ints[6], now, ctx.user_id}));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
   if (p.Has("authority")) {
-    RETURN_IF_ERROR(HotSetVisible(ctx.redis, ctx.user_id, values[6] == 1, now));
+    ProfileRecord record;
+    bool found = false;
+    RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
+    const bool listed = found && record["authority"].asInt() == 1 &&
+                        record.get("status", "active").asString() == "active";
+    RETURN_IF_ERROR(HotSetVisible(ctx.redis, ctx.user_id, listed, now));
   }
   Json::Value data(Json::objectValue);
   data["user_id"] = static_cast<Json::Int64>(ctx.user_id);
@@ -176,9 +180,13 @@ Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t to
 Reply HandleHotList(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kHotList, ctx.clock().NowSeconds(), &hidden));
+  std::vector<int64_t> excluded = hidden.ids;
+  excluded.push_back(ctx.user_id);
   std::vector<int64_t> ids;
   int64_t total = 0;
-  RETURN_IF_ERROR(HotPage(ctx.redis, ctx.user_id, page.offset(), page.count, &ids, &total));
+  RETURN_IF_ERROR(HotPage(ctx.redis, excluded, page.offset(), page.count, &ids, &total));
   return ListReply(ctx, ids, total, page);
 }
 
@@ -214,19 +222,26 @@ Reply HandleSearch(RequestContext& ctx) {
   const Arg by = age_min >= 0 ? Arg(born_by) : Arg(nullptr);
   const Arg after = age_max >= 0 ? Arg(born_after) : Arg(nullptr);
 
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
+  const std::string hidden_ids = hidden.json();
   Row count;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow(
-      "SELECT COUNT(*) FROM user_info WHERE authority = 1 AND id <> ? AND nickname LIKE ?"
-      " AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"
-      " AND (? IS NULL OR birthday > ?)",
-      {ctx.user_id, pattern, g, g, by, by, after, after}, &count, &found));
+      "SELECT COUNT(*) FROM user_info WHERE authority = 1 AND status = 'active' AND id <> ?"
+      " AND nickname LIKE ? AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"
+      " AND (? IS NULL OR birthday > ?)"
+      " AND id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)",
+      {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids}, &count, &found));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT id FROM user_info WHERE authority = 1 AND id <> ? AND nickname LIKE ?"
-      " AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"
-      " AND (? IS NULL OR birthday > ?) ORDER BY id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, pattern, g, g, by, by, after, after, page.count, page.offset()}, &rows));
+      "SELECT id FROM user_info WHERE authority = 1 AND status = 'active' AND id <> ?"
+      " AND nickname LIKE ? AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"
+      " AND (? IS NULL OR birthday > ?)"
+      " AND id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+      " ORDER BY id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids, page.count, page.offset()},
+      &rows));
   std::vector<int64_t> ids;
   for (const Row& row : rows) ids.push_back(row.Int(0));
   return ListReply(ctx, ids, count.Int(0), page);

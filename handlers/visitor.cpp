@@ -4,6 +4,7 @@
 #include "lib/args.h"
 #include "lib/context.h"
 #include "lib/profile.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -11,13 +12,19 @@ namespace {
 Reply HandleVisitors(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
-  // Only visitors others may see count: a hidden profile leaves no trace here.
+  // Only visitors the caller may see count: a hidden, blocked or reported profile, or
+  // one under review, leaves no trace here.
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
+  const std::string hidden_ids = hidden.json();
   Row counts;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow(
       "SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0) FROM visitor v"
-      " JOIN user_info u ON u.id = v.visitor_id WHERE v.user_id = ? AND u.authority = 1",
-      {ctx.user_id}, &counts, &found));
+      " JOIN user_info u ON u.id = v.visitor_id"
+      " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'"
+      " AND v.visitor_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)",
+      {ctx.user_id, hidden_ids}, &counts, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(counts.Int(0));
   data["unread"] = static_cast<Json::Int64>(counts.Int(1));
@@ -32,9 +39,11 @@ Reply HandleVisitors(RequestContext& ctx) {
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
       "SELECT v.visitor_id, u.nickname, u.avatar, v.visit_time, v.status FROM visitor v"
-      " JOIN user_info u ON u.id = v.visitor_id WHERE v.user_id = ? AND u.authority = 1"
+      " JOIN user_info u ON u.id = v.visitor_id"
+      " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'"
+      " AND v.visitor_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
       " ORDER BY v.visit_time DESC, v.id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+      {ctx.user_id, hidden_ids, page.count + 1, page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
   std::vector<int64_t> unread;
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {

@@ -52,6 +52,7 @@ const std::vector<Key>& KeyTable() {
       {"message", "per_peer_per_minute", &Config::message_per_peer, false, 1, 100000},
       {"message", "per_minute", &Config::message_per_minute, false, 1, 100000},
       {"message", "unreplied", &Config::message_unreplied, false, 1, 1000},
+      {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
       {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
       {"sms", "echo", &Config::sms_echo, false, 0, 1},

@@ -57,6 +57,9 @@ struct Config {
   int message_per_minute = 30;        // messages in all per minute
   int message_unreplied = 3;          // messages to someone who has never replied
 
+  // [safety]
+  int report_threshold = 5;           // distinct reporters that put a user under review
+
   // [sms]
   std::string sms_provider = "log";
   std::string sms_outbox;             // file the log provider appends to

@@ -85,6 +85,13 @@ Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, int64_t no
   return redis.CommandArgv({"ZADD", kGeoTime, std::to_string(now), member}, &reply);
 }
 
+Status GeoIndexRemove(Redis& redis, int64_t user) {
+  const std::string member = std::to_string(user);
+  RedisReply reply;
+  RETURN_IF_ERROR(redis.CommandArgv({"ZREM", kGeo, member}, &reply));
+  return redis.CommandArgv({"ZREM", kGeoTime, member}, &reply);
+}
+
 Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
                  std::vector<GeoHit>* hits) {
   char radius[32];

@@ -39,6 +39,9 @@ constexpr int64_t kLocationMaxAgeDays = 30;
 // Records a snapped position of `user` at `now` in the GEO index.
 Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, int64_t now);
 
+// Removes `user` from the GEO index (account deletion).
+Status GeoIndexRemove(Redis& redis, int64_t user);
+
 struct GeoHit {
   int64_t user;
   double km;

@@ -45,25 +45,33 @@ end
 return 0
 )lua");
 
-// KEYS: week; ARGV: caller member, offset, count. Returns {total, members...}.
+// KEYS: week; ARGV: offset, count, then the members to leave out (the caller, hidden
+// users). Returns {total, members...}: the page of the ranking without those members,
+// at exact offsets (each left-out member ranked before the page shifts it by one).
 const RedisScript kPage(R"lua(
-local total = redis.call('ZCARD', KEYS[1])
-local rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])
-local offset = tonumber(ARGV[2])
-local count = tonumber(ARGV[3])
-local out = {}
-if rank then
-  total = total - 1
-  local start = offset
-  if rank <= offset then start = offset + 1 end
-  local members = redis.call('ZREVRANGE', KEYS[1], start, start + count)
-  for _, m in ipairs(members) do
-    if m ~= ARGV[1] and #out < count then out[#out + 1] = m end
+local offset = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
+local skip = {}
+local ranks = {}
+for i = 3, #ARGV do
+  local rank = redis.call('ZREVRANK', KEYS[1], ARGV[i])
+  if rank and not skip[ARGV[i]] then
+    skip[ARGV[i]] = true
+    ranks[#ranks + 1] = rank
   end
-else
-  out = redis.call('ZREVRANGE', KEYS[1], offset, offset + count - 1)
 end
-table.insert(out, 1, total)
+table.sort(ranks)
+local start = offset
+local after = 0
+for _, rank in ipairs(ranks) do
+  if rank <= start then start = start + 1 else after = after + 1 end
+end
+local out = {redis.call('ZCARD', KEYS[1]) - #ranks}
+if count > 0 then
+  for _, m in ipairs(redis.call('ZREVRANGE', KEYS[1], start, start + count + after - 1)) do
+    if not skip[m] and #out <= count then out[#out + 1] = m end
+  end
+end
 return out
 )lua");
 
@@ -121,11 +129,12 @@ Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now) {
   return redis.Command(&reply, "ZREM %s %s", kWeek, Member(user).c_str());
 }
 
-Status HotPage(Redis& redis, int64_t caller, int64_t offset, int64_t count,
+Status HotPage(Redis& redis, const std::vector<int64_t>& excluded, int64_t offset, int64_t count,
                std::vector<int64_t>* ids, int64_t* total) {
+  std::vector<std::string> args = {std::to_string(offset), std::to_string(count)};
+  for (int64_t id : excluded) args.push_back(Member(id));
   RedisReply reply;
-  RETURN_IF_ERROR(redis.Eval(kPage, {kWeek},
-                             {Member(caller), std::to_string(offset), std::to_string(count)},
+  RETURN_IF_ERROR(redis.Eval(kPage, {kWeek}, std::vector<std::string_view>(args.begin(), args.end()),
                              &reply));
   if (reply.size() == 0) return Status::Internal("hot page: bad reply");
   *total = reply.Element(0)->integer;

@@ -30,9 +30,9 @@ Status HotCountView(Redis& redis, int64_t user, int64_t viewer, int64_t now);
 // still has in the window, or takes it out (authority 0 or 2).
 Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now);
 
-// Page [offset, offset + count) of the ranking without `caller`; *total counts every
-// ranked user but the caller.
-Status HotPage(Redis& redis, int64_t caller, int64_t offset, int64_t count,
+// Page [offset, offset + count) of the ranking without the `excluded` users (the caller,
+// the users hidden from the caller); *total counts every ranked user but those.
+Status HotPage(Redis& redis, const std::vector<int64_t>& excluded, int64_t offset, int64_t count,
                std::vector<int64_t>* ids, int64_t* total);
 
 // Subtracts the days that left the window, a bounded chunk at a time (many workers may

@@ -57,7 +57,7 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
   RETURN_IF_ERROR(db.Query(
       "SELECT u.id, u.nickname, u.phone, u.email, u.gender, u.birthday, u.avatar, u.height,"
       " u.sexual, u.education, u.salary, u.emotion, u.authority,"
-      " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0)"
+      " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0), u.status"
       " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
       " JOIN user_info u ON u.id = j.id LEFT JOIN vip_info v ON v.user_id = u.id",
       {id_array}, &rows));
@@ -77,6 +77,7 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
     r["emotion"] = static_cast<int>(row.Int(11));
     r["authority"] = static_cast<int>(row.Int(12));
     r["vip_deadline"] = static_cast<Json::Int64>(row.Int(13));
+    r["status"] = row.Str(14);
     r["labels"] = Json::Value(Json::arrayValue);
     r["photos"] = Json::Value(Json::arrayValue);
     (*out)[row.Int(0)] = std::move(r);
@@ -204,7 +205,10 @@ Json::Value ProfileJson(const ProfileRecord& r, ProfileView view, int64_t now) {
 }
 
 bool ProfileVisibleTo(const ProfileRecord& record, int64_t viewer) {
-  return record["user_id"].asInt64() == viewer || record["authority"].asInt() == 1;
+  const std::string status = record.get("status", "active").asString();
+  if (status == "deleted") return false;
+  if (record["user_id"].asInt64() == viewer) return true;
+  return status == "active" && record["authority"].asInt() == 1;
 }
 
 }  // namespace dt

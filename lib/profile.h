@@ -21,8 +21,9 @@
 namespace dt {
 
 // A profile record as cached: user_id, nickname, phone, email, gender, birthday, avatar,
-// height, sexual, education, salary, emotion, authority, vip_deadline (Unix seconds, 0
-// for never), labels [{label_id,name}], photos [{photo_id,url}].
+// height, sexual, education, salary, emotion, authority, status (active, review, banned,
+// deleted), vip_deadline (Unix seconds, 0 for never), labels [{label_id,name}],
+// photos [{photo_id,url}].
 using ProfileRecord = Json::Value;
 
 // The records of `ids` that exist, keyed by id (cache first, MySQL for the rest, in one
@@ -46,7 +47,9 @@ enum class ProfileView {
 // The API's JSON of a record for `view`, with is_vip decided at `now`.
 Json::Value ProfileJson(const ProfileRecord& record, ProfileView view, int64_t now);
 
-// Whether `viewer` may see the owner of `record` (authority 1, or the owner).
+// Whether the record alone lets `viewer` see its owner in a listing: the owner (unless
+// deleted), or anyone when the owner is active with authority 1. Blocks, reports and
+// authority 2 need the database: see lib/visibility.h.
 bool ProfileVisibleTo(const ProfileRecord& record, int64_t viewer);
 
 }  // namespace dt

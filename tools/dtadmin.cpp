@@ -1,17 +1,21 @@
 // dtadmin: operator commands that work on the stores directly (not through the API).
 //   dtadmin --config PATH rebuild-hot    remake the hot ranking from MySQL and the day sets
 //   dtadmin --config PATH rebuild-geo    remake the nearby GEO index from MySQL's locations
+//   dtadmin --config PATH review list    users under review, with their open reports
+//   dtadmin --config PATH review clear USER_ID | review ban USER_ID
 #include <mysql.h>
 
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "lib/clock.h"
 #include "lib/config.h"
 #include "lib/db.h"
 #include "lib/geo.h"
 #include "lib/hot.h"
+#include "lib/moderation.h"
 #include "lib/redis.h"
 
 namespace {
@@ -20,7 +24,10 @@ int Usage() {
   fprintf(stderr,
           "usage: dtadmin [--config PATH] COMMAND   (default config: $DATINGTODAY_CONFIG)\n"
           "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n"
-          "  rebuild-geo   remake the nearby index (Redis dt:geo, dt:geo:time) from MySQL\n");
+          "  rebuild-geo   remake the nearby index (Redis dt:geo, dt:geo:time) from MySQL\n"
+          "  review list           users under review (reported by enough users)\n"
+          "  review clear USER_ID  back to active; the reports so far count no more\n"
+          "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n");
   return 2;
 }
 
@@ -29,13 +36,16 @@ int Usage() {
 int main(int argc, char** argv) {
   std::string path = getenv("DATINGTODAY_CONFIG") ? getenv("DATINGTODAY_CONFIG") : "";
   std::string command;
+  std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--config") && i + 1 < argc) {
       path = argv[++i];
-    } else if (command.empty() && argv[i][0] != '-') {
+    } else if (argv[i][0] == '-') {
+      return Usage();
+    } else if (command.empty()) {
       command = argv[i];
     } else {
-      return Usage();
+      args.push_back(argv[i]);
     }
   }
   if (path.empty() || command.empty()) return Usage();
@@ -53,6 +63,20 @@ int main(int argc, char** argv) {
     s = dt::HotRebuild(db, redis, clock.NowSeconds());
   } else if (command == "rebuild-geo") {
     s = dt::GeoRebuild(db, redis, clock.NowSeconds());
+  } else if (command == "review" && args.size() == 1 && args[0] == "list") {
+    std::vector<dt::UnderReview> users;
+    s = dt::ListUnderReview(db, &users);
+    for (const dt::UnderReview& u : users) {
+      printf("%lld\t%lld reports\t%s\n", static_cast<long long>(u.user_id),
+             static_cast<long long>(u.reports), u.nickname.c_str());
+    }
+    if (s.ok()) return 0;
+  } else if (command == "review" && args.size() == 2 && (args[0] == "clear" || args[0] == "ban")) {
+    const long long user = atoll(args[1].c_str());
+    if (user <= 0) return Usage();
+    s = args[0] == "clear" ? dt::ClearReview(db, redis, user, clock.NowSeconds())
+                           : dt::Ban(db, redis, user, clock.NowSeconds());
+    command += " " + args[0];
   } else {
     return Usage();
   }

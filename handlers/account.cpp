@@ -1,0 +1,65 @@
+// POST /api/account/delete (API.md "Safety and matching"): with a fresh SMS code for the
+// account's phone, the account's data goes in one transaction and its caches after it.
+// The user_info row stays as a tombstone (status deleted, every field cleared, phone
+// freed), so that messages it sent keep a sender; no route returns it afterwards.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/geo.h"
+#include "lib/hot.h"
+#include "lib/profile.h"
+#include "lib/session.h"
+#include "lib/sms.h"
+
+namespace dt {
+namespace {
+
+Reply HandleDelete(RequestContext& ctx) {
+  std::string code;
+  RETURN_IF_ERROR(RequireString(ctx.params, "code", &code));
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidParam("code");
+  }
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT phone FROM user_info WHERE id = ?", {ctx.user_id}, &row, &found));
+  if (!found || row.IsNull(0)) return Status::Error(kNoUser);
+  // A stolen token alone cannot delete an account: the phone must confirm.
+  RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, row.Str(0), code));
+
+  const int64_t me = ctx.user_id;
+  const int64_t now = ctx.clock().NowSeconds();
+  RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
+    Db& db = ctx.db;
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_auth WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec(
+        "UPDATE user_info SET phone = NULL, email = NULL, nickname = '', avatar = '',"
+        " birthday = NULL, height = NULL, gender = 0, sexual = 0, education = 0, salary = 0,"
+        " emotion = 0, authority = 0, status = 'deleted', update_time = FROM_UNIXTIME(?) WHERE id = ?",
+        {now, me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_album WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_label WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM location WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_like WHERE user_id = ? OR peer_id = ?", {me, me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM visitor WHERE user_id = ? OR visitor_id = ?", {me, me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_report WHERE reporter_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_block WHERE user_id = ? OR blocked_id = ?", {me, me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM contacts WHERE user_id = ?", {me}));
+    return db.Exec("DELETE FROM vip_info WHERE user_id = ?", {me});
+  }));
+  RETURN_IF_ERROR(CacheSession(ctx.redis, me, "", 0, now));  // the token dies at once
+  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, me));
+  RETURN_IF_ERROR(HotSetVisible(ctx.redis, me, false, now));
+  RETURN_IF_ERROR(GeoIndexRemove(ctx.redis, me));
+  return Reply::Ok();
+}
+
+}  // namespace
+
+std::vector<Route> AccountRoutes() {
+  return {
+      {"POST", "/api/account/delete", HandleDelete, kToken},
+  };
+}
+
+}  // namespace dt

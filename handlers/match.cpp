@@ -1,0 +1,96 @@
+// Matching (API.md "Safety and matching"): like or pass on a peer, and the matches (likes
+// answered by likes), which get a conversation at once.
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/profile.h"
+#include "lib/visibility.h"
+
+namespace dt {
+namespace {
+
+Reply HandleLike(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  if (peer == ctx.user_id) return InvalidParam("peerId");
+  std::string action;
+  RETURN_IF_ERROR(RequireString(ctx.params, "action", &action));
+  if (action != "like" && action != "pass") return InvalidParam("action");
+  const int64_t now = ctx.clock().NowSeconds();
+  // Only someone the caller may see can be liked: blocks and reports leave no trace.
+  ProfileRecord record;
+  RETURN_IF_ERROR(LoadVisibleProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, peer, now, &record));
+
+  const bool like = action == "like";
+  bool matched = false;
+  RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
+    RETURN_IF_ERROR(ctx.db.Exec(
+        "INSERT INTO user_like (user_id, peer_id, action, update_time) VALUES (?, ?, ?, FROM_UNIXTIME(?))"
+        " ON DUPLICATE KEY UPDATE update_time = IF(action = VALUES(action), update_time, VALUES(update_time)),"
+        " action = VALUES(action)",
+        {ctx.user_id, peer, like ? 1 : 0, now}));
+    if (!like) return Status::Ok();
+    Row row;
+    RETURN_IF_ERROR(ctx.db.QueryRow(
+        "SELECT 1 FROM user_like WHERE user_id = ? AND peer_id = ? AND action = 1 FOR UPDATE",
+        {peer, ctx.user_id}, &row, &matched));
+    if (!matched) return Status::Ok();
+    // A match opens the conversation on both sides (kept if it exists already).
+    for (const auto& [user, other] : {std::pair{ctx.user_id, peer}, std::pair{peer, ctx.user_id}}) {
+      RETURN_IF_ERROR(ctx.db.Exec(
+          "INSERT IGNORE INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg)"
+          " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), '')",
+          {user, other, ctx.user_id, now, now}));
+    }
+    return Status::Ok();
+  }));
+  Json::Value data(Json::objectValue);
+  data["matched"] = matched;
+  return Reply::Ok(data);
+}
+
+Reply HandleMatches(RequestContext& ctx) {
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  const int64_t now = ctx.clock().NowSeconds();
+  HiddenSet hidden;
+  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, now, &hidden));
+  // A match shows the peer even with authority 2 (the peer has liked the caller), but
+  // not a hidden (0), moderated or deleted one.
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT a.peer_id, GREATEST(a.update_time, b.update_time) AS matched_at FROM user_like a"
+      " JOIN user_like b ON b.user_id = a.peer_id AND b.peer_id = a.user_id AND b.action = 1"
+      " JOIN user_info u ON u.id = a.peer_id AND u.status = 'active' AND u.authority <> 0"
+      " WHERE a.user_id = ? AND a.action = 1"
+      " AND a.peer_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+      " ORDER BY matched_at DESC, a.peer_id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, hidden.json(), page.count + 1, page.offset()}, &rows));
+  std::vector<int64_t> ids;
+  for (const Row& r : rows) ids.push_back(r.Int(0));
+  std::unordered_map<int64_t, ProfileRecord> records;
+  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  Json::Value list(Json::arrayValue);
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+    auto it = records.find(rows[i].Int(0));
+    if (it == records.end()) continue;
+    Json::Value item = ProfileJson(it->second, ProfileView::kListItem, now);
+    item["match_time"] = rows[i].Str(1);
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  return Reply::Ok(data);
+}
+
+}  // namespace
+
+std::vector<Route> MatchRoutes() {
+  return {
+      {"POST", "/api/user/like", HandleLike, kToken},
+      {"GET", "/api/user/match/list", HandleMatches, kToken},
+  };
+}
+
+}  // namespace dt

@@ -1,0 +1,104 @@
+// Safety (API.md "Safety and matching"): block, unblock, the block list, report. What a
+// block or a report hides is decided in lib/visibility.cpp, for every route at once.
+#include <algorithm>
+
+#include "handlers/handlers.h"
+#include "lib/args.h"
+#include "lib/context.h"
+#include "lib/moderation.h"
+#include "lib/utf8.h"
+
+namespace dt {
+namespace {
+
+constexpr const char* kReasons[] = {"spam", "fake", "harassment", "inappropriate", "underage", "other"};
+constexpr size_t kMaxDetail = 500;  // characters
+
+// peerId: another user that exists (deleted accounts do not).
+Status RequirePeer(RequestContext& ctx, int64_t* peer) {
+  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, peer));
+  if (*peer == ctx.user_id) return InvalidParam("peerId");
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT status FROM user_info WHERE id = ?", {*peer}, &row, &found));
+  if (!found || row.Str(0) == "deleted") return Status::Error(kNoUser);
+  return Status::Ok();
+}
+
+Reply HandleBlock(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(RequirePeer(ctx, &peer));
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "INSERT IGNORE INTO user_block (user_id, blocked_id, create_time) VALUES (?, ?, FROM_UNIXTIME(?))",
+      {ctx.user_id, peer, ctx.clock().NowSeconds()}));
+  return Reply::Ok();
+}
+
+Reply HandleUnblock(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_block WHERE user_id = ? AND blocked_id = ?",
+                              {ctx.user_id, peer}));
+  return Reply::Ok();
+}
+
+Reply HandleBlockList(RequestContext& ctx) {
+  Page page;
+  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status FROM user_block b"
+      " JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
+      " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
+      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+  Json::Value list(Json::arrayValue);
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+    const Row& r = rows[i];
+    Json::Value item(Json::objectValue);
+    item["user_id"] = static_cast<Json::Int64>(r.Int(0));
+    item["nickname"] = r.Str(1);
+    item["avatar"] = r.Str(2);
+    item["block_time"] = r.Str(3);
+    list.append(item);
+  }
+  Json::Value data(Json::objectValue);
+  data["list"] = list;
+  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  return Reply::Ok(data);
+}
+
+Reply HandleReport(RequestContext& ctx) {
+  int64_t peer;
+  RETURN_IF_ERROR(RequirePeer(ctx, &peer));
+  std::string reason, detail;
+  RETURN_IF_ERROR(RequireString(ctx.params, "reason", &reason));
+  if (std::find(std::begin(kReasons), std::end(kReasons), reason) == std::end(kReasons)) {
+    return InvalidParam("reason");
+  }
+  if (const std::string* d = ctx.params.Find("detail")) detail = *d;
+  if (Utf8Length(detail) > kMaxDetail) return InvalidParam("detail");
+  const int64_t now = ctx.clock().NowSeconds();
+  // One report per pair: a repeat replaces it and counts again if it had been handled.
+  RETURN_IF_ERROR(ctx.db.Exec(
+      "INSERT INTO user_report (reporter_id, reported_id, reason, detail, handled, create_time, update_time)"
+      " VALUES (?, ?, ?, ?, 0, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE"
+      " reason = VALUES(reason), detail = VALUES(detail), handled = 0, update_time = VALUES(update_time)",
+      {ctx.user_id, peer, reason, detail, now, now}));
+  bool under_review = false;
+  RETURN_IF_ERROR(ReviewIfReported(ctx.db, ctx.redis, peer, ctx.config().report_threshold, now,
+                                   &under_review));
+  return Reply::Ok();
+}
+
+}  // namespace
+
+std::vector<Route> SafetyRoutes() {
+  return {
+      {"POST", "/api/user/block", HandleBlock, kToken},
+      {"POST", "/api/user/unblock", HandleUnblock, kToken},
+      {"GET", "/api/user/block/list", HandleBlockList, kToken},
+      {"POST", "/api/user/report", HandleReport, kToken},
+  };
+}
+
+}  // namespace dt

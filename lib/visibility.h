@@ -1,0 +1,46 @@
+// Who may see whom: the one place every listing and every single-profile route asks.
+//   - the record: the owner always (until deleted); others only an active user with
+//     authority 1 in listings (ProfileVisibleTo), or with authority 2 in show when the
+//     owner has liked the viewer;
+//   - the relations: a block either way hides both users from each other, a report hides
+//     the reported user from the reporter, and in the hot list a pass hides the passed
+//     user for 30 days (HiddenSet, from MySQL, bound into SQL listings as a JSON id list).
+// Thread-safe given per-thread Db/Redis.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/config.h"
+#include "lib/db.h"
+#include "lib/profile.h"
+#include "lib/redis.h"
+#include "lib/status.h"
+
+namespace dt {
+
+enum class HiddenScope {
+  kListings,  // blocks both ways, and users the viewer reported
+  kHotList,   // those, and users the viewer passed on in the last 30 days
+};
+
+struct HiddenSet {
+  std::vector<int64_t> ids;  // sorted
+  bool Contains(int64_t id) const;
+  // The ids as one bound parameter for JSON_TABLE (see IdList).
+  std::string json() const { return IdList(ids); }
+};
+
+Status LoadHidden(Db& db, int64_t viewer, HiddenScope scope, int64_t now, HiddenSet* out);
+
+// The profile of `peer` when `viewer` may see it, else 501 (as if it did not exist).
+Status LoadVisibleProfile(Db& db, Redis& redis, const Config& config, int64_t viewer,
+                          int64_t peer, int64_t now, ProfileRecord* out);
+
+// Whether `a` blocked `b` or `b` blocked `a`.
+Status BlockedEitherWay(Db& db, int64_t a, int64_t b, bool* blocked);
+
+constexpr int64_t kPassHidesDays = 30;
+
+}  // namespace dt
