@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "lib/geo.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -23,7 +24,7 @@ Point Move(Point p, double north_km, double east_km = 0) {
   return {p.lat + north_km / 111.32, p.lng + east_km / (111.32 * std::cos(p.lat * M_PI / 180))};
 }
 
-std::string LatLng(Point p) {
+std::string LatLngText(Point p) {
   char buf[64];
   snprintf(buf, sizeof buf, "%.6f,%.6f", p.lat, p.lng);
   return buf;
@@ -34,13 +35,13 @@ Caller LocatedUser(Point p, int gender = -1) {
   if (gender >= 0) {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"gender", std::to_string(gender)}}, c).code());
   }
-  Response r = Call("POST", "/api/user/location", {{"latlng", LatLng(p)}}, c);
+  Response r = Call("POST", "/api/user/location", {{"latlng", LatLngText(p)}}, c);
   CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
   return c;
 }
 
 Response Nearby(const Caller& c, Point p, Fields extra = {}) {
-  extra.emplace_back("latlng", LatLng(p));
+  extra.emplace_back("latlng", LatLngText(p));
   return Call("GET", "/api/user/nearby/list", extra, c);
 }
 
@@ -61,6 +62,7 @@ class NearbyHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testInvalidInput);
   CPPUNIT_TEST(testReportIsSnappedAndStored);
   CPPUNIT_TEST(testRebuildAfterRedisLoss);
+  CPPUNIT_TEST(testTrilaterationStopsAtTheGrid);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -124,7 +126,7 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, hidden).code());
     CPPUNIT_ASSERT((Ids(Nearby(me, here)) == std::vector<int64_t>{fresh.user_id}));
     // A fresh report brings the stale user back.
-    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/location", {{"latlng", LatLng(Move(here, 0.5))}}, stale).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/location", {{"latlng", LatLngText(Move(here, 0.5))}}, stale).code());
     CPPUNIT_ASSERT((Ids(Nearby(me, here)) == std::vector<int64_t>{stale.user_id, fresh.user_id}));
   }
 
@@ -217,6 +219,61 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     Response after = Nearby(me, here);
     CPPUNIT_ASSERT((Ids(after) == Ids(before)));
     CPPUNIT_ASSERT_EQUAL(before.data()["list"][1]["distance"].asDouble(), after.data()["list"][1]["distance"].asDouble());
+  }
+
+  // The attacker's view: spoof one's own position all around the victim, collect the
+  // distances nearby/list answers, and trilaterate. Two victim positions 170 m apart in
+  // one grid cell give the attacker exactly the same answers, so no estimate can be
+  // closer than half that to both: the grid, not the rounding, bounds what leaks.
+  void testTrilaterationStopsAtTheGrid() {
+    const Point area = Area(6);
+    const dt::LatLng cell = SnapToGrid({area.lat, area.lng});
+    const double dlat = kGridMeters / 111320.0;
+    const double dlng = dlat / std::cos(cell.lat * M_PI / 180);
+    const Point corners[] = {{cell.lat - 0.4 * dlat, cell.lng - 0.4 * dlng},
+                             {cell.lat + 0.4 * dlat, cell.lng + 0.4 * dlng}};
+    Caller victim = Login(NewPhone());
+    Caller attacker = Login(NewPhone());
+    std::vector<Point> spoofs;
+    for (int i = 0; i < 24; ++i) {
+      const double angle = i * 2 * M_PI / 24, km = 0.4 + (i % 6) * 0.45;
+      spoofs.push_back(Move({cell.lat, cell.lng}, km * std::cos(angle), km * std::sin(angle)));
+    }
+    std::vector<double> observed[2];
+    for (int v = 0; v < 2; ++v) {
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/location", {{"latlng", LatLngText(corners[v])}}, victim).code());
+      for (const Point& s : spoofs) {
+        Response r = Nearby(attacker, s, {{"radius", "5"}});
+        double d = -1;
+        for (const Json::Value& item : r.data()["list"]) {
+          if (item["user_id"].asInt64() == victim.user_id) d = item["distance"].asDouble();
+        }
+        CPPUNIT_ASSERT(d > 0);
+        observed[v].push_back(d);
+      }
+    }
+    CPPUNIT_ASSERT(observed[0] == observed[1]);  // indistinguishable
+    // Least squares over a 10 m lattice around the cell, as an attacker would.
+    auto meters = [](Point a, Point b) {
+      const double x = (b.lng - a.lng) * 111320.0 * std::cos(a.lat * M_PI / 180), y = (b.lat - a.lat) * 111320.0;
+      return std::sqrt(x * x + y * y);
+    };
+    Point best = {cell.lat, cell.lng};
+    double best_error = 1e18;
+    for (int y = -60; y <= 60; ++y) {
+      for (int x = -60; x <= 60; ++x) {
+        const Point p = Move({cell.lat, cell.lng}, y * 0.01, x * 0.01);
+        double error = 0;
+        for (size_t i = 0; i < spoofs.size(); ++i) {
+          const double e = meters(p, spoofs[i]) / 1000.0 - observed[0][i];
+          error += e * e;
+        }
+        if (error < best_error) best_error = error, best = p;
+      }
+    }
+    const double separation = meters(corners[0], corners[1]);
+    CPPUNIT_ASSERT(separation > 150);
+    CPPUNIT_ASSERT(std::max(meters(best, corners[0]), meters(best, corners[1])) >= separation / 2);
   }
 };
 

@@ -1,0 +1,324 @@
+// Blocks, reports and review through nginx: a block hides both users from each other in
+// every route (one test per route) and stops messages both ways; unblock restores; the
+// report threshold hides a user from third parties until an operator decides.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "tests/http/http_support.h"
+
+namespace dt {
+namespace {
+
+std::string Id(const Caller& c) { return std::to_string(c.user_id); }
+
+Response Block(const Caller& by, const Caller& whom) {
+  return Call("POST", "/api/user/block", {{"peerId", Id(whom)}}, by);
+}
+
+Response Unblock(const Caller& by, const Caller& whom) {
+  return Call("POST", "/api/user/unblock", {{"peerId", Id(whom)}}, by);
+}
+
+int ShowCode(const Caller& viewer, const Caller& peer) {
+  return Call("GET", "/api/user/show", {{"peerId", Id(peer)}}, viewer).code();
+}
+
+bool ListHas(const Response& r, const char* key, int64_t id) {
+  for (const Json::Value& item : r.data()["list"]) {
+    if (item[key].asInt64() == id) return true;
+  }
+  return false;
+}
+
+// Every page of the hot list.
+bool InHotList(const Caller& viewer, int64_t id) {
+  for (int page = 1; page < 200; ++page) {
+    Response r = Call("GET", "/api/user/hot/list", {{"page", std::to_string(page)}, {"pageCount", "50"}}, viewer);
+    if (ListHas(r, "user_id", id)) return true;
+    if (!r.data()["has_next"].asBool()) return false;
+  }
+  return false;
+}
+
+std::string Located(const Caller& c, double lat, double lng) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.6f,%.6f", lat, lng);
+  CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/location", {{"latlng", buf}}, c).code());
+  return buf;
+}
+
+std::string Dtadmin(const std::string& args) {
+  const std::string worker = getenv("WORKER") ? getenv("WORKER") : "build/datingtoday";
+  const std::string cmd = worker.substr(0, worker.rfind('/') + 1) + "dtadmin --config " +
+                          (getenv("DT_TEST_CONFIG") ? getenv("DT_TEST_CONFIG") : "config/test.ini") +
+                          " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[512];
+  size_t n;
+  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  if (p) pclose(p);
+  return out;
+}
+
+void MakeVip(const Caller& c) {
+  TestStack::Get().db().Exec(
+      "INSERT INTO vip_info (user_id, vip_deadline) VALUES (?, UTC_TIMESTAMP() + INTERVAL 30 DAY)"
+      " ON DUPLICATE KEY UPDATE vip_deadline = VALUES(vip_deadline)", {c.user_id});
+  RedisReply r;
+  TestStack::Get().redis().Command(&r, "DEL dt:profile:%lld", static_cast<long long>(c.user_id));
+}
+
+Response SendText(const Caller& from, const Caller& to, const std::string& text) {
+  return Call("POST", "/api/message/send", {{"peerId", Id(to)}, {"msgType", "text"}, {"content", text}}, from);
+}
+
+}  // namespace
+
+class BlockHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(BlockHttpTest);
+  CPPUNIT_TEST(testShowAndAlbum);
+  CPPUNIT_TEST(testHotList);
+  CPPUNIT_TEST(testSearch);
+  CPPUNIT_TEST(testNearby);
+  CPPUNIT_TEST(testVisitors);
+  CPPUNIT_TEST(testContactsAndUnread);
+  CPPUNIT_TEST(testMatches);
+  CPPUNIT_TEST(testMessagesBothWays);
+  CPPUNIT_TEST(testNoVisitOrLikeRecorded);
+  CPPUNIT_TEST(testBlockListAndValidation);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testShowAndAlbum() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/album/add", {{"url", "https://x.example/a.jpg"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(b, a));
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());  // idempotent
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(b, a));
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(a, b));
+    CPPUNIT_ASSERT_EQUAL(501, Call("GET", "/api/album/list", {{"peerId", Id(a)}}, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(b, a));
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(a, b));
+    CPPUNIT_ASSERT_EQUAL(1u, Call("GET", "/api/album/list", {{"peerId", Id(a)}}, b).data()["list"].size());
+  }
+
+  void testHotList() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT(InHotList(a, b.user_id) && InHotList(b, a.user_id));
+    const int64_t total = Call("GET", "/api/user/hot/list", {}, a).data()["total"].asInt64();
+    CPPUNIT_ASSERT_EQUAL(0, Block(b, a).code());
+    CPPUNIT_ASSERT(!InHotList(a, b.user_id));
+    CPPUNIT_ASSERT(!InHotList(b, a.user_id));
+    CPPUNIT_ASSERT_EQUAL(total - 1, Call("GET", "/api/user/hot/list", {}, a).data()["total"].asInt64());
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(b, a).code());
+    CPPUNIT_ASSERT(InHotList(a, b.user_id) && InHotList(b, a.user_id));
+  }
+
+  void testSearch() {
+    const std::string tag = "blk" + NewPhone().substr(6);
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", tag + "a"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", tag + "b"}}, b).code());
+    auto found = [&](const Caller& who) {
+      return Call("GET", "/api/user/search", {{"keyword", tag}}, who).data()["total"].asInt();
+    };
+    CPPUNIT_ASSERT_EQUAL(1, found(a));
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, found(a));
+    CPPUNIT_ASSERT_EQUAL(0, found(b));
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(1, found(b));
+  }
+
+  void testNearby() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    const std::string here = Located(a, 45.1, -30.2);
+    Located(b, 45.101, -30.2);
+    auto sees = [&](const Caller& who) {
+      return ListHas(Call("GET", "/api/user/nearby/list", {{"latlng", here}}, who), "user_id",
+                     who.user_id == a.user_id ? b.user_id : a.user_id);
+    };
+    CPPUNIT_ASSERT(sees(a) && sees(b));
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    CPPUNIT_ASSERT(!sees(a) && !sees(b));
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
+    CPPUNIT_ASSERT(sees(a) && sees(b));
+  }
+
+  void testVisitors() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    MakeVip(a);
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(b, a));
+    Response before = Call("GET", "/api/visitor/list", {}, a);
+    CPPUNIT_ASSERT(ListHas(before, "visitor_id", b.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    Response after = Call("GET", "/api/visitor/list", {}, a);
+    CPPUNIT_ASSERT(!ListHas(after, "visitor_id", b.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, after.data()["total"].asInt());
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/visitor/list", {}, a), "visitor_id", b.user_id));
+  }
+
+  void testContactsAndUnread() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, SendText(a, b, "hello").code());
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/contacts/list", {}, b), "peer_id", a.user_id));
+    CPPUNIT_ASSERT_EQUAL(1, Call("GET", "/api/message/unread", {}, b).data()["total"].asInt());
+    CPPUNIT_ASSERT_EQUAL(0, Block(b, a).code());
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/contacts/list", {}, b), "peer_id", a.user_id));
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/contacts/list", {}, a), "peer_id", b.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/message/unread", {}, b).data()["total"].asInt());
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(b, a).code());
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/contacts/list", {}, b), "peer_id", a.user_id));
+    CPPUNIT_ASSERT_EQUAL(1, Call("GET", "/api/message/unread", {}, b).data()["total"].asInt());
+  }
+
+  void testMatches() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/like", {{"peerId", Id(b)}, {"action", "like"}}, a).code());
+    CPPUNIT_ASSERT(Call("POST", "/api/user/like", {{"peerId", Id(a)}, {"action", "like"}}, b).data()["matched"].asBool());
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/user/match/list", {}, a), "user_id", b.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/user/match/list", {}, a), "user_id", b.user_id));
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/user/match/list", {}, b), "user_id", a.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/user/match/list", {}, b), "user_id", a.user_id));
+  }
+
+  void testMessagesBothWays() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, SendText(a, b, "before").code());
+    CPPUNIT_ASSERT_EQUAL(0, Block(b, a).code());
+    Response r = SendText(a, b, "blocked?");
+    CPPUNIT_ASSERT_EQUAL(513, r.code());
+    CPPUNIT_ASSERT_EQUAL(513, SendText(b, a, "me neither").code());
+    Row row;
+    bool found = false;
+    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid IN (?, ?) AND to_uid IN (?, ?)",
+                                   {a.user_id, b.user_id, a.user_id, b.user_id}, &row, &found);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(b, a).code());
+    CPPUNIT_ASSERT_EQUAL(0, SendText(b, a, "after").code());
+  }
+
+  void testNoVisitOrLikeRecorded() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(b, a));
+    CPPUNIT_ASSERT_EQUAL(501, Call("POST", "/api/user/like", {{"peerId", Id(a)}, {"action", "like"}}, b).code());
+    Row row;
+    bool found = false;
+    TestStack::Get().db().QueryRow(
+        "SELECT (SELECT COUNT(*) FROM visitor WHERE user_id = ? AND visitor_id = ?) + "
+        "(SELECT COUNT(*) FROM user_like WHERE user_id = ? AND peer_id = ?)",
+        {a.user_id, b.user_id, b.user_id, a.user_id}, &row, &found);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, row.Int(0));
+  }
+
+  void testBlockListAndValidation() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone()), c = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "blocked-b"}}, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, Block(a, c).code());
+    Response list = Call("GET", "/api/user/block/list", {}, a);
+    CPPUNIT_ASSERT_EQUAL(2u, list.data()["list"].size());
+    CPPUNIT_ASSERT(ListHas(list, "user_id", b.user_id));
+    for (const Json::Value& item : list.data()["list"]) {
+      if (item["user_id"].asInt64() == b.user_id) CPPUNIT_ASSERT_EQUAL(std::string("blocked-b"), item["nickname"].asString());
+      CPPUNIT_ASSERT_EQUAL(size_t{19}, item["block_time"].asString().size());
+    }
+    CPPUNIT_ASSERT_EQUAL(0u, Call("GET", "/api/user/block/list", {}, b).data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
+    CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());  // idempotent
+    CPPUNIT_ASSERT_EQUAL(1u, Call("GET", "/api/user/block/list", {}, a).data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(300, Block(a, a).code());
+    CPPUNIT_ASSERT_EQUAL(501, Call("POST", "/api/user/block", {{"peerId", "4000000000"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/user/block", {}, a).code());
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(BlockHttpTest, "http");
+
+class ReportHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ReportHttpTest);
+  CPPUNIT_TEST(testValidationAndRepeat);
+  CPPUNIT_TEST(testReporterStopsSeeing);
+  CPPUNIT_TEST(testThresholdReviewClearAndBan);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testValidationAndRepeat() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "ugly"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/user/report", {{"peerId", Id(b)}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "spam"}, {"detail", std::string(501, 'd')}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/user/report", {{"peerId", Id(a)}, {"reason", "spam"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(501, Call("POST", "/api/user/report", {{"peerId", "4000000000"}, {"reason", "spam"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "spam"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "fake"}, {"detail", "假照片"}}, a).code());
+    std::vector<Row> rows;
+    TestStack::Get().db().Query("SELECT reason, detail FROM user_report WHERE reporter_id = ? AND reported_id = ?",
+                                {a.user_id, b.user_id}, &rows);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, rows.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("fake"), rows[0].Str(0));
+    CPPUNIT_ASSERT_EQUAL(std::string("假照片"), rows[0].Str(1));
+  }
+
+  void testReporterStopsSeeing() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone()), c = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "harassment"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(a, b));
+    CPPUNIT_ASSERT(!InHotList(a, b.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(c, b));  // one report hides b from the reporter only
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(b, a));
+  }
+
+  void testThresholdReviewClearAndBan() {
+    Caller target = Login(NewPhone()), third = Login(NewPhone());
+    const std::string here = Located(target, 47.3, -25.1);
+    const int threshold = TestStack::Get().config().report_threshold;
+    for (int i = 0; i < threshold; ++i) {
+      CPPUNIT_ASSERT_EQUAL(0, ShowCode(third, target));
+      Caller reporter = Login(NewPhone());
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(target)}, {"reason", "fake"}}, reporter).code());
+    }
+    // Under review: hidden from everyone but themself.
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(third, target));
+    CPPUNIT_ASSERT(!InHotList(third, target.user_id));
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/user/nearby/list", {{"latlng", here}}, third), "user_id", target.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {}, target).code());
+    Row row;
+    bool found = false;
+    TestStack::Get().db().QueryRow("SELECT status FROM user_info WHERE id = ?", {target.user_id}, &row, &found);
+    CPPUNIT_ASSERT_EQUAL(std::string("review"), row.Str(0));
+    std::string listed = Dtadmin("review list");
+    CPPUNIT_ASSERT_MESSAGE(listed, listed.find(Id(target) + "\t" + std::to_string(threshold) + " reports") != std::string::npos);
+
+    CPPUNIT_ASSERT(Dtadmin("review clear " + Id(target)).find("done") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(third, target));
+    CPPUNIT_ASSERT(InHotList(third, target.user_id));
+    CPPUNIT_ASSERT(Dtadmin("review list").find(Id(target) + "\t") == std::string::npos);
+    CPPUNIT_ASSERT(Dtadmin("review clear " + Id(target)).find("failed") != std::string::npos);
+
+    CPPUNIT_ASSERT(Dtadmin("review ban " + Id(target)).find("done") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(third, target));
+    CPPUNIT_ASSERT_EQUAL(504, Call("GET", "/api/user/show", {}, target).code());  // sessions revoked
+    TestStack::Get().db().QueryRow("SELECT phone FROM user_info WHERE id = ?", {target.user_id}, &row, &found);
+    const std::string phone = row.Str(0);
+    AllowNextSms(phone);
+    std::string code = RequestCode(phone);
+    Response login = Call("POST", "/api/auth/login", {{"phone", phone}, {"code", code}});
+    CPPUNIT_ASSERT_EQUAL(504, login.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("account is banned."), login.msg());
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(ReportHttpTest, "http");
+
+}  // namespace dt
