@@ -6,6 +6,7 @@
 #                   T=name: only the tests whose names contain it)
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
+#   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md
 #   make clean      remove build/ (var/ keeps the dev data; remove it by hand)
 
 ifeq ($(ASAN),1)
@@ -32,8 +33,9 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
 TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin
+BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
-.PHONY: all deps run test asan migrate clean
+.PHONY: all deps run test asan migrate bench clean
 .DEFAULT_GOAL := all
 
 all: $(WORKER) $(TESTS) $(TOOLS)
@@ -53,6 +55,10 @@ $(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_OBJS)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB_OBJS)
+	@echo "  LD  $@"
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
 $(TESTS): $(TEST_OBJS) $(LIB_OBJS)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(TEST_LDLIBS)
@@ -62,7 +68,8 @@ $(BUILD)/%.o: %.cpp
 	@echo "  CXX $<"
 	$(Q)$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d $(BUILD)/tools/dtadmin.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d $(BUILD)/tools/dtadmin.d \
+         $(BUILD)/bench/dtbench.d $(BUILD)/bench/ceiling.d
 
 deps:
 	@scripts/deps.sh
@@ -79,8 +86,13 @@ test: deps
 asan:
 	@$(MAKE) --no-print-directory ASAN=1 all
 
+# The benchmark: its own stack under var/bench, results in bench/results/latest.md.
+bench: deps
+	@$(MAKE) --no-print-directory -j2 all $(BENCH_TOOLS)
+	@bench/run.sh
+
 migrate:
-	@scripts/migrate.sh config/dev.ini
+	@scripts/stack.sh migrate
 
 clean:
 	rm -rf build

@@ -16,8 +16,8 @@ done
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
 trade_no=$1 total_fee=$2 transaction_id=${3:-sim$(date +%s)$RANDOM}
-key=$(awk -F '=' '/^[ \t]*\[/ { gsub(/[ \t]/, ""); in_s = ($0 == "[pay]"); next }
-  in_s && $1 ~ /^[ \t]*key[ \t]*$/ { sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit }' "$config")
+. scripts/lib.sh
+key=$(ini_get "$config" pay key)
 [ -n "$key" ] || { echo "paysim: no [pay] key in $config" >&2; exit 1; }
 timestamp=$(date +%s)
 nonce=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')

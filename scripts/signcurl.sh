@@ -20,14 +20,9 @@ shift $((OPTIND - 1))
 [ $# -ge 2 ] || { sed -n '2,11p' "$0" >&2; exit 2; }
 method=$1 path=$2; shift 2
 
-ini_get() {  # ini_get SECTION KEY
-  awk -F '=' -v s="[$1]" -v k="$2" '
-    /^[ \t]*\[/ { gsub(/[ \t]/, ""); in_s = ($0 == s); next }
-    in_s && $1 ~ "^[ \t]*" k "[ \t]*$" { sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit }
-  ' "$config"
-}
-secret=$(ini_get "app.$appkey" secret)
-sign_method=$(ini_get "app.$appkey" sign)
+. scripts/lib.sh
+secret=$(ini_get "$config" "app.$appkey" secret)
+sign_method=$(ini_get "$config" "app.$appkey" sign)
 [ -n "$secret" ] || { echo "signcurl: no [app.$appkey] secret in $config" >&2; exit 1; }
 
 urlencode() {  # bytewise, so UTF-8 is percent-encoded byte by byte

@@ -1,0 +1,310 @@
+// dtbench: the benchmark's data generator and request signer (bench/run.sh drives it).
+//   dtbench --config PATH gen USERS
+//       loads USERS users (profiles, a login for each, a location in one city, and
+//       min(100000, USERS/2) conversations of 4 messages) into the config's database, then
+//       the Redis hot ranking and GEO index; skips what is already loaded.
+//   dtbench --config PATH sign ROUTE COUNT USERS OUT
+//       writes COUNT requests for ROUTE, each signed with its own nonce, one per line:
+//       METHOD <tab> PATH?QUERY <tab> BODY (for bench/wrk.lua). Callers are users 1..2000.
+#include <mysql.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lib/config.h"
+#include "lib/crypto.h"
+#include "lib/db.h"
+#include "lib/geo.h"
+#include "lib/hot.h"
+#include "lib/params.h"
+#include "lib/redis.h"
+#include "lib/sign.h"
+#include "lib/sms.h"
+
+namespace {
+
+using dt::Status;
+
+constexpr int64_t kCallers = 2000;             // users whose tokens the signer knows
+constexpr int64_t kMaxConversations = 100000;
+constexpr double kCityLat = 31.2304, kCityLng = 121.4737;  // a city-sized box around it
+constexpr double kHalfLat = 0.2, kHalfLng = 0.25;          // about 44 km x 48 km
+
+int Fail(const char* what, const Status& s) {
+  fprintf(stderr, "dtbench: %s: %d %s\n", what, s.code(), s.msg().c_str());
+  return 1;
+}
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string Token(int64_t user) { return dt::Md5Hex("bench-token-" + std::to_string(user)); }
+
+// Runs `sql` over seq in [1, total] in chunks, binding (from, to) last.
+Status Chunked(dt::Db& db, const char* what, const char* sql, int64_t total, int64_t extra) {
+  const int64_t chunk = 100000;
+  for (int64_t from = 1; from <= total; from += chunk) {
+    const int64_t to = std::min(total, from + chunk - 1);
+    RETURN_IF_ERROR(db.Exec(sql, {extra, from, to}));
+    fprintf(stderr, "\r  %s %lld/%lld", what, static_cast<long long>(to), static_cast<long long>(total));
+  }
+  fprintf(stderr, "\n");
+  return Status::Ok();
+}
+
+Status LoadMysql(dt::Db& db, int64_t users) {
+  for (const char* table : {"user_info", "user_auth", "location", "message", "contacts", "visitor",
+                            "user_like", "user_block", "user_report", "user_album", "user_label",
+                            "vip_info", "user_order"}) {
+    std::string sql = std::string("TRUNCATE TABLE ") + table;  // fixed names, no data
+    RETURN_IF_ERROR(db.Exec(sql.c_str(), {}));
+  }
+  const int64_t conversations = std::min(kMaxConversations, users / 2);
+  RETURN_IF_ERROR(Chunked(db, "users",
+      "INSERT INTO user_info (id, nickname, phone, gender, birthday, avatar, height, sexual,"
+      " education, salary, emotion, authority, create_time, update_time)"
+      " SELECT seq, CONCAT('bench', seq), CONCAT('+100', LPAD(seq, 10, '0')), 1 + seq % 2,"
+      " DATE('1975-01-01') + INTERVAL (seq * 7919) % 10000 DAY,"
+      " CONCAT('https://cdn.example.com/avatar/', seq % 1000, '.jpg'), 150 + seq % 45,"
+      " 2 - seq % 2, seq % 6, seq % 7, seq % 4, 1, UTC_TIMESTAMP() - INTERVAL (? - seq) SECOND,"
+      " UTC_TIMESTAMP() FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
+      users, users));
+  RETURN_IF_ERROR(Chunked(db, "logins",
+      "INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type, login_time)"
+      " SELECT seq, CONCAT('+100', LPAD(seq, 10, '0')),"
+      " SHA2(MD5(CONCAT('bench-token-', seq)), 256), UTC_TIMESTAMP() + INTERVAL ? DAY, 'phone',"
+      " UTC_TIMESTAMP() FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
+      users, 365));
+  // Locations: random in the box, snapped as a report would be, 5000 rows a statement.
+  std::mt19937_64 rng(20261127);
+  std::uniform_real_distribution<double> dlat(-kHalfLat, kHalfLat), dlng(-kHalfLng, kHalfLng);
+  for (int64_t from = 1; from <= users; from += 5000) {
+    std::string rows = "[";
+    for (int64_t id = from; id < from + 5000 && id <= users; ++id) {
+      const dt::LatLng p = dt::SnapToGrid({kCityLat + dlat(rng), kCityLng + dlng(rng)});
+      char row[96];
+      snprintf(row, sizeof row, "%s[%lld,%.7f,%.7f]", id == from ? "" : ",", static_cast<long long>(id), p.lng, p.lat);
+      rows += row;
+    }
+    rows += "]";
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO location (user_id, longitude, latitude, ip_addr, update_time)"
+        " SELECT id, lng, lat, '127.0.0.1', UTC_TIMESTAMP() FROM JSON_TABLE(?, '$[*]' COLUMNS"
+        " (id INT UNSIGNED PATH '$[0]', lng DOUBLE PATH '$[1]', lat DOUBLE PATH '$[2]')) AS j",
+        {rows}));
+    fprintf(stderr, "\r  locations %lld/%lld", static_cast<long long>(std::min(users, from + 4999)),
+            static_cast<long long>(users));
+  }
+  fprintf(stderr, "\n");
+  // Conversation k is users 2k-1 and 2k: four messages, two each way, and both contacts.
+  RETURN_IF_ERROR(Chunked(db, "messages",
+      "INSERT INTO message (id, from_uid, to_uid, msg_type, content, send_time, `read`)"
+      " SELECT seq, 2 * ((seq - 1) DIV 4) + 1 + (seq + 1) % 2, 2 * ((seq - 1) DIV 4) + 2 - (seq + 1) % 2,"
+      " 'text', CONCAT('bench message ', seq), UTC_TIMESTAMP() - INTERVAL (? - seq) SECOND, 1"
+      " FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
+      conversations * 4, conversations * 4));
+  RETURN_IF_ERROR(Chunked(db, "contacts",
+      "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg, last_msg_id)"
+      " SELECT seq, IF(seq % 2 = 1, seq + 1, seq - 1), seq - 1 + seq % 2, UTC_TIMESTAMP(),"
+      " UTC_TIMESTAMP(), CONCAT('bench message ', 4 * ((seq + 1) DIV 2)), 4 * ((seq + 1) DIV 2)"
+      " FROM seq_1_to_1000000 WHERE ? > 0 AND seq BETWEEN ? AND ?",
+      conversations * 2, 1));
+  return Status::Ok();
+}
+
+Status LoadRedis(dt::Db& db, dt::Redis& redis, int64_t users) {
+  const int64_t now = Now();
+  dt::RedisReply reply;
+  RETURN_IF_ERROR(redis.Command(&reply, "FLUSHDB"));
+  // Views today for every tenth user, so the ranking has an order to keep.
+  std::mt19937_64 rng(7);
+  const std::string day = "dt:hot:day:" + std::to_string(dt::DayNumber(now));
+  for (int64_t from = 1; from <= users; from += 10000) {
+    std::vector<std::string> args = {"ZADD", day};
+    for (int64_t id = from; id < from + 10000 && id <= users; id += 10) {
+      char member[24];
+      snprintf(member, sizeof member, "%010lld", static_cast<long long>(id));
+      args.push_back(std::to_string(1 + rng() % 50));
+      args.push_back(member);
+    }
+    RETURN_IF_ERROR(redis.CommandArgv(std::vector<std::string_view>(args.begin(), args.end()), &reply));
+  }
+  fprintf(stderr, "  hot ranking\n");
+  RETURN_IF_ERROR(dt::HotRebuild(db, redis, now));
+  fprintf(stderr, "  geo index\n");
+  return dt::GeoRebuild(db, redis, now);
+}
+
+int Gen(const dt::Config& config, int64_t users) {
+  dt::Db db(config);
+  dt::Redis redis(config);
+  Status s = db.Exec("CREATE TABLE IF NOT EXISTS bench_meta (name VARCHAR(32) PRIMARY KEY, value BIGINT NOT NULL)", {});
+  if (!s.ok()) return Fail("bench_meta", s);
+  dt::Row row;
+  bool found = false;
+  s = db.QueryRow("SELECT value FROM bench_meta WHERE name = 'users'", {}, &row, &found);
+  if (!s.ok()) return Fail("bench_meta", s);
+  const auto start = std::chrono::steady_clock::now();
+  if (!found || row.Int(0) != users) {
+    fprintf(stderr, "dtbench: loading %lld users into %s\n", static_cast<long long>(users),
+            config.mysql_database.c_str());
+    if (!(s = db.Exec("DELETE FROM bench_meta", {})).ok()) return Fail("bench_meta", s);
+    if (!(s = LoadMysql(db, users)).ok()) return Fail("mysql", s);
+    if (!(s = db.Exec("INSERT INTO bench_meta (name, value) VALUES ('users', ?)", {users})).ok()) {
+      return Fail("bench_meta", s);
+    }
+  }
+  dt::RedisReply reply;
+  redis.Command(&reply, "ZCARD dt:geo");
+  const long long located = reply.Integer();
+  redis.Command(&reply, "ZCARD dt:hot:week");
+  if (reply.Integer() < users || located < users) {
+    fprintf(stderr, "dtbench: loading Redis db %d for %lld users\n", config.redis_db, static_cast<long long>(users));
+    if (!(s = LoadRedis(db, redis, users)).ok()) return Fail("redis", s);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  printf("dtbench gen: %lld users ready in %s (%.1f s)\n", static_cast<long long>(users),
+         config.mysql_database.c_str(), seconds);
+  return 0;
+}
+
+// One request line: GET puts the fields in the query, POST in the body.
+std::string Line(const char* method, const char* path, const std::string& query) {
+  if (!strcmp(method, "GET")) return std::string("GET\t") + path + "?" + query + "\t";
+  return std::string("POST\t") + path + "\t" + query;
+}
+
+std::string Encode(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+int Sign(const dt::Config& config, const std::string& route, int64_t count, int64_t users,
+         const std::string& out_path) {
+  const auto& app = config.apps.begin();
+  std::ofstream out(out_path);
+  std::mt19937_64 rng(std::random_device{}());
+  const std::string run = dt::HexEncode(dt::RandomBytes(6));
+  const std::string timestamp = std::to_string(Now());
+  const int64_t callers = std::min(kCallers, users);
+  std::uniform_real_distribution<double> dlat(-kHalfLat * 0.8, kHalfLat * 0.8), dlng(-kHalfLng * 0.8, kHalfLng * 0.8);
+  dt::Redis redis(config);
+  std::vector<std::string> codes;  // login: phones whose code is seeded below
+  const int64_t login_start = static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<int64_t>(1, users)));
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t caller = 1 + static_cast<int64_t>(rng() % callers);
+    std::vector<std::pair<std::string, std::string>> f;
+    const char* method = "GET";
+    const char* path = "";
+    bool token = true;
+    if (route == "show") {
+      path = "/api/user/show";
+    } else if (route == "peer") {
+      path = "/api/user/show";
+      f.emplace_back("peerId", std::to_string(1 + rng() % users));
+    } else if (route == "hot") {
+      path = "/api/user/hot/list";
+      f.emplace_back("page", std::to_string(1 + rng() % 5));
+      f.emplace_back("pageCount", "10");
+    } else if (route == "nearby") {
+      path = "/api/user/nearby/list";
+      char latlng[64];
+      snprintf(latlng, sizeof latlng, "%.5f,%.5f", kCityLat + dlat(rng), kCityLng + dlng(rng));
+      f.emplace_back("latlng", latlng);
+      f.emplace_back("radius", "5");
+      f.emplace_back("pageCount", "10");
+    } else if (route == "send" || route == "msglist") {
+      const int64_t partner = caller % 2 ? caller + 1 : caller - 1;
+      f.emplace_back("peerId", std::to_string(partner));
+      if (route == "send") {
+        method = "POST";
+        path = "/api/message/send";
+        f.emplace_back("msgType", "text");
+        f.emplace_back("content", "bench 你好 " + std::to_string(i));
+      } else {
+        path = "/api/message/list";
+        f.emplace_back("pageCount", "20");
+      }
+    } else if (route == "contacts") {
+      path = "/api/contacts/list";
+      f.emplace_back("pageCount", "20");
+    } else if (route == "sendsms" || route == "login") {
+      method = "POST";
+      token = false;
+      path = route == "sendsms" ? "/api/auth/sendsms" : "/api/auth/login";
+      // sendsms: a phone nobody used; login: a distinct existing user's (not a caller,
+      // whose token must stay), with a seeded code.
+      std::string phone;
+      if (route == "sendsms") {
+        phone = "+199" + run + std::to_string(i);
+      } else {
+        char digits[24];
+        snprintf(digits, sizeof digits, "%010lld",
+                 static_cast<long long>(callers + 1 + (login_start + i) % (users - callers)));
+        phone = std::string("+100") + digits;
+      }
+      f.emplace_back("phone", phone);
+      if (route == "login") {
+        f.emplace_back("code", "246810");
+        codes.push_back(phone);
+      }
+    } else {
+      fprintf(stderr, "dtbench: unknown route %s\n", route.c_str());
+      return 2;
+    }
+    if (token) {
+      f.emplace_back("userId", std::to_string(caller));
+      f.emplace_back("token", Token(caller));
+    }
+    f.emplace_back("appkey", app->first);
+    f.emplace_back("timestamp", timestamp);
+    f.emplace_back("nonce", run + std::to_string(i));
+    dt::Params p;
+    for (const auto& [k, v] : f) p.Add(k, v);
+    f.emplace_back("sign", dt::SignParams(app->second.method, app->second.secret, p));
+    std::string query;
+    for (const auto& [k, v] : f) query += (query.empty() ? "" : "&") + k + "=" + Encode(v);
+    out << Line(method, path, query) << "\n";
+  }
+  for (const std::string& phone : codes) {
+    Status s = dt::StoreSmsCode(redis, phone, "246810");
+    if (!s.ok()) return Fail("seeding codes", s);
+  }
+  return out ? 0 : 1;
+}
+
+int Usage() {
+  fprintf(stderr, "usage: dtbench --config PATH gen USERS | sign ROUTE COUNT USERS OUT\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4 || strcmp(argv[1], "--config")) return Usage();
+  dt::Config config;
+  Status s = dt::LoadConfig(argv[2], &config);
+  if (!s.ok()) return Fail("config", s);
+  mysql_library_init(0, nullptr, nullptr);
+  const std::string command = argv[3];
+  if (command == "gen" && argc == 5) return Gen(config, atoll(argv[4]));
+  if (command == "sign" && argc == 8) return Sign(config, argv[4], atoll(argv[5]), atoll(argv[6]), argv[7]);
+  return Usage();
+}

@@ -1,0 +1,208 @@
+#!/bin/bash
+# make bench: the benchmark stack under var/bench (MariaDB, Redis, three worker pools over
+# 10k / 100k / 1M users, the libfcgi ceilings, nginx), the data (generated once, kept),
+# then wrk -t1 -c32 rounds interleaving the ceilings and our routes, every request signed
+# with its own nonce and every answer checked for "code":0. Prints the table and writes
+# bench/results/latest.md. BENCH_SECONDS (default 5) and BENCH_ROUNDS (default 3) set the
+# length of a measurement and how many interleaved rounds are taken (medians reported).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+VAR=$ROOT/var/bench
+SAY_PREFIX=bench
+. "$ROOT/scripts/lib.sh"
+SECS=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNS=32
+THREADS=16
+WORKER=$ROOT/build/datingtoday
+BENCHBIN=$ROOT/build/bench
+RESULTS=$ROOT/bench/results/latest.md
+declare -A SIZE_USERS=([10k]=10000 [100k]=100000 [1m]=1000000)
+declare -A SIZE_DB=([10k]=1 [100k]=2 [1m]=3)
+declare -A SIZE_PORT=([10k]=18092 [100k]=18091 [1m]=18090)
+
+for bin in "$WORKER" "$BENCHBIN/dtbench" "$BENCHBIN/ceiling"; do
+  [ -x "$bin" ] || die "$bin is not built (make bench builds it)"
+done
+command -v wrk > /dev/null || die "wrk is not installed (make deps)"
+
+# --- the stack -------------------------------------------------------------------------
+find_servers
+make_var_dirs
+for size in "${!SIZE_USERS[@]}"; do
+  fill bench/config.ini.in "$VAR/config-$size.ini" "THREADS=$THREADS" \
+    "DATABASE=dt_bench_$size" "REDIS_DB=${SIZE_DB[$size]}"
+done
+fill bench/nginx.conf.in "$VAR/nginx/nginx.conf" "KEEP_CONN=on" "KEEPALIVE=keepalive $CONNS;"
+fill bench/supervisord.conf.in "$VAR/supervisord.conf" "WORKER=$WORKER" "BENCHBIN=$BENCHBIN"
+cat > "$VAR/redis.conf" <<REDIS
+# Written by bench/run.sh: the benchmark's Redis keeps its data between runs (a snapshot
+# when it stops), so the generated rankings and GEO indexes are loaded once.
+port 0
+unixsocket $VAR/run/redis.sock
+unixsocketperm 700
+dir $VAR/redis
+save 3600 1
+appendonly no
+daemonize no
+logfile ""
+REDIS
+install_mariadb
+stop_supervisord
+rm -f "$VAR"/log/api-*.log
+supervisord -c "$VAR/supervisord.conf"
+trap stop_supervisord EXIT
+for size in 10k 100k 1m; do
+  create_database "dt_bench_$size" datingtoday dev-db-password > /dev/null
+done
+wait_for 30 Redis redis-cli -s "$VAR/run/redis.sock" ping
+for size in 10k 100k 1m; do
+  "$BENCHBIN/dtbench" --config "$VAR/config-$size.ini" gen "${SIZE_USERS[$size]}"
+done
+for size in 10k 100k 1m; do
+  wait_for 30 "the API on ${SIZE_PORT[$size]}" curl -sf "http://127.0.0.1:${SIZE_PORT[$size]}/api/health"
+done
+
+# --- measuring ---------------------------------------------------------------------------
+REQ=$VAR/requests
+mkdir -p "$REQ"
+declare -A RPS P50 P99 FAILED
+
+# requests TARGET SIZE COUNT: the request file for one measurement (signed just now).
+requests() {
+  local target=$1 size=$2 count=$3 file=$REQ/$1-$2
+  case $target in
+    static) printf 'GET\t/ceiling/static\t\n' > "$file" ;;
+    fcgi) printf 'GET\t/ceiling/fcgi\t\n' > "$file" ;;
+    floor) awk -v n="$count" 'BEGIN { srand(); for (i = 0; i < n; i++)
+             printf "GET\t/ceiling/floor?id=%d\t\n", 1 + int(rand() * 1000000) }' > "$file" ;;
+    *) "$BENCHBIN/dtbench" --config "$VAR/config-$size.ini" sign "$target" "$count" \
+         "${SIZE_USERS[$size]}" "$file" ;;
+  esac
+  echo "$file"
+}
+
+# measure TARGET SIZE ROUND SECONDS: one wrk run; records its figures under TARGET@SIZE#ROUND.
+measure() {
+  local target=$1 size=$2 round=$3 secs=$4 count file out line key
+  case $target in
+    peer|send|sendsms|login) count=$((6000 * secs)) ;;
+    *) count=$((40000 * secs)) ;;
+  esac
+  file=$(requests "$target" "$size" "$count")
+  out=$(wrk -t1 -c$CONNS -d${secs}s --timeout 5s -s bench/wrk.lua \
+        "http://127.0.0.1:${SIZE_PORT[$size]}" -- "$file" 2>&1) || true
+  line=$(grep '^RESULT' <<< "$out" || true)
+  [ -n "$line" ] || { echo "$out" >&2; die "wrk gave no result for $target"; }
+  key="$target@$size#$round"
+  RPS[$key]=$(sed 's/.*rps=\([0-9.]*\).*/\1/' <<< "$line")
+  P50[$key]=$(sed 's/.*p50_ms=\([0-9.]*\).*/\1/' <<< "$line")
+  P99[$key]=$(sed 's/.*p99_ms=\([0-9.]*\).*/\1/' <<< "$line")
+  FAILED[$key]=$(( $(sed 's/.*failed=\([0-9]*\).*/\1/' <<< "$line") + $(sed 's/.*errors=\([0-9]*\).*/\1/' <<< "$line") ))
+  if [ "${FAILED[$key]}" != 0 ]; then grep -v '^RESULT' <<< "$out" | grep 'not code 0' | head -3 >&2 || true; fi
+  printf '  %-9s %-5s round %s: %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  failed %s\n' \
+    "$target" "$size" "$round" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "${FAILED[$key]}"
+}
+
+# median TARGET SIZE ARRAY: the median over the rounds of one figure.
+median() {
+  local -n values=$3
+  local r list=()
+  for r in $(seq 1 "$ROUNDS"); do list+=("${values[$1@$2#$r]}"); done
+  printf '%s\n' "${list[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+failed_total() {
+  local r n=0
+  for r in $(seq 1 "$ROUNDS"); do n=$((n + ${FAILED[$1@$2#$r]})); done
+  echo $n
+}
+
+MAIN=(static fcgi floor show peer hot nearby send msglist contacts sendsms login)
+SWEEP=(hot nearby)
+say "warming up"
+for target in "${MAIN[@]}"; do measure "$target" 1m 0 1 > /dev/null; done
+for size in 10k 100k; do for target in "${SWEEP[@]}"; do measure "$target" "$size" 0 1 > /dev/null; done; done
+for round in $(seq 1 "$ROUNDS"); do
+  say "round $round of $ROUNDS (${SECS}s each, wrk -t1 -c$CONNS)"
+  for target in "${MAIN[@]}"; do measure "$target" 1m "$round" "$SECS"; done
+  for size in 10k 100k; do for target in "${SWEEP[@]}"; do measure "$target" "$size" "$round" "$SECS"; done; done
+done
+
+# --- the report ---------------------------------------------------------------------------
+rss_mb() {  # the largest RSS of the pool's processes, in MB
+  local pid max=0 kb
+  for pid in $(supervisorctl -c "$VAR/supervisord.conf" pid "$1:*" 2>/dev/null); do
+    kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "$kb" -gt "$max" ] && max=$kb
+  done
+  awk -v kb="$max" 'BEGIN { printf "%.1f", kb / 1024 }'
+}
+ceiling_fcgi=$(median fcgi 1m RPS)
+ceiling_floor=$(median floor 1m RPS)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+check() { awk "BEGIN { exit !($1) }" && echo yes || echo NO; }
+
+declare -A LABEL=([static]="nginx alone (ceiling)" [fcgi]="nginx + bare libfcgi (ceiling)"
+  [floor]="libfcgi + Redis GET + MariaDB PK SELECT (floor)" [show]="user/show self"
+  [peer]="user/show peer (visit recorded)" [hot]="user/hot/list" [nearby]="user/nearby/list 5 km"
+  [send]="message/send (durable commit)" [msglist]="message/list" [contacts]="contacts/list"
+  [sendsms]="auth/sendsms" [login]="auth/login")
+declare -A TARGET=([show]="fcgi >= 60%, p99 <= 5 ms" [peer]="floor >= 50%"
+  [hot]="floor >= 50%, p99 < 10 ms" [nearby]="floor >= 30%, p99 < 10 ms" [send]="floor >= 25%"
+  [msglist]="floor >= 50%" [contacts]="floor >= 50%")
+
+goal_met() {  # goal_met TARGET RPS P99
+  case $1 in
+    show) check "$2 >= 0.6 * $ceiling_fcgi && $3 <= 5" ;;
+    peer|msglist|contacts) check "$2 >= 0.5 * $ceiling_floor" ;;
+    hot) check "$2 >= 0.5 * $ceiling_floor && $3 < 10" ;;
+    nearby) check "$2 >= 0.3 * $ceiling_floor && $3 < 10" ;;
+    send) check "$2 >= 0.25 * $ceiling_floor" ;;
+    *) echo "" ;;
+  esac
+}
+
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores,"
+  echo "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)."
+  echo "wrk -t1 -c$CONNS, ${SECS} s per measurement, $ROUNDS interleaved rounds (medians shown), all"
+  echo "through nginx on the same machine; FastCGI with kept connections (fastcgi_keep_conn on,"
+  echo "2 processes x $THREADS threads per pool). Data: 1,000,000 users with profiles and logins,"
+  echo "1,000,000 located users in a 44 x 48 km box, 100,000 conversations; MariaDB with durable"
+  echo "commits (innodb_flush_log_at_trx_commit=1). Every request signed with its own nonce; every"
+  echo "answer checked for \"code\":0 (failed answers are counted below and must be 0)."
+  echo
+  echo "| route | req/s | p50 ms | p99 ms | vs libfcgi | vs floor | failed | target | met |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|---|"
+  for target in "${MAIN[@]}"; do
+    rps=$(median "$target" 1m RPS); p50=$(median "$target" 1m P50); p99=$(median "$target" 1m P99)
+    failed=$(failed_total "$target" 1m)
+    met=$(goal_met "$target" "$rps" "$p99")
+    [ "$failed" != 0 ] && met="NO (failed answers)"
+    printf '| %s | %.0f | %.2f | %.2f | %s | %s | %s | %s | %s |\n' "${LABEL[$target]}" "$rps" "$p50" "$p99" \
+      "$(ratio "$rps" "$ceiling_fcgi")" "$(ratio "$rps" "$ceiling_floor")" "$failed" "${TARGET[$target]:-}" "$met"
+  done
+  echo
+  echo "Size sweep (the same routes over 10,000, 100,000 and 1,000,000 users; flat = the 1M"
+  echo "figure within 25% of the 10k one):"
+  echo
+  echo "| route | 10k req/s | 100k req/s | 1M req/s | 10k p99 | 100k p99 | 1M p99 | flat |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  for target in "${SWEEP[@]}"; do
+    a=$(median "$target" 10k RPS); b=$(median "$target" 100k RPS); c=$(median "$target" 1m RPS)
+    printf '| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %s |\n' "${LABEL[$target]}" "$a" "$b" "$c" \
+      "$(median "$target" 10k P99)" "$(median "$target" 100k P99)" "$(median "$target" 1m P99)" \
+      "$(check "$c >= 0.75 * $a")"
+  done
+  echo
+  rss=$(rss_mb api-1m)
+  echo "Worker memory after the run: $rss MB RSS, the largest of the 1M pool's processes"
+  echo "(target <= 30 MB: $(check "$rss <= 30"))."
+} > "$RESULTS.tmp"
+mv "$RESULTS.tmp" "$RESULTS"
+echo
+cat "$RESULTS"
