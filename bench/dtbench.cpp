@@ -202,6 +202,7 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
   std::ofstream out(out_path);
   std::mt19937_64 rng(std::random_device{}());
   const std::string run = dt::HexEncode(dt::RandomBytes(6));
+  const uint32_t run_digits = 1000000 + dt::RandomBelow(9000000);  // sendsms phones of this file
   const std::string timestamp = std::to_string(Now());
   const int64_t callers = std::min(kCallers, users);
   std::uniform_real_distribution<double> dlat(-kHalfLat * 0.8, kHalfLat * 0.8), dlng(-kHalfLng * 0.8, kHalfLng * 0.8);
@@ -253,7 +254,7 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
       // whose token must stay), with a seeded code.
       std::string phone;
       if (route == "sendsms") {
-        phone = "+199" + run + std::to_string(i);
+        phone = "+199" + std::to_string(run_digits) + std::to_string(i);
       } else {
         char digits[24];
         snprintf(digits, sizeof digits, "%010lld",

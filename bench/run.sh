@@ -5,6 +5,9 @@
 # with its own nonce and every answer checked for "code":0. Prints the table and writes
 # bench/results/latest.md. BENCH_SECONDS (default 5) and BENCH_ROUNDS (default 3) set the
 # length of a measurement and how many interleaved rounds are taken (medians reported).
+# For profiling: BENCH_TARGETS="show hot" measures only those (no report is written), and
+# BENCH_KEEP=1 leaves the stack running afterwards (stop: supervisorctl -c
+# var/bench/supervisord.conf shutdown).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -52,11 +55,12 @@ install_mariadb
 stop_supervisord
 rm -f "$VAR"/log/api-*.log
 supervisord -c "$VAR/supervisord.conf"
-trap stop_supervisord EXIT
+[ "${BENCH_KEEP:-}" = 1 ] || trap stop_supervisord EXIT
 for size in 10k 100k 1m; do
   create_database "dt_bench_$size" datingtoday dev-db-password > /dev/null
 done
-wait_for 30 Redis redis-cli -s "$VAR/run/redis.sock" ping
+redis_ready() { [ "$(redis-cli -s "$VAR/run/redis.sock" ping 2>/dev/null)" = PONG ]; }
+wait_for 120 Redis redis_ready  # loading its snapshot
 for size in 10k 100k 1m; do
   "$BENCHBIN/dtbench" --config "$VAR/config-$size.ini" gen "${SIZE_USERS[$size]}"
 done
@@ -121,6 +125,12 @@ failed_total() {
 
 MAIN=(static fcgi floor show peer hot nearby send msglist contacts sendsms login)
 SWEEP=(hot nearby)
+if [ -n "${BENCH_TARGETS:-}" ]; then
+  for round in $(seq 1 "$ROUNDS"); do
+    for target in $BENCH_TARGETS; do measure "$target" 1m "$round" "$SECS"; done
+  done
+  exit 0
+fi
 say "warming up"
 for target in "${MAIN[@]}"; do measure "$target" 1m 0 1 > /dev/null; done
 for size in 10k 100k; do for target in "${SWEEP[@]}"; do measure "$target" "$size" 0 1 > /dev/null; done; done
@@ -133,7 +143,7 @@ done
 # --- the report ---------------------------------------------------------------------------
 rss_mb() {  # the largest RSS of the pool's processes, in MB
   local pid max=0 kb
-  for pid in $(supervisorctl -c "$VAR/supervisord.conf" pid "$1:*" 2>/dev/null); do
+  for pid in $(supervisorctl -c "$VAR/supervisord.conf" status "$1:*" 2>/dev/null | awk '/RUNNING/ { sub(",", "", $4); print $4 }'); do
     kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
     [ "$kb" -gt "$max" ] && max=$kb
   done

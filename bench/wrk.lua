@@ -4,7 +4,7 @@
 --   wrk -t1 -c32 -d5s -s bench/wrk.lua URL -- FILE
 local requests = {}
 local next_index = 0
-local failures = 0
+failures = 0  -- global: done() reads it from each thread
 local threads = {}
 
 function setup(thread)

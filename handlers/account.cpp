@@ -10,6 +10,7 @@
 #include "lib/profile.h"
 #include "lib/session.h"
 #include "lib/sms.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -51,6 +52,7 @@ Reply HandleDelete(RequestContext& ctx) {
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, me));
   RETURN_IF_ERROR(HotSetVisible(ctx.redis, me, false, now));
   RETURN_IF_ERROR(GeoIndexRemove(ctx.redis, me));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, me));
   return Reply::Ok();
 }
 

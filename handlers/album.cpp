@@ -15,8 +15,7 @@ Reply HandleAlbumList(RequestContext& ctx) {
   RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &owner));
   if (owner != ctx.user_id) {
     ProfileRecord record;
-    RETURN_IF_ERROR(LoadVisibleProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, owner,
-                                       ctx.clock().NowSeconds(), &record));
+    RETURN_IF_ERROR(LoadVisibleProfile(ctx, owner, &record));
   }
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
@@ -79,7 +78,7 @@ Reply HandleAlbumDelete(RequestContext& ctx) {
 
 std::vector<Route> AlbumRoutes() {
   return {
-      {"GET", "/api/album/list", HandleAlbumList, kToken},
+      {"GET", "/api/album/list", HandleAlbumList, kToken | kWithHidden},
       {"POST", "/api/album/add", HandleAlbumAdd, kToken},
       {"POST", "/api/album/delete", HandleAlbumDelete, kToken},
   };

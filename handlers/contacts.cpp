@@ -15,7 +15,7 @@ Reply HandleContacts(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
       "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time,"
@@ -51,7 +51,7 @@ Reply HandleContacts(RequestContext& ctx) {
 
 std::vector<Route> ContactsRoutes() {
   return {
-      {"GET", "/api/contacts/list", HandleContacts, kToken},
+      {"GET", "/api/contacts/list", HandleContacts, kToken | kWithHidden},
   };
 }
 

@@ -19,7 +19,7 @@ Reply HandleLike(RequestContext& ctx) {
   const int64_t now = ctx.clock().NowSeconds();
   // Only someone the caller may see can be liked: blocks and reports leave no trace.
   ProfileRecord record;
-  RETURN_IF_ERROR(LoadVisibleProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, peer, now, &record));
+  RETURN_IF_ERROR(LoadVisibleProfile(ctx, peer, &record));
 
   const bool like = action == "like";
   bool matched = false;
@@ -44,6 +44,7 @@ Reply HandleLike(RequestContext& ctx) {
     }
     return Status::Ok();
   }));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));  // a pass hides, a like unhides
   Json::Value data(Json::objectValue);
   data["matched"] = matched;
   return Reply::Ok(data);
@@ -54,7 +55,7 @@ Reply HandleMatches(RequestContext& ctx) {
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
   const int64_t now = ctx.clock().NowSeconds();
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, now, &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   // A match shows the peer even with authority 2 (the peer has liked the caller), but
   // not a hidden (0), moderated or deleted one.
   std::vector<Row> rows;
@@ -88,8 +89,8 @@ Reply HandleMatches(RequestContext& ctx) {
 
 std::vector<Route> MatchRoutes() {
   return {
-      {"POST", "/api/user/like", HandleLike, kToken},
-      {"GET", "/api/user/match/list", HandleMatches, kToken},
+      {"POST", "/api/user/like", HandleLike, kToken | kWithHidden},
+      {"GET", "/api/user/match/list", HandleMatches, kToken | kWithHidden},
   };
 }
 

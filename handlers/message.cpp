@@ -177,7 +177,7 @@ Reply HandleUnread(RequestContext& ctx) {
   // Messages of users hidden from the caller (blocks, reports) do not count, as their
   // conversations are not listed either.
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   Row row;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow(
@@ -196,7 +196,7 @@ std::vector<Route> MessageRoutes() {
       {"POST", "/api/message/send", HandleSend, kToken},
       {"GET", "/api/message/list", HandleList, kToken},
       {"POST", "/api/message/read", HandleRead, kToken},
-      {"GET", "/api/message/unread", HandleUnread, kToken},
+      {"GET", "/api/message/unread", HandleUnread, kToken | kWithHidden},
   };
 }
 

@@ -89,7 +89,7 @@ Reply HandleNearby(RequestContext& ctx) {
   const LatLng centre = SnapToGrid(here);
   const int64_t now = ctx.clock().NowSeconds();
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, now, &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
 
   // Widen the search (and the number of candidates) until the page and one more are
   // filled or the radius is exhausted, so filters never make a page short.
@@ -136,7 +136,7 @@ Reply HandleNearby(RequestContext& ctx) {
 std::vector<Route> NearbyRoutes() {
   return {
       {"POST", "/api/user/location", HandleLocation, kToken},
-      {"GET", "/api/user/nearby/list", HandleNearby, kToken},
+      {"GET", "/api/user/nearby/list", HandleNearby, kToken | kWithHidden},
   };
 }
 

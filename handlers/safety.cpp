@@ -7,6 +7,7 @@
 #include "lib/context.h"
 #include "lib/moderation.h"
 #include "lib/utf8.h"
+#include "lib/visibility.h"
 
 namespace dt {
 namespace {
@@ -31,6 +32,8 @@ Reply HandleBlock(RequestContext& ctx) {
   RETURN_IF_ERROR(ctx.db.Exec(
       "INSERT IGNORE INTO user_block (user_id, blocked_id, create_time) VALUES (?, ?, FROM_UNIXTIME(?))",
       {ctx.user_id, peer, ctx.clock().NowSeconds()}));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, peer));
   return Reply::Ok();
 }
 
@@ -39,6 +42,8 @@ Reply HandleUnblock(RequestContext& ctx) {
   RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
   RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_block WHERE user_id = ? AND blocked_id = ?",
                               {ctx.user_id, peer}));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, peer));
   return Reply::Ok();
 }
 
@@ -84,6 +89,7 @@ Reply HandleReport(RequestContext& ctx) {
       " VALUES (?, ?, ?, ?, 0, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE"
       " reason = VALUES(reason), detail = VALUES(detail), handled = 0, update_time = VALUES(update_time)",
       {ctx.user_id, peer, reason, detail, now, now}));
+  RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
   bool under_review = false;
   RETURN_IF_ERROR(ReviewIfReported(ctx.db, ctx.redis, peer, ctx.config().report_threshold, now,
                                    &under_review));

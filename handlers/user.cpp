@@ -75,7 +75,13 @@ Reply HandleShow(RequestContext& ctx) {
   RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &peer));
   const int64_t now = ctx.clock().NowSeconds();
   ProfileRecord record;
-  RETURN_IF_ERROR(LoadVisibleProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, peer, now, &record));
+  // One's own profile usually came with the guard's round trip to Redis.
+  const bool cached_self = peer == ctx.user_id && ctx.prefetched.has_profile &&
+                           ParseProfileRecord(ctx.prefetched.profile, &record) &&
+                           ProfileVisibleTo(record, ctx.user_id);
+  if (!cached_self) {
+    RETURN_IF_ERROR(LoadVisibleProfile(ctx, peer, &record));
+  }
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordVisit(ctx, peer, now));
   return Reply::Ok(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now));
 }
@@ -181,7 +187,7 @@ Reply HandleHotList(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kHotList, ctx.clock().NowSeconds(), &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kHotList, &hidden));
   std::vector<int64_t> excluded = hidden.ids;
   excluded.push_back(ctx.user_id);
   std::vector<int64_t> ids;
@@ -223,7 +229,7 @@ Reply HandleSearch(RequestContext& ctx) {
   const Arg after = age_max >= 0 ? Arg(born_after) : Arg(nullptr);
 
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   const std::string hidden_ids = hidden.json();
   Row count;
   bool found = false;
@@ -251,10 +257,10 @@ Reply HandleSearch(RequestContext& ctx) {
 
 std::vector<Route> UserRoutes() {
   return {
-      {"GET", "/api/user/show", HandleShow, kToken},
+      {"GET", "/api/user/show", HandleShow, kToken | kWithProfile | kWithHidden},
       {"POST", "/api/user/update", HandleUpdate, kToken},
-      {"GET", "/api/user/hot/list", HandleHotList, kToken},
-      {"GET", "/api/user/search", HandleSearch, kToken},
+      {"GET", "/api/user/hot/list", HandleHotList, kToken | kWithHidden},
+      {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden},
   };
 }
 

@@ -15,7 +15,7 @@ Reply HandleVisitors(RequestContext& ctx) {
   // Only visitors the caller may see count: a hidden, blocked or reported profile, or
   // one under review, leaves no trace here.
   HiddenSet hidden;
-  RETURN_IF_ERROR(LoadHidden(ctx.db, ctx.user_id, HiddenScope::kListings, ctx.clock().NowSeconds(), &hidden));
+  RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   const std::string hidden_ids = hidden.json();
   Row counts;
   bool found = false;
@@ -72,7 +72,7 @@ Reply HandleVisitors(RequestContext& ctx) {
 
 std::vector<Route> VisitorRoutes() {
   return {
-      {"GET", "/api/visitor/list", HandleVisitors, kToken},
+      {"GET", "/api/visitor/list", HandleVisitors, kToken | kWithHidden},
   };
 }
 

@@ -17,6 +17,17 @@ namespace dt {
 
 class SmsSender;
 
+// What the guard fetched from Redis in its round trip, for the handler to use.
+struct Prefetched {
+  bool profile_wanted = false;
+  bool hidden_wanted = false;
+  bool has_profile = false;    // the caller's profile record was cached...
+  std::string profile;         // ...as this JSON
+  bool has_hidden = false;     // the caller's hidden set was cached...
+  std::string hidden;          // ...as this value
+  std::string hidden_version;  // its version when fetched ("" when none)
+};
+
 // From the FastCGI environment of the request (nginx's fastcgi_param lines).
 struct RequestEnv {
   std::string_view method;
@@ -44,6 +55,9 @@ struct RequestContext {
 
   // Set by the guard: the verified caller of a token route (0 otherwise).
   int64_t user_id = 0;
+
+  // Set by the guard for routes with kWithProfile / kWithHidden.
+  Prefetched prefetched;
 
   const Config& config() const { return services.config; }
   const Clock& clock() const { return services.clock; }

@@ -47,12 +47,13 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   limits.max_value_length = config.max_param_length;
   RETURN_IF_ERROR(ParseParams(input, limits, &params));
 
-  RequestContext ctx{env, params, db, redis, services};
+  RequestContext ctx{env, params, db, redis, services, 0, {}};
   if (route->needs & kSigned) {
-    RETURN_IF_ERROR(CheckSignature(params, config, services.clock.Now(), redis));
-  }
-  if ((route->needs & kToken) == kToken) {
-    RETURN_IF_ERROR(CheckToken(params, services.clock.NowSeconds(), db, redis, &ctx.user_id));
+    ctx.prefetched.profile_wanted = route->needs & kWithProfile;
+    ctx.prefetched.hidden_wanted = route->needs & kWithHidden;
+    RETURN_IF_ERROR(CheckRequest(params, config, services.clock.Now(),
+                                 (route->needs & kToken) == kToken, db, redis, &ctx.user_id,
+                                 &ctx.prefetched));
     *user_id = ctx.user_id;
   }
   return route->handler(ctx);

@@ -6,6 +6,8 @@
 
 #include "lib/args.h"
 #include "lib/crypto.h"
+#include "lib/profile.h"
+#include "lib/visibility.h"
 #include "lib/session.h"
 #include "lib/sign.h"
 
@@ -50,7 +52,8 @@ bool ValidNonce(std::string_view nonce) {
   return true;
 }
 
-Status CheckSignature(const Params& params, const Config& config, double now, Redis& redis) {
+Status CheckRequest(const Params& params, const Config& config, double now, bool needs_token,
+                    Db& db, Redis& redis, int64_t* user_id, Prefetched* prefetched) {
   const std::string* appkey = params.Find("appkey");
   if (!appkey || appkey->empty()) return Status::Error(kBadParam, "appkey is none.");
   auto app = config.apps.find(*appkey);
@@ -69,23 +72,52 @@ Status CheckSignature(const Params& params, const Config& config, double now, Re
   std::string expected = SignParams(app->second.method, app->second.secret, params);
   if (!ConstantTimeEquals(expected, *sign)) return Status::Error(kBadSign);
 
-  // Remembered for twice the window: a request stamped `window` ahead of the server
-  // stays acceptable that long after it was first seen.
-  std::string key = "dt:nonce:" + *appkey + ":" + *nonce;
-  RedisReply reply;
-  RETURN_IF_ERROR(redis.Command(&reply, "SET %s 1 NX EX %d", key.c_str(),
-                                2 * config.timestamp_window));
-  if (reply.IsNil()) return Status::Error(kReplay);
-  return Status::Ok();
-}
+  const std::string* token = nullptr;
+  int64_t uid = 0;
+  if (needs_token) {
+    token = params.Find("token");
+    if (!token || token->empty()) return Status::Error(kNoPermission, "token is none.");
+    RETURN_IF_ERROR(RequireInt(params, "userId", 1, INT64_MAX / 2, &uid));
+  }
 
-Status CheckToken(const Params& params, int64_t now, Db& db, Redis& redis, int64_t* user_id) {
-  const std::string* token = params.Find("token");
-  if (!token || token->empty()) return Status::Error(kNoPermission, "token is none.");
-  int64_t uid;
-  RETURN_IF_ERROR(RequireInt(params, "userId", 1, INT64_MAX / 2, &uid));
-  RETURN_IF_ERROR(VerifyToken(db, redis, uid, *token, now));
+  // Remembered for twice the window: a request stamped `window` ahead of the server
+  // stays acceptable that long after it was first seen. Recorded only now that the sign
+  // is good, so a forged request cannot burn a real nonce.
+  const std::string nonce_key = "dt:nonce:" + *appkey + ":" + *nonce;
+  const std::string ttl = std::to_string(2 * config.timestamp_window);
+  const std::string session_key = needs_token ? SessionKey(uid) : std::string();
+  const bool want_profile = needs_token && prefetched->profile_wanted;
+  const bool want_hidden = needs_token && prefetched->hidden_wanted;
+  const std::string profile_key = want_profile ? ProfileKey(uid) : std::string();
+  const std::string hidden_key = want_hidden ? HiddenKey(uid) : std::string();
+  const std::string hidden_version_key = want_hidden ? HiddenVersionKey(uid) : std::string();
+  std::vector<std::vector<std::string_view>> commands = {{"SET", nonce_key, "1", "NX", "EX", ttl}};
+  if (needs_token) commands.push_back({"GET", session_key});
+  if (want_profile) commands.push_back({"GET", profile_key});
+  if (want_hidden) commands.push_back({"MGET", hidden_key, hidden_version_key});
+  std::vector<RedisReply> replies;
+  RETURN_IF_ERROR(redis.Pipeline(commands, &replies));
+  if (replies[0].get()->type == REDIS_REPLY_ERROR) return Status::Internal("redis: nonce");
+  if (replies[0].IsNil()) return Status::Error(kReplay);
+  if (!needs_token) return Status::Ok();
+  RETURN_IF_ERROR(VerifyToken(db, redis, uid, *token, static_cast<int64_t>(now), replies[1]));
   *user_id = uid;
+  size_t next = 2;
+  if (want_profile) {
+    const RedisReply& r = replies[next++];
+    prefetched->has_profile = r.IsString();
+    if (prefetched->has_profile) prefetched->profile = std::string(r.Str());
+  }
+  if (want_hidden) {
+    const RedisReply& r = replies[next++];
+    const redisReply* value = r.size() == 2 ? r.Element(0) : nullptr;
+    const redisReply* version = r.size() == 2 ? r.Element(1) : nullptr;
+    prefetched->has_hidden = value && value->type == REDIS_REPLY_STRING;
+    if (prefetched->has_hidden) prefetched->hidden.assign(value->str, value->len);
+    if (version && version->type == REDIS_REPLY_STRING) {
+      prefetched->hidden_version.assign(version->str, version->len);
+    }
+  }
   return Status::Ok();
 }
 

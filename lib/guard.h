@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "lib/config.h"
+#include "lib/context.h"
 #include "lib/db.h"
 #include "lib/params.h"
 #include "lib/redis.h"
@@ -26,10 +27,11 @@ Status CheckTimestamp(std::string_view text, double now, int window);
 // 1-64 characters of [A-Za-z0-9_-].
 bool ValidNonce(std::string_view nonce);
 
-// Appkey, timestamp, sign and nonce of a signed request.
-Status CheckSignature(const Params& params, const Config& config, double now, Redis& redis);
-
-// userId and token of a token route; on success *user_id is the verified caller.
-Status CheckToken(const Params& params, int64_t now, Db& db, Redis& redis, int64_t* user_id);
+// The whole guard of a signed request: appkey, timestamp, sign, then (for a token route)
+// userId and token, then in one Redis round trip the nonce (recorded, 507 if seen), the
+// session, and what `prefetched` asks for of the caller's caches. On success for a token
+// route *user_id is the verified caller.
+Status CheckRequest(const Params& params, const Config& config, double now, bool needs_token,
+                    Db& db, Redis& redis, int64_t* user_id, Prefetched* prefetched);
 
 }  // namespace dt

@@ -4,10 +4,15 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace dt {
 namespace {
@@ -41,6 +46,43 @@ void WriteLine(char* buf, size_t n, size_t size) {
   (void)ignored;
 }
 
+// Writes whole lines in chunks of at most PIPE_BUF bytes: a pipe write that size is atomic,
+// so an error line written meanwhile by another thread never lands inside one.
+void WriteLines(const std::string& text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.size(), start + 4096);
+    if (end < text.size()) {
+      size_t newline = text.rfind('\n', end - 1);
+      if (newline != std::string::npos && newline >= start) end = newline + 1;
+    }
+    ssize_t ignored = write(2, text.data() + start, end - start);
+    (void)ignored;
+    start = end;
+  }
+}
+
+// One thread's gathered access lines. Its lock is taken by that thread and, every 50 ms,
+// by the flusher: never contended on the request path in practice.
+struct LineBuffer {
+  std::mutex mutex;
+  std::string text;
+};
+
+std::atomic<bool> gathering{false};
+std::mutex registry_mutex;
+std::vector<LineBuffer*>* registry = new std::vector<LineBuffer*>;  // never freed: outlives threads
+
+LineBuffer* ThreadBuffer() {
+  thread_local LineBuffer* buffer = [] {
+    auto* b = new LineBuffer;
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    registry->push_back(b);
+    return b;
+  }();
+  return buffer;
+}
+
 void LogV(const char* level, std::string_view request_id, const char* format, va_list ap) {
   char buf[2048];
   size_t n = FormatNow(buf, sizeof buf);
@@ -68,7 +110,45 @@ void LogAccess(const AccessRecord& r) {
                 rid.c_str(), method.c_str(), path.c_str(), ip.c_str(),
                 static_cast<long long>(r.user_id), r.code, r.http_status,
                 static_cast<long long>(r.micros));
-  WriteLine(buf, n, sizeof buf);
+  if (!gathering.load(std::memory_order_relaxed)) {
+    WriteLine(buf, n, sizeof buf);
+    return;
+  }
+  if (n >= sizeof buf) n = sizeof buf - 1;
+  buf[n++] = '\n';
+  LineBuffer* b = ThreadBuffer();
+  std::string overflow;
+  {
+    std::lock_guard<std::mutex> lock(b->mutex);
+    b->text.append(buf, n);
+    if (b->text.size() > (1 << 16)) overflow.swap(b->text);  // the flusher fell behind
+  }
+  if (!overflow.empty()) WriteLines(overflow);
+}
+
+void FlushLogs() {
+  std::vector<LineBuffer*> buffers;
+  {
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    buffers = *registry;
+  }
+  std::string text;
+  for (LineBuffer* b : buffers) {
+    std::lock_guard<std::mutex> lock(b->mutex);
+    text += b->text;
+    b->text.clear();
+  }
+  if (!text.empty()) WriteLines(text);
+}
+
+void StartLogFlusher() {
+  if (gathering.exchange(true)) return;
+  std::thread([] {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      FlushLogs();
+    }
+  }).detach();
 }
 
 RequestLogScope::RequestLogScope(std::string_view request_id) {

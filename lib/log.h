@@ -1,7 +1,8 @@
 // Logging to stderr, which supervisord captures: one line per request (LogAccess) and
-// one line per fault (LogError). Each line is written with a single write(2), so lines
-// from several threads never interleave. Never pass a token, secret or SMS code here.
-// Thread-safe.
+// one line per fault (LogError). Lines are never split or interleaved. Access lines are
+// written at once, or, once StartLogFlusher has run (the worker), gathered per thread and
+// written every 50 ms in whole lines, so that supervisord reads a few large chunks rather
+// than one write per request. Never pass a token, secret or SMS code here. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,12 @@ struct AccessRecord {
 };
 
 void LogAccess(const AccessRecord& record);
+
+// Starts the thread that writes gathered access lines every 50 ms.
+void StartLogFlusher();
+
+// Writes what is gathered now (before the process exits).
+void FlushLogs();
 
 // Names the request this thread is serving in the error lines written meanwhile.
 class RequestLogScope {

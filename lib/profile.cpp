@@ -6,40 +6,14 @@
 #include <memory>
 #include <string>
 
+#include "lib/cache.h"
 #include "lib/clock.h"
 #include "lib/reply.h"
 
 namespace dt {
 namespace {
 
-std::string ProfileKey(int64_t id) { return "dt:profile:" + std::to_string(id); }
 std::string VersionKey(int64_t id) { return "dt:profile:ver:" + std::to_string(id); }
-
-// KEYS: profile key, version key, ...; ARGV: ttl, then per key pair the version seen
-// before MySQL was read ("" for none) and the record. A record is cached only if its
-// version is unchanged: a writer that committed meanwhile has bumped it.
-const RedisScript kFill(R"lua(
-local ttl = ARGV[1]
-for i = 1, #KEYS, 2 do
-  local seen = ARGV[i + 1]
-  local now = redis.call('GET', KEYS[i + 1]) or ''
-  if now == seen then redis.call('SET', KEYS[i], ARGV[i + 2], 'EX', ttl) end
-end
-return 0
-)lua");
-
-const RedisScript kInvalidate(R"lua(
-redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], 86400)
-redis.call('DEL', KEYS[1])
-return 0
-)lua");
-
-bool ParseRecord(std::string_view text, ProfileRecord* out) {
-  thread_local std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  std::string errors;
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
-}
 
 Json::Value NullableInt(const Row& row, size_t i) {
   return row.IsNull(i) ? Json::Value() : Json::Value(static_cast<Json::Int64>(row.Int(i)));
@@ -119,6 +93,14 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
 
 }  // namespace
 
+std::string ProfileKey(int64_t id) { return "dt:profile:" + std::to_string(id); }
+
+bool ParseProfileRecord(std::string_view text, ProfileRecord* out) {
+  thread_local std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  std::string errors;
+  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
+}
+
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
                     std::unordered_map<int64_t, ProfileRecord>* out) {
   if (ids.empty()) return Status::Ok();
@@ -138,7 +120,7 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
     const redisReply* hit = i < cached.size() ? cached.Element(i) : nullptr;
     ProfileRecord record;
     if (hit && hit->type == REDIS_REPLY_STRING &&
-        ParseRecord(std::string_view(hit->str, hit->len), &record)) {
+        ParseProfileRecord(std::string_view(hit->str, hit->len), &record)) {
       (*out)[ids[i]] = std::move(record);
       continue;
     }
@@ -151,21 +133,14 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
 
   std::unordered_map<int64_t, ProfileRecord> loaded;
   RETURN_IF_ERROR(ReadFromMysql(db, missing, &loaded));
-  std::vector<std::string> fill_keys, fill_args;
-  fill_args.push_back(std::to_string(config.profile_ttl));
+  std::vector<CacheFill> fills;
   for (size_t i = 0; i < missing.size(); ++i) {
     auto it = loaded.find(missing[i]);
     if (it == loaded.end()) continue;
-    fill_keys.push_back(ProfileKey(missing[i]));
-    fill_keys.push_back(VersionKey(missing[i]));
-    fill_args.push_back(versions[i]);
-    fill_args.push_back(RenderJson(it->second));
+    fills.push_back({ProfileKey(missing[i]), VersionKey(missing[i]), versions[i], RenderJson(it->second)});
     (*out)[missing[i]] = std::move(it->second);
   }
-  if (fill_keys.empty()) return Status::Ok();
-  RedisReply filled;
-  return redis.Eval(kFill, std::vector<std::string_view>(fill_keys.begin(), fill_keys.end()),
-                    std::vector<std::string_view>(fill_args.begin(), fill_args.end()), &filled);
+  return CacheFillIfUnchanged(redis, fills, config.profile_ttl);
 }
 
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
@@ -179,8 +154,7 @@ Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, Profi
 }
 
 Status InvalidateProfile(Redis& redis, int64_t id) {
-  RedisReply reply;
-  return redis.Eval(kInvalidate, {ProfileKey(id), VersionKey(id)}, {}, &reply);
+  return CacheInvalidate(redis, ProfileKey(id), VersionKey(id));
 }
 
 Json::Value ProfileJson(const ProfileRecord& r, ProfileView view, int64_t now) {

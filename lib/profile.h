@@ -47,6 +47,10 @@ enum class ProfileView {
 // The API's JSON of a record for `view`, with is_vip decided at `now`.
 Json::Value ProfileJson(const ProfileRecord& record, ProfileView view, int64_t now);
 
+// The cache key of a user's record ("dt:profile:<uid>"), and the parse of its value.
+std::string ProfileKey(int64_t id);
+bool ParseProfileRecord(std::string_view json, ProfileRecord* out);
+
 // Whether the record alone lets `viewer` see its owner in a listing: the owner (unless
 // deleted), or anyone when the owner is active with authority 1. Blocks, reports and
 // authority 2 need the database: see lib/visibility.h.

@@ -79,20 +79,87 @@ Status Redis::Check(redisReply* reply, RedisReply* out) {
   return Status::Ok();
 }
 
-Status Redis::Exchange(const char* command, size_t length, RedisReply* out) {
+Status Redis::ExchangeAll(const std::vector<std::string>& commands,
+                          std::vector<redisReply*>* replies) {
   const bool reused = ctx_ != nullptr;
   RETURN_IF_ERROR(Connect());
-  void* reply = nullptr;
-  if (redisAppendFormattedCommand(ctx_, command, length) == REDIS_OK) redisGetReply(ctx_, &reply);
+  auto send = [&]() {
+    for (redisReply* r : *replies) {
+      if (r) freeReplyObject(r);
+    }
+    replies->assign(commands.size(), nullptr);
+    for (const std::string& c : commands) {
+      if (redisAppendFormattedCommand(ctx_, c.data(), c.size()) != REDIS_OK) return false;
+    }
+    for (size_t i = 0; i < commands.size(); ++i) {
+      void* reply = nullptr;
+      if (redisGetReply(ctx_, &reply) != REDIS_OK || !reply) return false;
+      (*replies)[i] = static_cast<redisReply*>(reply);
+    }
+    return true;
+  };
+  bool ok = send();
   // A connection that sat idle while Redis restarted fails at once (EOF, EPIPE, reset)
-  // without the command having run anywhere: reconnect and send it once more.
-  if (!reply && reused &&
+  // without the commands having run anywhere: reconnect and send them once more.
+  if (!ok && reused && (*replies)[0] == nullptr &&
       (ctx_->err == REDIS_ERR_EOF || (ctx_->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))) {
     Close();
     RETURN_IF_ERROR(Connect());
-    if (redisAppendFormattedCommand(ctx_, command, length) == REDIS_OK) redisGetReply(ctx_, &reply);
+    ok = send();
   }
-  return Check(static_cast<redisReply*>(reply), out);
+  if (!ok) {
+    LogError("redis: %s", ctx_->err ? ctx_->errstr : "no reply");
+    Close();
+    return Status::Unavailable();
+  }
+  return Status::Ok();
+}
+
+Status Redis::Exchange(const char* command, size_t length, RedisReply* out) {
+  std::vector<redisReply*> replies;
+  Status s = ExchangeAll({std::string(command, length)}, &replies);
+  if (!s.ok()) {
+    for (redisReply* r : replies) {
+      if (r) freeReplyObject(r);
+    }
+    return s;
+  }
+  return Check(replies[0], out);
+}
+
+Status Redis::Pipeline(const std::vector<std::vector<std::string_view>>& commands,
+                       std::vector<RedisReply>* replies) {
+  std::vector<std::string> formatted;
+  formatted.reserve(commands.size());
+  for (const auto& argv : commands) {
+    std::vector<const char*> ptrs;
+    std::vector<size_t> lens;
+    for (std::string_view a : argv) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    char* command = nullptr;
+    int length = redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
+    if (length < 0) return Status::Internal("redis: bad command");
+    formatted.emplace_back(command, static_cast<size_t>(length));
+    redisFreeCommand(command);
+  }
+  std::vector<redisReply*> raw;
+  Status s = ExchangeAll(formatted, &raw);
+  *replies = std::vector<RedisReply>(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) (*replies)[i].Reset(raw[i]);
+  if (!s.ok()) return s;
+  for (const RedisReply& r : *replies) {
+    const redisReply* x = r.get();
+    if (x && x->type == REDIS_REPLY_ERROR && (StartsWith(x->str, x->len, "LOADING") ||
+                                              StartsWith(x->str, x->len, "MASTERDOWN") ||
+                                              StartsWith(x->str, x->len, "NOAUTH"))) {
+      LogError("redis: %.*s", static_cast<int>(x->len), x->str);
+      Close();
+      return Status::Unavailable();
+    }
+  }
+  return Status::Ok();
 }
 
 Status Redis::Command(RedisReply* out, const char* format, ...) {

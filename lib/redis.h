@@ -24,6 +24,7 @@ class RedisReply {
   ~RedisReply() { Reset(nullptr); }
   RedisReply(const RedisReply&) = delete;
   RedisReply& operator=(const RedisReply&) = delete;
+  RedisReply(RedisReply&& other) noexcept : reply_(other.reply_) { other.reply_ = nullptr; }
 
   void Reset(redisReply* r) {
     if (reply_) freeReplyObject(reply_);
@@ -69,6 +70,11 @@ class Redis {
   // One command as an argument vector.
   Status CommandArgv(const std::vector<std::string_view>& argv, RedisReply* out);
 
+  // Several commands in one round trip; replies[i] answers commands[i]. An error reply
+  // to one of them is left in its reply for the caller to read (not a failed status).
+  Status Pipeline(const std::vector<std::vector<std::string_view>>& commands,
+                  std::vector<RedisReply>* replies);
+
   // EVALSHA of `script` with its keys and arguments.
   Status Eval(const RedisScript& script, const std::vector<std::string_view>& keys,
               const std::vector<std::string_view>& args, RedisReply* out);
@@ -78,8 +84,9 @@ class Redis {
  private:
   Status Connect();
   void Close();
-  // Sends one formatted command and reads its reply, reconnecting once if needed.
+  // Sends formatted commands and reads their replies, reconnecting once if needed.
   Status Exchange(const char* command, size_t length, RedisReply* out);
+  Status ExchangeAll(const std::vector<std::string>& commands, std::vector<redisReply*>* replies);
   Status Check(redisReply* reply, RedisReply* out);
 
   const Config& config_;

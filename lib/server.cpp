@@ -84,6 +84,7 @@ int RunServer(const Services& services, const Router& router,
     threads.emplace_back(WorkerThread, &services, &router);
   }
   if (!tasks.empty()) std::thread(TaskThread, &services, tasks).detach();
+  if (services.config.access_log) StartLogFlusher();
   LogInfo("worker %d serving with %d threads", static_cast<int>(getpid()),
           services.config.threads);
 
@@ -96,6 +97,7 @@ int RunServer(const Services& services, const Router& router,
   while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  FlushLogs();
   LogInfo("worker %d stopping on signal %d (%d requests unfinished)", static_cast<int>(getpid()),
           sig, in_flight.load());
   _exit(0);  // threads blocked in accept() cannot be joined

@@ -12,11 +12,11 @@ namespace {
 // How long "no live session" is remembered in the cache; a login overwrites it.
 constexpr int64_t kNoSessionTtl = 3600;
 
-std::string SessionKey(int64_t user_id) { return "dt:sess:" + std::to_string(user_id); }
-
 Status NoPermission() { return Status::Error(kNoPermission); }
 
 }  // namespace
+
+std::string SessionKey(int64_t user_id) { return "dt:sess:" + std::to_string(user_id); }
 
 std::string NewToken() { return HexEncode(RandomBytes(16)); }
 
@@ -47,12 +47,11 @@ Status CacheSession(Redis& redis, int64_t user_id, std::string_view hash, int64_
                        value.size(), static_cast<long long>(ttl));
 }
 
-Status VerifyToken(Db& db, Redis& redis, int64_t user_id, std::string_view token, int64_t now) {
+Status VerifyToken(Db& db, Redis& redis, int64_t user_id, std::string_view token, int64_t now,
+                   const RedisReply& cached) {
   if (token.empty()) return NoPermission();
+  if (cached.IsString()) return MatchSession(cached.Str(), token, now);
   const std::string key = SessionKey(user_id);
-  RedisReply cached;
-  RETURN_IF_ERROR(redis.Command(&cached, "GET %s", key.c_str()));
-  if (!cached.IsNil()) return MatchSession(cached.Str(), token, now);
 
   Row row;
   bool found = false;

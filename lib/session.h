@@ -32,8 +32,14 @@ Status MatchSession(std::string_view value, std::string_view token, int64_t now)
 Status CacheSession(Redis& redis, int64_t user_id, std::string_view hash, int64_t expire,
                     int64_t now);
 
-// The guard's token check: the cache first, MySQL user_auth when the cache has no entry
-// (the entry is then filled with SET NX, so it never overwrites a newer login or logout).
-Status VerifyToken(Db& db, Redis& redis, int64_t user_id, std::string_view token, int64_t now);
+// The session cache key of a user ("dt:sess:<uid>").
+std::string SessionKey(int64_t user_id);
+
+// The guard's token check, given the reply of GET SessionKey(user_id) (the guard fetches
+// it in the same round trip as the nonce): the cache decides when it has an entry; else
+// MySQL user_auth does, and the entry is filled with SET NX, so it never overwrites a
+// newer login or logout.
+Status VerifyToken(Db& db, Redis& redis, int64_t user_id, std::string_view token, int64_t now,
+                   const RedisReply& cached);
 
 }  // namespace dt

@@ -4,8 +4,11 @@
 //     owner has liked the viewer;
 //   - the relations: a block either way hides both users from each other, a report hides
 //     the reported user from the reporter, and in the hot list a pass hides the passed
-//     user for 30 days (HiddenSet, from MySQL, bound into SQL listings as a JSON id list).
-// Thread-safe given per-thread Db/Redis.
+//     user for 30 days (HiddenSet, bound into SQL listings as a JSON id list).
+// A user's hidden set comes from MySQL (blocks, reports, passes) through a versioned Redis
+// cache (dt:hidden:<uid>, lib/cache.h), usually prefetched by the guard (kWithHidden);
+// every write to those tables invalidates it (InvalidateHidden). Thread-safe given
+// per-thread Db/Redis.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "lib/config.h"
+#include "lib/context.h"
 #include "lib/db.h"
 #include "lib/profile.h"
 #include "lib/redis.h"
@@ -32,11 +36,19 @@ struct HiddenSet {
   std::string json() const { return IdList(ids); }
 };
 
-Status LoadHidden(Db& db, int64_t viewer, HiddenScope scope, int64_t now, HiddenSet* out);
+// The users hidden from the caller of `ctx` in `scope`.
+Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out);
 
-// The profile of `peer` when `viewer` may see it, else 501 (as if it did not exist).
-Status LoadVisibleProfile(Db& db, Redis& redis, const Config& config, int64_t viewer,
-                          int64_t peer, int64_t now, ProfileRecord* out);
+// After a block, unblock, report, like or pass by `user` (or against them): their cached
+// hidden set goes.
+Status InvalidateHidden(Redis& redis, int64_t user);
+
+std::string HiddenKey(int64_t user);
+std::string HiddenVersionKey(int64_t user);
+
+// The profile of `peer` when the caller of `ctx` may see it, else 501 (as if it did not
+// exist).
+Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out);
 
 // Whether `a` blocked `b` or `b` blocked `a`.
 Status BlockedEitherWay(Db& db, int64_t a, int64_t b, bool* blocked);
