@@ -75,9 +75,8 @@ Reply HandleMatches(RequestContext& ctx) {
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
     auto it = records.find(rows[i].Int(0));
     if (it == records.end()) continue;
-    Json::Value item = ProfileJson(it->second, ProfileView::kListItem, now);
-    item["match_time"] = rows[i].Str(1);
-    list.append(item);
+    list.append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now,
+                                    "\"match_time\":" + RenderJson(Json::Value(rows[i].Str(1))))));
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;

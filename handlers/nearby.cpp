@@ -13,8 +13,10 @@
 namespace dt {
 namespace {
 
-constexpr double kFirstRadius = 0.5;   // km; the search widens from here
-constexpr size_t kChunk = 64;          // candidates judged per round trip
+// The search starts small and widens: GEOSEARCH costs what the radius holds, so a dense
+// city answers a first page from a few hundred metres, a village after a few doublings.
+constexpr double kFirstRadius = 0.2;   // km
+constexpr size_t kMargin = 8;          // candidates fetched beyond those still needed
 
 Status RequireLatLng(const Params& params, LatLng* out) {
   const std::string* text = params.Find("latlng");
@@ -67,7 +69,7 @@ Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, const HiddenS
     if (h.user == ctx.user_id || times[i] < oldest || hidden.Contains(h.user)) continue;
     auto it = records.find(h.user);
     if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
-    if (gender >= 0 && it->second["gender"].asInt() != gender) continue;
+    if (gender >= 0 && it->second.gender != gender) continue;
     matched->push_back({h.user, h.km, std::move(it->second)});
   }
   return Status::Ok();
@@ -97,7 +99,7 @@ Reply HandleNearby(RequestContext& ctx) {
   std::vector<Match> matched;
   std::unordered_set<int64_t> judged;
   double r = std::min(radius, kFirstRadius);
-  size_t count = need * 2 + kChunk;
+  size_t count = need + kMargin;
   while (matched.size() < need) {
     std::vector<GeoHit> hits;
     RETURN_IF_ERROR(GeoSearch(ctx.redis, centre, r, count, &hits));
@@ -105,9 +107,13 @@ Reply HandleNearby(RequestContext& ctx) {
     for (const GeoHit& h : hits) {
       if (judged.insert(h.user).second) fresh.push_back(h);
     }
-    for (size_t i = 0; i < fresh.size() && matched.size() < need; i += kChunk) {
-      std::vector<GeoHit> chunk(fresh.begin() + i, fresh.begin() + std::min(fresh.size(), i + kChunk));
+    // Judged in chunks no larger than what is still missing (plus the margin), nearest
+    // first, so a page costs about its own size in profile reads.
+    for (size_t i = 0; i < fresh.size() && matched.size() < need;) {
+      const size_t take = std::min(fresh.size() - i, need - matched.size() + kMargin);
+      std::vector<GeoHit> chunk(fresh.begin() + i, fresh.begin() + i + take);
       RETURN_IF_ERROR(Judge(ctx, chunk, hidden, gender, now, &matched));
+      i += take;
     }
     if (matched.size() >= need) break;
     if (hits.size() >= count) {
@@ -121,9 +127,9 @@ Reply HandleNearby(RequestContext& ctx) {
 
   Json::Value list(Json::arrayValue);
   for (size_t i = page.offset(); i < matched.size() && i < static_cast<size_t>(page.offset() + page.count); ++i) {
-    Json::Value item = ProfileJson(matched[i].record, ProfileView::kListItem, now);
-    item["distance"] = ShownDistance(matched[i].km);
-    list.append(item);
+    char distance[32];
+    snprintf(distance, sizeof distance, "\"distance\":%.1f", ShownDistance(matched[i].km));
+    list.append(RawJson(ProfileJson(matched[i].record, ProfileView::kListItem, now, distance)));
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;

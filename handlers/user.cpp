@@ -83,7 +83,7 @@ Reply HandleShow(RequestContext& ctx) {
     RETURN_IF_ERROR(LoadVisibleProfile(ctx, peer, &record));
   }
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordVisit(ctx, peer, now));
-  return Reply::Ok(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now));
+  return Reply::Ok(RawJson(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
 }
 
 // The small integer fields of a profile and their ranges (API.md update).
@@ -156,8 +156,7 @@ Reply HandleUpdate(RequestContext& ctx) {
     ProfileRecord record;
     bool found = false;
     RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
-    const bool listed = found && record["authority"].asInt() == 1 &&
-                        record.get("status", "active").asString() == "active";
+    const bool listed = found && record.authority == 1 && record.status == "active";
     RETURN_IF_ERROR(HotSetVisible(ctx.redis, ctx.user_id, listed, now));
   }
   Json::Value data(Json::objectValue);
@@ -177,7 +176,7 @@ Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t to
   for (int64_t id : ids) {
     auto it = records.find(id);
     if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
-    data["list"].append(ProfileJson(it->second, ProfileView::kListItem, now));
+    data["list"].append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now)));
   }
   data["has_next"] = page.offset() + page.count < total;
   return Reply::Ok(data);

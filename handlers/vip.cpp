@@ -183,7 +183,7 @@ Reply HandleVipInfo(RequestContext& ctx) {
   bool found = false;
   RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
   if (!found) return Status::Error(kNoUser);
-  const int64_t deadline = record["vip_deadline"].asInt64();
+  const int64_t deadline = record.vip_deadline;
   Json::Value data(Json::objectValue);
   data["is_vip"] = deadline > ctx.clock().NowSeconds();
   data["vip_deadline"] = deadline > 0 ? Json::Value(FormatUtc(deadline)) : Json::Value();

@@ -32,7 +32,7 @@ Reply HandleVisitors(RequestContext& ctx) {
   ProfileRecord me;
   RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &me, &found));
   if (!found) return Status::Error(kNoUser);
-  if (me["vip_deadline"].asInt64() <= ctx.clock().NowSeconds()) {
+  if (me.vip_deadline <= ctx.clock().NowSeconds()) {
     return Status::Error(kVipRequired, "vip required.", data);
   }
 

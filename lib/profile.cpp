@@ -1,10 +1,7 @@
-// Profile records: batch loading from MySQL, the versioned cache, and rendering.
+// Profile records: one MySQL query for the misses, the versioned cache, rendering.
 #include "lib/profile.h"
 
-#include <json/reader.h>
-
-#include <memory>
-#include <string>
+#include <cstdio>
 
 #include "lib/cache.h"
 #include "lib/clock.h"
@@ -15,78 +12,58 @@ namespace {
 
 std::string VersionKey(int64_t id) { return "dt:profile:ver:" + std::to_string(id); }
 
-Json::Value NullableInt(const Row& row, size_t i) {
-  return row.IsNull(i) ? Json::Value() : Json::Value(static_cast<Json::Int64>(row.Int(i)));
+// Appends ,"name":value for a column that may be NULL; strings are JSON-escaped.
+void Member(std::string* out, const char* name, const Row& row, size_t i, bool text) {
+  if (!out->empty()) out->push_back(',');
+  out->append("\"").append(name).append("\":");
+  if (row.IsNull(i)) {
+    out->append("null");
+  } else if (text) {
+    out->append(RenderJson(Json::Value(row.Str(i))));
+  } else {
+    out->append(std::to_string(row.Int(i)));
+  }
 }
 
-Json::Value NullableString(const Row& row, size_t i) {
-  return row.IsNull(i) ? Json::Value() : Json::Value(row.Str(i));
-}
-
-// Reads the records of `ids` from MySQL into *out.
+// Reads the records of `ids` from MySQL into *out: one query, labels and photos as JSON
+// arrays built by MariaDB (valid JSON, kept as they come).
 Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
                      std::unordered_map<int64_t, ProfileRecord>* out) {
-  const std::string id_array = IdList(ids);
   std::vector<Row> rows;
   RETURN_IF_ERROR(db.Query(
-      "SELECT u.id, u.nickname, u.phone, u.email, u.gender, u.birthday, u.avatar, u.height,"
-      " u.sexual, u.education, u.salary, u.emotion, u.authority,"
-      " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0), u.status"
+      "SELECT u.id, u.nickname, u.birthday, u.gender, u.avatar, u.height, u.sexual,"
+      " u.education, u.salary, u.emotion, u.phone, u.email, u.authority, u.status,"
+      " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0),"
+      " (SELECT JSON_ARRAYAGG(JSON_OBJECT('label_id', l.id, 'name', l.name) ORDER BY l.id)"
+      "   FROM user_label ul JOIN label l ON l.id = ul.label_id WHERE ul.user_id = u.id),"
+      " (SELECT JSON_ARRAYAGG(JSON_OBJECT('photo_id', a.id, 'url', a.photo) ORDER BY a.id)"
+      "   FROM user_album a WHERE a.user_id = u.id)"
       " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
       " JOIN user_info u ON u.id = j.id LEFT JOIN vip_info v ON v.user_id = u.id",
-      {id_array}, &rows));
+      {IdList(ids)}, &rows));
   for (const Row& row : rows) {
-    ProfileRecord r(Json::objectValue);
-    r["user_id"] = static_cast<Json::Int64>(row.Int(0));
-    r["nickname"] = row.Str(1);
-    r["phone"] = NullableString(row, 2);
-    r["email"] = NullableString(row, 3);
-    r["gender"] = static_cast<int>(row.Int(4));
-    r["birthday"] = NullableString(row, 5);
-    r["avatar"] = row.Str(6);
-    r["height"] = NullableInt(row, 7);
-    r["sexual"] = static_cast<int>(row.Int(8));
-    r["education"] = static_cast<int>(row.Int(9));
-    r["salary"] = static_cast<int>(row.Int(10));
-    r["emotion"] = static_cast<int>(row.Int(11));
-    r["authority"] = static_cast<int>(row.Int(12));
-    r["vip_deadline"] = static_cast<Json::Int64>(row.Int(13));
-    r["status"] = row.Str(14);
-    r["labels"] = Json::Value(Json::arrayValue);
-    r["photos"] = Json::Value(Json::arrayValue);
-    (*out)[row.Int(0)] = std::move(r);
-  }
-  if (out->empty()) return Status::Ok();
-
-  rows.clear();
-  RETURN_IF_ERROR(db.Query(
-      "SELECT ul.user_id, l.id, l.name"
-      " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
-      " JOIN user_label ul ON ul.user_id = j.id JOIN label l ON l.id = ul.label_id"
-      " ORDER BY ul.user_id, l.id",
-      {id_array}, &rows));
-  for (const Row& row : rows) {
-    auto it = out->find(row.Int(0));
-    if (it == out->end()) continue;
-    Json::Value label(Json::objectValue);
-    label["label_id"] = static_cast<Json::Int64>(row.Int(1));
-    label["name"] = row.Str(2);
-    it->second["labels"].append(label);
-  }
-
-  rows.clear();
-  RETURN_IF_ERROR(db.Query(
-      "SELECT a.user_id, a.id, a.photo"
-      " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
-      " JOIN user_album a ON a.user_id = j.id ORDER BY a.user_id, a.id",
-      {id_array}, &rows));
-  for (const Row& row : rows) {
-    auto it = out->find(row.Int(0));
-    if (it == out->end()) continue;
-    Json::Value photo(Json::objectValue);
-    photo["photo_id"] = static_cast<Json::Int64>(row.Int(1));
-    photo["url"] = row.Str(2);
-    it->second["photos"].append(photo);
+    ProfileRecord r;
+    r.user_id = row.Int(0);
+    r.gender = static_cast<int>(row.Int(3));
+    r.authority = static_cast<int>(row.Int(12));
+    r.status = row.Str(13);
+    r.vip_deadline = row.Int(14);
+    Member(&r.card, "user_id", row, 0, false);
+    Member(&r.card, "nickname", row, 1, true);
+    Member(&r.card, "birthday", row, 2, true);
+    Member(&r.card, "gender", row, 3, false);
+    Member(&r.card, "avatar", row, 4, true);
+    Member(&r.card, "height", row, 5, false);
+    Member(&r.card, "sexual", row, 6, false);
+    Member(&r.card, "education", row, 7, false);
+    Member(&r.card, "salary", row, 8, false);
+    Member(&r.card, "emotion", row, 9, false);
+    r.media = "\"labels\":" + (row.IsNull(15) ? std::string("[]") : row.Str(15)) +
+              ",\"photos\":" + (row.IsNull(16) ? std::string("[]") : row.Str(16));
+    Member(&r.secret, "phone", row, 10, true);
+    Member(&r.secret, "email", row, 11, true);
+    Member(&r.secret, "authority", row, 12, false);
+    (*out)[r.user_id] = std::move(r);
   }
   return Status::Ok();
 }
@@ -95,10 +72,43 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
 
 std::string ProfileKey(int64_t id) { return "dt:profile:" + std::to_string(id); }
 
-bool ParseProfileRecord(std::string_view text, ProfileRecord* out) {
-  thread_local std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  std::string errors;
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
+// "p1" then the fields, tab-separated; the JSON parts hold no raw tab (JSON escapes it).
+std::string SerializeProfile(const ProfileRecord& r) {
+  std::string out = "p1\t" + std::to_string(r.user_id) + "\t" + std::to_string(r.gender) + "\t" +
+                    std::to_string(r.authority) + "\t" + r.status + "\t" +
+                    std::to_string(r.vip_deadline) + "\t";
+  out.append(r.card).append("\t").append(r.media).append("\t").append(r.secret);
+  return out;
+}
+
+bool ParseProfileRecord(std::string_view s, ProfileRecord* out) {
+  std::string_view fields[9];
+  size_t start = 0;
+  for (int i = 0; i < 9; ++i) {
+    size_t tab = i < 8 ? s.find('\t', start) : s.size();
+    if (tab == std::string_view::npos) return false;
+    fields[i] = s.substr(start, tab - start);
+    start = tab + 1;
+  }
+  if (fields[0] != "p1") return false;  // another format: a miss, read again from MySQL
+  int64_t n[4];
+  for (int i : {1, 2, 3, 5}) {
+    int64_t v = 0;
+    for (char c : fields[i]) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    n[i == 5 ? 3 : i - 1] = v;
+  }
+  out->user_id = n[0];
+  out->gender = static_cast<int>(n[1]);
+  out->authority = static_cast<int>(n[2]);
+  out->status.assign(fields[4]);
+  out->vip_deadline = n[3];
+  out->card.assign(fields[6]);
+  out->media.assign(fields[7]);
+  out->secret.assign(fields[8]);
+  return true;
 }
 
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
@@ -137,7 +147,7 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
   for (size_t i = 0; i < missing.size(); ++i) {
     auto it = loaded.find(missing[i]);
     if (it == loaded.end()) continue;
-    fills.push_back({ProfileKey(missing[i]), VersionKey(missing[i]), versions[i], RenderJson(it->second)});
+    fills.push_back({ProfileKey(missing[i]), VersionKey(missing[i]), versions[i], SerializeProfile(it->second)});
     (*out)[missing[i]] = std::move(it->second);
   }
   return CacheFillIfUnchanged(redis, fills, config.profile_ttl);
@@ -157,32 +167,26 @@ Status InvalidateProfile(Redis& redis, int64_t id) {
   return CacheInvalidate(redis, ProfileKey(id), VersionKey(id));
 }
 
-Json::Value ProfileJson(const ProfileRecord& r, ProfileView view, int64_t now) {
-  Json::Value out(Json::objectValue);
-  for (const char* key : {"user_id", "nickname", "birthday", "gender", "avatar", "height",
-                          "sexual", "education", "salary", "emotion"}) {
-    out[key] = r[key];
-  }
-  out["is_vip"] = r["vip_deadline"].asInt64() > now;
-  if (view == ProfileView::kListItem) return out;
-  out["labels"] = r["labels"];
-  out["photos"] = r["photos"];
+std::string ProfileJson(const ProfileRecord& r, ProfileView view, int64_t now,
+                        std::string_view extra) {
+  std::string out;
+  out.reserve(r.card.size() + r.media.size() + r.secret.size() + extra.size() + 64);
+  out.append("{").append(r.card);
+  out.append(r.vip_deadline > now ? ",\"is_vip\":true" : ",\"is_vip\":false");
+  if (view != ProfileView::kListItem) out.append(",").append(r.media);
   if (view == ProfileView::kSelf) {
-    out["phone"] = r["phone"];
-    out["email"] = r["email"];
-    out["authority"] = r["authority"];
-    out["vip_deadline"] = r["vip_deadline"].asInt64() > 0
-                              ? Json::Value(FormatUtc(r["vip_deadline"].asInt64()))
-                              : Json::Value();
+    out.append(",").append(r.secret).append(",\"vip_deadline\":");
+    out.append(r.vip_deadline > 0 ? "\"" + FormatUtc(r.vip_deadline) + "\"" : std::string("null"));
   }
+  if (!extra.empty()) out.append(",").append(extra);
+  out.append("}");
   return out;
 }
 
 bool ProfileVisibleTo(const ProfileRecord& record, int64_t viewer) {
-  const std::string status = record.get("status", "active").asString();
-  if (status == "deleted") return false;
-  if (record["user_id"].asInt64() == viewer) return true;
-  return status == "active" && record["authority"].asInt() == 1;
+  if (record.status == "deleted") return false;
+  if (record.user_id == viewer) return true;
+  return record.status == "active" && record.authority == 1;
 }
 
 }  // namespace dt

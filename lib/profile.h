@@ -1,15 +1,17 @@
 // Profiles: the one way any module reads a user's profile (user_info with labels, photos
-// and VIP deadline), through a Redis cache-aside (dt:profile:<uid>, [cache] profile_ttl),
-// and the one way a write invalidates it. A version counter per user
-// (dt:profile:ver:<uid>) keeps a reader that raced a writer from caching what it read
-// before the write, so a read after a write is never stale. The cached record holds
-// private fields (phone, email); ProfileJson is the only way out and it strips them for
-// everyone but the owner. Functions are thread-safe given per-thread Db/Redis.
+// and VIP deadline), through a Redis cache-aside (dt:profile:<uid>, [cache] profile_ttl,
+// versioned by lib/cache.h so a read after a write is never stale), and the one way a
+// write invalidates it. A record keeps the few fields the rules need (status, authority,
+// gender, VIP deadline) and its JSON already rendered in three parts, so that answering
+// a profile or a list of them parses nothing. The private part (phone, email, authority)
+// only ever leaves in the owner's own view. Thread-safe given per-thread Db/Redis.
 #pragma once
 
 #include <json/value.h>
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -20,14 +22,23 @@
 
 namespace dt {
 
-// A profile record as cached: user_id, nickname, phone, email, gender, birthday, avatar,
-// height, sexual, education, salary, emotion, authority, status (active, review, banned,
-// deleted), vip_deadline (Unix seconds, 0 for never), labels [{label_id,name}],
-// photos [{photo_id,url}].
-using ProfileRecord = Json::Value;
+struct ProfileRecord {
+  int64_t user_id = 0;
+  int gender = 0;
+  int authority = 1;           // 0 hidden, 1 everyone, 2 users the owner liked
+  std::string status = "active";  // active, review, banned, deleted
+  int64_t vip_deadline = 0;    // Unix seconds, 0 for never
+  // JSON members, without braces: what everyone sees of a list item (user_id, nickname,
+  // birthday, gender, avatar, height, sexual, education, salary, emotion) ...
+  std::string card;
+  // ... labels and photos ...
+  std::string media;
+  // ... and what only the owner sees (phone, email, authority).
+  std::string secret;
+};
 
-// The records of `ids` that exist, keyed by id (cache first, MySQL for the rest, in one
-// batch per table).
+// The records of `ids` that exist, keyed by id (cache first, MySQL for the rest in one
+// query).
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
                     std::unordered_map<int64_t, ProfileRecord>* out);
 
@@ -35,21 +46,24 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
                    bool* found);
 
-// After any write to the user's profile, labels, album or VIP state.
+// After any write to the user's profile, labels, album, status or VIP state.
 Status InvalidateProfile(Redis& redis, int64_t id);
 
 enum class ProfileView {
-  kSelf,      // everything, phone, email and authority included
+  kSelf,      // everything: the private part and vip_deadline included
   kPeer,      // what others see: no phone, email or authority
   kListItem,  // a list entry: as kPeer without labels and photos
 };
 
-// The API's JSON of a record for `view`, with is_vip decided at `now`.
-Json::Value ProfileJson(const ProfileRecord& record, ProfileView view, int64_t now);
+// The API's JSON object of a record for `view`, with is_vip decided at `now`; `extra`
+// members (e.g. "\"distance\":1.2") are added at the end.
+std::string ProfileJson(const ProfileRecord& record, ProfileView view, int64_t now,
+                        std::string_view extra = {});
 
-// The cache key of a user's record ("dt:profile:<uid>"), and the parse of its value.
+// The cache key of a user's record ("dt:profile:<uid>"), and its stored form.
 std::string ProfileKey(int64_t id);
-bool ParseProfileRecord(std::string_view json, ProfileRecord* out);
+std::string SerializeProfile(const ProfileRecord& record);
+bool ParseProfileRecord(std::string_view stored, ProfileRecord* out);
 
 // Whether the record alone lets `viewer` see its owner in a listing: the owner (unless
 // deleted), or anyone when the owner is active with authority 1. Blocks, reports and

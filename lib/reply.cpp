@@ -10,10 +10,12 @@
 namespace dt {
 namespace {
 
-constexpr const char* kMoneyKey = "\x01money";  // no client data can make this key
+// Markers no client data can make: objects with one member whose name starts with \x01.
+constexpr const char* kMoneyKey = "\x01money";
+constexpr const char* kRawKey = "\x01raw";
 
-bool IsMoney(const Json::Value& v) {
-  return v.isObject() && v.size() == 1 && v.isMember(kMoneyKey);
+bool IsMarked(const Json::Value& v, const char* key) {
+  return v.isObject() && v.size() == 1 && v.isMember(key);
 }
 
 void AppendString(std::string_view s, std::string* out) {
@@ -94,7 +96,14 @@ void Append(const Json::Value& v, std::string* out) {
       break;
     }
     case Json::objectValue: {
-      if (IsMoney(v)) {
+      if (IsMarked(v, kRawKey)) {
+        const char* begin = nullptr;
+        const char* end = nullptr;
+        v[kRawKey].getString(&begin, &end);
+        out->append(begin, end - begin);
+        break;
+      }
+      if (IsMarked(v, kMoneyKey)) {
         const int64_t cents = v[kMoneyKey].asInt64();
         char buf[32];
         snprintf(buf, sizeof buf, "%s%lld.%02lld", cents < 0 ? "-" : "",
@@ -123,6 +132,12 @@ void Append(const Json::Value& v, std::string* out) {
 Json::Value Money(int64_t cents) {
   Json::Value v(Json::objectValue);
   v[kMoneyKey] = static_cast<Json::Int64>(cents);
+  return v;
+}
+
+Json::Value RawJson(std::string json) {
+  Json::Value v(Json::objectValue);
+  v[kRawKey] = std::move(json);
   return v;
 }
 

@@ -36,4 +36,7 @@ std::string RenderJson(const Json::Value& value);
 // (3000 -> 30.00): API.md section 1. Money is counted in integer cents everywhere.
 Json::Value Money(int64_t cents);
 
+// JSON text written as it is (it must be valid JSON, e.g. a pre-rendered profile).
+Json::Value RawJson(std::string json);
+
 }  // namespace dt

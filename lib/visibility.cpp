@@ -96,8 +96,8 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
   const int64_t viewer = ctx.user_id;
   if (!found) return not_found;
   if (peer == viewer) return ProfileVisibleTo(*out, viewer) ? Status::Ok() : not_found;
-  if ((*out).get("status", "active").asString() != "active") return not_found;
-  const int authority = (*out)["authority"].asInt();
+  if (out->status != "active") return not_found;
+  const int authority = out->authority;
   if (authority == 0) return not_found;
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));

@@ -7,6 +7,9 @@
 #include "lib/media.h"
 #include "lib/profile.h"
 
+#include <json/reader.h>
+#include <memory>
+
 namespace dt {
 namespace {
 
@@ -74,32 +77,52 @@ class MediaTest : public CppUnit::TestFixture {
   }
 
   void testProfileViews() {
-    ProfileRecord r(Json::objectValue);
-    r["user_id"] = 7;
-    r["nickname"] = "n";
-    r["phone"] = "13800138000";
-    r["email"] = "a@b.cn";
-    r["authority"] = 1;
-    r["vip_deadline"] = 2000;
-    r["labels"] = Json::Value(Json::arrayValue);
-    r["photos"] = Json::Value(Json::arrayValue);
-    Json::Value self = ProfileJson(r, ProfileView::kSelf, 1000);
+    ProfileRecord r;
+    r.user_id = 7;
+    r.authority = 1;
+    r.vip_deadline = 2000;
+    r.card = "\"user_id\":7,\"nickname\":\"n\\ttab\"";
+    r.media = "\"labels\":[],\"photos\":[]";
+    r.secret = "\"phone\":\"13800138000\",\"email\":\"a@b.cn\",\"authority\":1";
+    auto parse = [](const std::string& text) {
+      Json::Value v;
+      std::string errors;
+      std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+      CPPUNIT_ASSERT_MESSAGE(text, reader->parse(text.data(), text.data() + text.size(), &v, &errors));
+      return v;
+    };
+    Json::Value self = parse(ProfileJson(r, ProfileView::kSelf, 1000));
     CPPUNIT_ASSERT_EQUAL(std::string("13800138000"), self["phone"].asString());
     CPPUNIT_ASSERT(self["is_vip"].asBool());
-    Json::Value peer = ProfileJson(r, ProfileView::kPeer, 3000);
+    CPPUNIT_ASSERT_EQUAL(std::string("1970-01-01 00:33:20"), self["vip_deadline"].asString());
+    Json::Value peer = parse(ProfileJson(r, ProfileView::kPeer, 3000));
     for (const char* hidden : {"phone", "email", "authority", "vip_deadline"}) {
       CPPUNIT_ASSERT_MESSAGE(hidden, !peer.isMember(hidden));
     }
     CPPUNIT_ASSERT(!peer["is_vip"].asBool());
     CPPUNIT_ASSERT(peer.isMember("labels"));
-    Json::Value item = ProfileJson(r, ProfileView::kListItem, 1000);
+    CPPUNIT_ASSERT_EQUAL(std::string("n\ttab"), peer["nickname"].asString());
+    Json::Value item = parse(ProfileJson(r, ProfileView::kListItem, 1000, "\"distance\":0.1"));
     CPPUNIT_ASSERT(!item.isMember("labels") && !item.isMember("photos") && !item.isMember("phone"));
+    CPPUNIT_ASSERT_DOUBLES_EQUAL(0.1, item["distance"].asDouble(), 1e-9);
+    // The stored form round-trips, tabs in the JSON parts included.
+    ProfileRecord back;
+    CPPUNIT_ASSERT(ParseProfileRecord(SerializeProfile(r), &back));
+    CPPUNIT_ASSERT_EQUAL(r.card, back.card);
+    CPPUNIT_ASSERT_EQUAL(r.secret, back.secret);
+    CPPUNIT_ASSERT_EQUAL(int64_t{2000}, back.vip_deadline);
+    CPPUNIT_ASSERT(!ParseProfileRecord("{\"user_id\":7}", &back));  // an older format is a miss
     CPPUNIT_ASSERT(ProfileVisibleTo(r, 8));
-    r["authority"] = 0;
+    r.authority = 0;
     CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8));
     CPPUNIT_ASSERT(ProfileVisibleTo(r, 7));
-    r["authority"] = 2;
+    r.authority = 2;
     CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8));
+    r.authority = 1;
+    r.status = "review";
+    CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8) && ProfileVisibleTo(r, 7));
+    r.status = "deleted";
+    CPPUNIT_ASSERT(!ProfileVisibleTo(r, 7));
   }
 };
 
