@@ -41,7 +41,8 @@ Reply HandleLocation(RequestContext& ctx) {
       " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE ip_addr = VALUES(ip_addr),"
       " longitude = VALUES(longitude), latitude = VALUES(latitude), update_time = VALUES(update_time)",
       {ctx.user_id, ctx.env.client_ip, cell.lng, cell.lat, now}));
-  RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell, now));
+  RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell));
+  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));  // the record holds the report time
   Json::Value data(Json::objectValue);
   data["latlng"] = FormatLatLng(cell);
   return Reply::Ok(data);
@@ -59,16 +60,14 @@ Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, const HiddenS
              int64_t gender, int64_t now, std::vector<Match>* matched) {
   std::vector<int64_t> ids;
   for (const GeoHit& h : hits) ids.push_back(h.user);
-  std::vector<int64_t> times;
-  RETURN_IF_ERROR(GeoReportTimes(ctx.redis, ids, &times));
   std::unordered_map<int64_t, ProfileRecord> records;
   RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
   const int64_t oldest = now - kLocationMaxAgeDays * 86400;
-  for (size_t i = 0; i < hits.size(); ++i) {
-    const GeoHit& h = hits[i];
-    if (h.user == ctx.user_id || times[i] < oldest || hidden.Contains(h.user)) continue;
+  for (const GeoHit& h : hits) {
+    if (h.user == ctx.user_id || hidden.Contains(h.user)) continue;
     auto it = records.find(h.user);
-    if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
+    if (it == records.end() || it->second.located_at < oldest) continue;
+    if (!ProfileVisibleTo(it->second, ctx.user_id)) continue;
     if (gender >= 0 && it->second.gender != gender) continue;
     matched->push_back({h.user, h.km, std::move(it->second)});
   }

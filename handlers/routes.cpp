@@ -2,6 +2,7 @@
 #include "handlers/handlers.h"
 #include "lib/geo.h"
 #include "lib/hot.h"
+#include "lib/visits.h"
 
 namespace dt {
 
@@ -22,8 +23,10 @@ Status RollHotRanking(Db&, Redis& redis, const Services& services) {
   return HotRollover(redis, services.clock.NowSeconds());
 }
 
-Status PruneStaleLocations(Db&, Redis& redis, const Services& services) {
-  return GeoPrune(redis, services.clock.NowSeconds());
+Status WriteVisits(Db& db, Redis& redis, const Services&) { return FlushVisits(db, redis); }
+
+Status PruneStaleLocations(Db& db, Redis& redis, const Services& services) {
+  return GeoPrune(db, redis, services.clock.NowSeconds());
 }
 
 }  // namespace
@@ -32,6 +35,7 @@ std::vector<PeriodicTask> AllTasks() {
   return {
       {"hot-rollover", 30, RollHotRanking},
       {"geo-prune", 60, PruneStaleLocations},
+      {"visits", 1, WriteVisits},
   };
 }
 

@@ -8,6 +8,7 @@
 #include "lib/profile.h"
 #include "lib/utf8.h"
 #include "lib/visibility.h"
+#include "lib/visits.h"
 
 namespace dt {
 namespace {
@@ -59,17 +60,6 @@ Status InvalidField(const char* field) {
   return Status::Error(kBadProfileField, std::string(field) + " is invalid.");
 }
 
-// A visit to `peer` by the caller: one visitor row per pair, moved to now and unread
-// again on a repeat, and one view for the hot ranking.
-Status RecordVisit(RequestContext& ctx, int64_t peer, int64_t now) {
-  RETURN_IF_ERROR(ctx.db.Exec(
-      "INSERT INTO visitor (user_id, visitor_id, visit_time, status)"
-      " VALUES (?, ?, FROM_UNIXTIME(?), 0)"
-      " ON DUPLICATE KEY UPDATE visit_time = VALUES(visit_time), status = 0",
-      {peer, ctx.user_id, now}));
-  return HotCountView(ctx.redis, peer, ctx.user_id, now);
-}
-
 Reply HandleShow(RequestContext& ctx) {
   int64_t peer;
   RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &peer));
@@ -82,7 +72,9 @@ Reply HandleShow(RequestContext& ctx) {
   if (!cached_self) {
     RETURN_IF_ERROR(LoadVisibleProfile(ctx, peer, &record));
   }
-  if (peer != ctx.user_id) RETURN_IF_ERROR(RecordVisit(ctx, peer, now));
+  // A visit: one visitor row per pair, moved to now and unread again on a repeat, and a
+  // view for the hot ranking (lib/visits.h).
+  if (peer != ctx.user_id) RETURN_IF_ERROR(RecordView(ctx.redis, peer, ctx.user_id, now));
   return Reply::Ok(RawJson(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
 }
 

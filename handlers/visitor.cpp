@@ -5,6 +5,7 @@
 #include "lib/context.h"
 #include "lib/profile.h"
 #include "lib/visibility.h"
+#include "lib/visits.h"
 
 namespace dt {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 Reply HandleVisitors(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  RETURN_IF_ERROR(FlushVisits(ctx.db, ctx.redis));  // the visits still queued count too
   // Only visitors the caller may see count: a hidden, blocked or reported profile, or
   // one under review, leaves no trace here.
   HiddenSet hidden;

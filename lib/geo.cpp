@@ -9,7 +9,6 @@ namespace dt {
 namespace {
 
 constexpr const char* kGeo = "dt:geo";
-constexpr const char* kGeoTime = "dt:geo:time";
 constexpr double kMetersPerDegree = 111320.0;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -36,16 +35,6 @@ std::string Format(double v) {
   snprintf(buf, sizeof buf, "%.7f", v);
   return buf;
 }
-
-// KEYS: geo, time; ARGV: cutoff, batch. Removes up to batch stale members.
-const RedisScript kPrune(R"lua(
-local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, ARGV[2])
-if #stale > 0 then
-  redis.call('ZREM', KEYS[1], unpack(stale))
-  redis.call('ZREM', KEYS[2], unpack(stale))
-end
-return #stale
-)lua");
 
 }  // namespace
 
@@ -78,18 +67,15 @@ LatLng SnapToGrid(const LatLng& p) {
 
 double ShownDistance(double km) { return std::max(0.1, std::round(km * 10.0) / 10.0); }
 
-Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, int64_t now) {
-  const std::string member = std::to_string(user);
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped) {
   RedisReply reply;
-  RETURN_IF_ERROR(redis.CommandArgv({"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), member}, &reply));
-  return redis.CommandArgv({"ZADD", kGeoTime, std::to_string(now), member}, &reply);
+  return redis.CommandArgv({"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)},
+                           &reply);
 }
 
 Status GeoIndexRemove(Redis& redis, int64_t user) {
-  const std::string member = std::to_string(user);
   RedisReply reply;
-  RETURN_IF_ERROR(redis.CommandArgv({"ZREM", kGeo, member}, &reply));
-  return redis.CommandArgv({"ZREM", kGeoTime, member}, &reply);
+  return redis.CommandArgv({"ZREM", kGeo, std::to_string(user)}, &reply);
 }
 
 Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
@@ -111,54 +97,47 @@ Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t co
   return Status::Ok();
 }
 
-Status GeoReportTimes(Redis& redis, const std::vector<int64_t>& users, std::vector<int64_t>* times) {
-  if (users.empty()) return Status::Ok();
-  std::vector<std::string> members;
-  members.reserve(users.size());
-  for (int64_t u : users) members.push_back(std::to_string(u));
-  std::vector<std::string_view> argv = {"ZMSCORE", kGeoTime};
-  argv.insert(argv.end(), members.begin(), members.end());
+Status GeoPrune(Db& db, Redis& redis, int64_t now) {
+  std::vector<Row> rows;
+  const int64_t cutoff = now - kLocationMaxAgeDays * 86400;
+  RETURN_IF_ERROR(db.Query(
+      "SELECT user_id FROM location WHERE update_time < FROM_UNIXTIME(?) LIMIT 1000", {cutoff}, &rows));
+  if (rows.empty()) return Status::Ok();
+  std::vector<int64_t> ids;
+  std::vector<std::string_view> argv = {"ZREM", kGeo};
+  for (const Row& r : rows) {
+    ids.push_back(r.Int(0));
+    argv.push_back(r.Str(0));
+  }
   RedisReply reply;
   RETURN_IF_ERROR(redis.CommandArgv(argv, &reply));
-  for (size_t i = 0; i < users.size(); ++i) {
-    const redisReply* t = i < reply.size() ? reply.Element(i) : nullptr;
-    times->push_back(t && t->type == REDIS_REPLY_STRING ? std::strtoll(t->str, nullptr, 10) : 0);
-  }
-  return Status::Ok();
-}
-
-Status GeoPrune(Redis& redis, int64_t now) {
-  RedisReply reply;
-  return redis.Eval(kPrune, {kGeo, kGeoTime},
-                    {std::to_string(now - kLocationMaxAgeDays * 86400), "1000"}, &reply);
+  // A report made meanwhile is newer than the cutoff and stays.
+  return db.Exec(
+      "DELETE l FROM location l JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
+      " ON l.user_id = j.id WHERE l.update_time < FROM_UNIXTIME(?)",
+      {IdList(ids), cutoff});
 }
 
 Status GeoRebuild(Db& db, Redis& redis, int64_t now) {
-  const std::string geo = std::string(kGeo) + ":rebuild", time = std::string(kGeoTime) + ":rebuild";
+  const std::string geo = std::string(kGeo) + ":rebuild";
   RedisReply reply;
-  RETURN_IF_ERROR(redis.CommandArgv({"DEL", geo, time}, &reply));
+  RETURN_IF_ERROR(redis.CommandArgv({"DEL", geo}, &reply));
   int64_t after = 0;
   for (;;) {
     std::vector<Row> rows;
     RETURN_IF_ERROR(db.Query(
-        "SELECT user_id, longitude, latitude, UNIX_TIMESTAMP(update_time) FROM location"
+        "SELECT user_id, longitude, latitude FROM location"
         " WHERE user_id > ? AND update_time >= FROM_UNIXTIME(?) ORDER BY user_id LIMIT 5000",
         {after, now - kLocationMaxAgeDays * 86400}, &rows));
     if (rows.empty()) break;
     std::vector<std::string_view> add = {"GEOADD", geo};
-    std::vector<std::string_view> seen = {"ZADD", time};
-    for (const Row& r : rows) {
-      add.insert(add.end(), {r.Str(1), r.Str(2), r.Str(0)});
-      seen.insert(seen.end(), {r.Str(3), r.Str(0)});
-    }
+    for (const Row& r : rows) add.insert(add.end(), {r.Str(1), r.Str(2), r.Str(0)});
     RETURN_IF_ERROR(redis.CommandArgv(add, &reply));
-    RETURN_IF_ERROR(redis.CommandArgv(seen, &reply));
     after = rows.back().Int(0);
   }
   RETURN_IF_ERROR(redis.CommandArgv({"EXISTS", geo}, &reply));
-  if (reply.Integer() == 0) return redis.CommandArgv({"DEL", kGeo, kGeoTime}, &reply);
-  RETURN_IF_ERROR(redis.CommandArgv({"RENAME", geo, kGeo}, &reply));
-  return redis.CommandArgv({"RENAME", time, kGeoTime}, &reply);
+  if (reply.Integer() == 0) return redis.CommandArgv({"DEL", kGeo}, &reply);
+  return redis.CommandArgv({"RENAME", geo, kGeo}, &reply);
 }
 
 }  // namespace dt

@@ -2,8 +2,8 @@
 // to before it is stored or compared (cells of about 150 m, so no answer can place a user
 // closer than that), the distance shown, and the Redis GEO index
 //   dt:geo        GEO set: each located user's snapped position (member = user id)
-//   dt:geo:time   ZSET: when each user last reported (Unix seconds)
-// which MySQL's `location` table can always rebuild. Thread-safe given per-thread Db/Redis.
+// which MySQL's `location` table can always rebuild. When a user last reported is part of
+// their profile record (lib/profile.h), read with it. Thread-safe given per-thread Db/Redis.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +36,8 @@ double ShownDistance(double km);
 // Days after which a report no longer counts (nearby lists only recent reporters).
 constexpr int64_t kLocationMaxAgeDays = 30;
 
-// Records a snapped position of `user` at `now` in the GEO index.
-Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, int64_t now);
+// Records a snapped position of `user` in the GEO index.
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped);
 
 // Removes `user` from the GEO index (account deletion).
 Status GeoIndexRemove(Redis& redis, int64_t user);
@@ -51,11 +51,9 @@ struct GeoHit {
 Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
                  std::vector<GeoHit>* hits);
 
-// When each of `users` last reported (Unix seconds; 0 when never).
-Status GeoReportTimes(Redis& redis, const std::vector<int64_t>& users, std::vector<int64_t>* times);
-
-// Drops reports older than the age limit from the index (a bounded batch per call).
-Status GeoPrune(Redis& redis, int64_t now);
+// Drops reports older than the age limit from MySQL and the index (a bounded batch per
+// call): they count for nothing any more.
+Status GeoPrune(Db& db, Redis& redis, int64_t now);
 
 // Remakes the index from MySQL's location table, then swaps it in.
 Status GeoRebuild(Db& db, Redis& redis, int64_t now);

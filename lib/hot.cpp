@@ -21,17 +21,6 @@ std::string Member(int64_t user) {
 
 std::string DayKey(int64_t day) { return "dt:hot:day:" + std::to_string(day); }
 
-// KEYS: seen, day, week; ARGV: member, seconds to the end of the day, day set TTL.
-const RedisScript kCountView(R"lua(
-if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[2]) then
-  redis.call('ZINCRBY', KEYS[2], 1, ARGV[1])
-  redis.call('EXPIRE', KEYS[2], ARGV[3])
-  redis.call('ZADD', KEYS[3], 'XX', 'INCR', 1, ARGV[1])
-  return 1
-end
-return 0
-)lua");
-
 // KEYS: target set, then the window's day sets; ARGV: members. Adds each member that
 // is not there yet with its views over those days.
 const RedisScript kAddVisible(R"lua(
@@ -111,16 +100,18 @@ int64_t DayNumber(int64_t unix_seconds) {
   return unix_seconds >= 0 ? unix_seconds / 86400 : (unix_seconds - 86399) / 86400;
 }
 
-Status HotCountView(Redis& redis, int64_t user, int64_t viewer, int64_t now) {
+HotViewKeys HotKeysForView(int64_t user, int64_t viewer, int64_t now) {
   const int64_t day = DayNumber(now);
-  const std::string seen = "dt:hot:seen:" + std::to_string(day) + ":" + std::to_string(user) +
-                           ":" + std::to_string(viewer);
-  const std::string to_midnight = std::to_string((day + 1) * 86400 - now);
+  HotViewKeys k;
+  k.seen = "dt:hot:seen:" + std::to_string(day) + ":" + std::to_string(user) + ":" +
+           std::to_string(viewer);
+  k.day = DayKey(day);
+  k.week = kWeek;
+  k.member = Member(user);
+  k.seen_ttl = std::to_string((day + 1) * 86400 - now);
   // A day set must outlive the window by enough for the rollover to subtract it.
-  const std::string day_ttl = std::to_string((kWindowDays + 2) * 86400);
-  RedisReply reply;
-  return redis.Eval(kCountView, {seen, DayKey(day), kWeek}, {Member(user), to_midnight, day_ttl},
-                    &reply);
+  k.day_ttl = std::to_string((kWindowDays + 2) * 86400);
+  return k;
 }
 
 Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now) {

@@ -6,12 +6,13 @@
 //   dt:hot:week        ZSET of every visible user, score = views over the last 7 day sets;
 //                      members are zero-padded ids, so equal scores order newest first
 //   dt:hot:rolled      the last day already subtracted from dt:hot:week
-// A housekeeping task subtracts each day as it leaves the window; HotRebuild makes the
+// Views are counted by lib/visits.cpp (RecordView). A housekeeping task subtracts each day as it leaves the window; HotRebuild makes the
 // week set again from MySQL (the users) and the day sets. Thread-safe given per-thread
 // Db/Redis.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "lib/db.h"
@@ -23,8 +24,15 @@ namespace dt {
 // Days since the Unix epoch (UTC).
 int64_t DayNumber(int64_t unix_seconds);
 
-// Counts `viewer` viewing `user` (at most once per day per pair).
-Status HotCountView(Redis& redis, int64_t user, int64_t viewer, int64_t now);
+// What counting a view of `user` by `viewer` touches (lib/visits.cpp counts it, at most
+// once per day per pair, in the same script that queues the visit).
+struct HotViewKeys {
+  std::string seen, day, week;  // dt:hot:seen:..., dt:hot:day:<day>, dt:hot:week
+  std::string member;           // the user's member name
+  std::string seen_ttl;         // seconds to the end of the day
+  std::string day_ttl;          // how long a day set lives
+};
+HotViewKeys HotKeysForView(int64_t user, int64_t viewer, int64_t now);
 
 // Puts a user into the ranking (registration, authority back to 1) with the views it
 // still has in the window, or takes it out (authority 0 or 2).

@@ -28,6 +28,7 @@ struct ProfileRecord {
   int authority = 1;           // 0 hidden, 1 everyone, 2 users the owner liked
   std::string status = "active";  // active, review, banned, deleted
   int64_t vip_deadline = 0;    // Unix seconds, 0 for never
+  int64_t located_at = 0;      // the last location report (Unix seconds), 0 for none
   // JSON members, without braces: what everyone sees of a list item (user_id, nickname,
   // birthday, gender, avatar, height, sexual, education, salary, emotion) ...
   std::string card;
@@ -46,7 +47,7 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
                    bool* found);
 
-// After any write to the user's profile, labels, album, status or VIP state.
+// After any write to the user's profile, labels, album, status, VIP state or location.
 Status InvalidateProfile(Redis& redis, int64_t id);
 
 enum class ProfileView {

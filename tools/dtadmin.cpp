@@ -24,7 +24,7 @@ int Usage() {
   fprintf(stderr,
           "usage: dtadmin [--config PATH] COMMAND   (default config: $DATINGTODAY_CONFIG)\n"
           "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n"
-          "  rebuild-geo   remake the nearby index (Redis dt:geo, dt:geo:time) from MySQL\n"
+          "  rebuild-geo   remake the nearby index (Redis dt:geo) from MySQL\n"
           "  review list           users under review (reported by enough users)\n"
           "  review clear USER_ID  back to active; the reports so far count no more\n"
           "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n");

@@ -15,6 +15,7 @@
 
 #include "lib/crypto.h"
 #include "lib/params.h"
+#include "lib/visits.h"
 
 namespace dt {
 namespace {
@@ -227,6 +228,11 @@ Response Raw(const std::string& method, const std::string& target, const std::st
              const std::string& content_type) {
   auto curl = NewCurl();
   return Perform(curl.get(), method, TestStack::Get().url() + target, &body, content_type);
+}
+
+void FlushQueuedVisits() {
+  Status s = FlushVisits(TestStack::Get().db(), TestStack::Get().redis());
+  CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
 }
 
 void AllowNextSms(const std::string& phone) {

@@ -105,6 +105,10 @@ Response Raw(const std::string& method, const std::string& target, const std::st
 // sendsms + login with the echoed code: a logged-in caller.
 Caller Login(const std::string& phone, const std::string& appkey = "432ABZ");
 
+// Writes the visits the workers queued (lib/visits.h) to MySQL now, for tests that read
+// the visitor table directly.
+void FlushQueuedVisits();
+
 // Forgets the once-a-minute SMS limit of `phone`, for tests that log in twice.
 void AllowNextSms(const std::string& phone);
 

@@ -212,6 +212,7 @@ class BlockHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
     CPPUNIT_ASSERT_EQUAL(501, ShowCode(b, a));
     CPPUNIT_ASSERT_EQUAL(501, Call("POST", "/api/user/like", {{"peerId", Id(a)}, {"action", "like"}}, b).code());
+    FlushQueuedVisits();
     Row row;
     bool found = false;
     TestStack::Get().db().QueryRow(

@@ -114,6 +114,7 @@ class UserHttpTest : public CppUnit::TestFixture {
     Db& db = TestStack::Get().db();
     Row row;
     bool found = false;
+    FlushQueuedVisits();
     db.QueryRow("SELECT status, UNIX_TIMESTAMP(visit_time) FROM visitor WHERE user_id = ? AND visitor_id = ?",
                 {alice.user_id, bob.user_id}, &row, &found);
     CPPUNIT_ASSERT(found);
@@ -122,6 +123,7 @@ class UserHttpTest : public CppUnit::TestFixture {
     db.Exec("UPDATE visitor SET status = 1, visit_time = visit_time - INTERVAL 1 DAY"
             " WHERE user_id = ? AND visitor_id = ?", {alice.user_id, bob.user_id});
     CPPUNIT_ASSERT_EQUAL(0, Show(bob, alice.user_id).code());
+    FlushQueuedVisits();
     db.QueryRow("SELECT status, UNIX_TIMESTAMP(visit_time), COUNT(*) FROM visitor"
                 " WHERE user_id = ? AND visitor_id = ? GROUP BY status, visit_time",
                 {alice.user_id, bob.user_id}, &row, &found);
@@ -130,6 +132,7 @@ class UserHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(2));
     // Looking at oneself is no visit.
     CPPUNIT_ASSERT_EQUAL(0, Show(alice, alice.user_id).code());
+    FlushQueuedVisits();
     db.QueryRow("SELECT COUNT(*) FROM visitor WHERE user_id = ? AND visitor_id = ?",
                 {alice.user_id, alice.user_id}, &row, &found);
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, row.Int(0));

@@ -244,6 +244,7 @@ class VipHttpTest : public CppUnit::TestFixture {
       visitors.push_back(Login(NewPhone()));
       CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "visitor" + std::to_string(i)}}, visitors[i]).code());
       CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {{"peerId", std::to_string(target.user_id)}}, visitors[i]).code());
+      FlushQueuedVisits();
       TestStack::Get().db().Exec("UPDATE visitor SET visit_time = visit_time - INTERVAL ? SECOND WHERE user_id = ? AND visitor_id = ?",
                                  {int64_t{10 - i}, target.user_id, visitors[i].user_id});
     }

@@ -112,6 +112,7 @@ class MediaTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(r.secret, back.secret);
     CPPUNIT_ASSERT_EQUAL(int64_t{2000}, back.vip_deadline);
     CPPUNIT_ASSERT(!ParseProfileRecord("{\"user_id\":7}", &back));  // an older format is a miss
+    CPPUNIT_ASSERT(!ParseProfileRecord("p1\t7\t0\t1\tactive\t0\t{}\t{}\t{}", &back));
     CPPUNIT_ASSERT(ProfileVisibleTo(r, 8));
     r.authority = 0;
     CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8));
