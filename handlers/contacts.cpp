@@ -30,16 +30,14 @@ Reply HandleContacts(RequestContext& ctx) {
   Json::Value list(Json::arrayValue);
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
     const Row& r = rows[i];
-    Json::Value item(Json::objectValue);
-    item["peer_id"] = static_cast<Json::Int64>(r.Int(0));
     // A conversation outlives a deleted account; its profile does not.
     const bool deleted = r.Str(6) == "deleted";
-    item["nickname"] = deleted ? kDeletedUserName : r.Str(1);
-    item["avatar"] = deleted ? "" : r.Str(2);
-    item["last_msg"] = r.Str(3);
-    item["update_time"] = r.Str(4);
-    item["unread"] = static_cast<Json::Int64>(r.Int(5));
-    list.append(item);
+    JsonObject item;
+    item.Int("peer_id", r.Int(0));
+    item.Str("nickname", deleted ? kDeletedUserName : r.Str(1));
+    item.Str("avatar", deleted ? "" : r.Str(2));
+    item.Str("last_msg", r.Str(3)).Str("update_time", r.Str(4)).Int("unread", r.Int(5));
+    list.append(RawJson(item.Close()));
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;

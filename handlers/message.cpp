@@ -57,13 +57,13 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
   const std::string preview = Preview(m);
   Db& db = ctx.db;
   return InTransaction(db, [&]() -> Status {
-    for (const auto& [user, other] : {std::pair{lo, hi}, std::pair{hi, lo}}) {
-      RETURN_IF_ERROR(db.Exec(
-          "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg)"
-          " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)"
-          " ON DUPLICATE KEY UPDATE update_time = VALUES(update_time), last_msg = VALUES(last_msg)",
-          {user, other, me, now, now, preview}));
-    }
+    // Rows are written (and locked) in the order given: the lower user id's first.
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg)"
+        " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?),"
+        " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)"
+        " ON DUPLICATE KEY UPDATE update_time = VALUES(update_time), last_msg = VALUES(last_msg)",
+        {lo, hi, me, now, now, preview, hi, lo, me, now, now, preview}));
     // The first messages of the conversation tell whether the peer has ever answered.
     Row first;
     bool found = false;
@@ -143,17 +143,14 @@ Reply HandleList(RequestContext& ctx) {
   Json::Value list(Json::arrayValue);
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < count; ++i) {
     const Row& r = rows[i];
-    Json::Value item(Json::objectValue);
-    item["message_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["from_uid"] = static_cast<Json::Int64>(r.Int(1));
-    item["to_uid"] = static_cast<Json::Int64>(r.Int(2));
-    item["msg_type"] = r.Str(3);
-    item["content"] = r.IsNull(4) ? Json::Value() : Json::Value(r.Str(4));
-    item["url"] = r.IsNull(5) ? Json::Value() : Json::Value(r.Str(5));
-    item["duration"] = r.IsNull(6) ? Json::Value() : Json::Value(static_cast<Json::Int64>(r.Int(6)));
-    item["send_time"] = r.Str(7);
-    item["read"] = r.Int(8) != 0;
-    list.append(item);
+    JsonObject item;
+    item.Int("message_id", r.Int(0)).Int("from_uid", r.Int(1)).Int("to_uid", r.Int(2));
+    item.Str("msg_type", r.Str(3));
+    if (r.IsNull(4)) item.Null("content"); else item.Str("content", r.Str(4));
+    if (r.IsNull(5)) item.Null("url"); else item.Str("url", r.Str(5));
+    if (r.IsNull(6)) item.Null("duration"); else item.Int("duration", r.Int(6));
+    item.Str("send_time", r.Str(7)).Bool("read", r.Int(8) != 0);
+    list.append(RawJson(item.Close()));
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;

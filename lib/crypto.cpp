@@ -17,8 +17,16 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
+// Algorithms fetched once (OpenSSL 3 looks an implicit EVP_md5() up again on every use),
+// and one digest context per thread, reset between uses.
+const EVP_MD* Fetched(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (!md) throw std::runtime_error(std::string("openssl: no ") + name);
+  return md;  // kept for the life of the process
+}
+
 std::string DigestHex(const EVP_MD* md, std::string_view data) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
@@ -42,9 +50,15 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
-std::string Md5Hex(std::string_view data) { return DigestHex(EVP_md5(), data); }
+std::string Md5Hex(std::string_view data) {
+  static const EVP_MD* md5 = Fetched("MD5");
+  return DigestHex(md5, data);
+}
 
-std::string Sha256Hex(std::string_view data) { return DigestHex(EVP_sha256(), data); }
+std::string Sha256Hex(std::string_view data) {
+  static const EVP_MD* sha256 = Fetched("SHA256");
+  return DigestHex(sha256, data);
+}
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -135,6 +135,47 @@ Json::Value Money(int64_t cents) {
   return v;
 }
 
+void JsonObject::Key(std::string_view key) {
+  if (text_.size() > 1) text_ += ',';
+  AppendString(key, &text_);
+  text_ += ':';
+}
+
+JsonObject& JsonObject::Int(std::string_view key, int64_t value) {
+  Key(key);
+  text_ += std::to_string(value);
+  return *this;
+}
+
+JsonObject& JsonObject::Bool(std::string_view key, bool value) {
+  Key(key);
+  text_ += value ? "true" : "false";
+  return *this;
+}
+
+JsonObject& JsonObject::Str(std::string_view key, std::string_view value) {
+  Key(key);
+  AppendString(value, &text_);
+  return *this;
+}
+
+JsonObject& JsonObject::Null(std::string_view key) {
+  Key(key);
+  text_ += "null";
+  return *this;
+}
+
+JsonObject& JsonObject::Raw(std::string_view key, std::string_view json) {
+  Key(key);
+  text_ += json;
+  return *this;
+}
+
+std::string JsonObject::Close() {
+  text_ += '}';
+  return std::move(text_);
+}
+
 Json::Value RawJson(std::string json) {
   Json::Value v(Json::objectValue);
   v[kRawKey] = std::move(json);

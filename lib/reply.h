@@ -39,4 +39,20 @@ Json::Value Money(int64_t cents);
 // JSON text written as it is (it must be valid JSON, e.g. a pre-rendered profile).
 Json::Value RawJson(std::string json);
 
+// Builds one JSON object as text, member by member: for list items, where a Json::Value
+// tree per row would cost more than the query. Close() gives the object.
+class JsonObject {
+ public:
+  JsonObject& Int(std::string_view key, int64_t value);
+  JsonObject& Bool(std::string_view key, bool value);
+  JsonObject& Str(std::string_view key, std::string_view value);  // escaped
+  JsonObject& Null(std::string_view key);
+  JsonObject& Raw(std::string_view key, std::string_view json);   // valid JSON, as is
+  std::string Close();
+
+ private:
+  void Key(std::string_view key);
+  std::string text_ = "{";
+};
+
 }  // namespace dt
