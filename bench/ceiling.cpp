@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     mysql_library_init(0, nullptr, nullptr);
   }
   FCGX_Init();
-  const int threads = floor ? config.threads : 16;
+  const int threads = floor ? config.threads : 8;  // as the workers of bench/run.sh
   std::vector<std::thread> pool;
   for (int i = 0; i < threads; ++i) pool.emplace_back(Serve, floor ? &config : nullptr, threads);
   for (std::thread& t : pool) t.join();

@@ -17,7 +17,7 @@ SAY_PREFIX=bench
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNS=32
-THREADS=16
+THREADS=8
 WORKER=$ROOT/build/datingtoday
 BENCHBIN=$ROOT/build/bench
 RESULTS=$ROOT/bench/results/latest.md
@@ -37,7 +37,7 @@ for size in "${!SIZE_USERS[@]}"; do
   fill bench/config.ini.in "$VAR/config-$size.ini" "THREADS=$THREADS" \
     "DATABASE=dt_bench_$size" "REDIS_DB=${SIZE_DB[$size]}"
 done
-fill bench/nginx.conf.in "$VAR/nginx/nginx.conf" "KEEP_CONN=on" "KEEPALIVE=keepalive $CONNS;"
+fill bench/nginx.conf.in "$VAR/nginx/nginx.conf"
 fill bench/supervisord.conf.in "$VAR/supervisord.conf" "WORKER=$WORKER" "BENCHBIN=$BENCHBIN"
 cat > "$VAR/redis.conf" <<REDIS
 # Written by bench/run.sh: the benchmark's Redis keeps its data between runs (a snapshot
@@ -180,8 +180,9 @@ goal_met() {  # goal_met TARGET RPS P99
   echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores,"
   echo "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)."
   echo "wrk -t1 -c$CONNS, ${SECS} s per measurement, $ROUNDS interleaved rounds (medians shown), all"
-  echo "through nginx on the same machine; FastCGI with kept connections (fastcgi_keep_conn on,"
-  echo "2 processes x $THREADS threads per pool). Data: 1,000,000 users with profiles and logins,"
+  echo "through nginx on the same machine, configured as in production (nginx/api.conf: a FastCGI"
+  echo "connection per request) for ceilings and routes alike; 2 processes x $THREADS threads per pool."
+  echo "Data: 1,000,000 users with profiles and logins,"
   echo "1,000,000 located users in a 44 x 48 km box, 100,000 conversations; MariaDB with durable"
   echo "commits (innodb_flush_log_at_trx_commit=1). Every request signed with its own nonce; every"
   echo "answer checked for \"code\":0 (failed answers are counted below and must be 0)."

@@ -100,13 +100,14 @@ Reply HandleSend(RequestContext& ctx) {
   if (peer == ctx.user_id) return InvalidParam("peerId");
   Message m;
   RETURN_IF_ERROR(ParseMessage(ctx.params, &m));
+  // The peer, and whether a block stands between the two, in one query.
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT status FROM user_info WHERE id = ?", {peer}, &row, &found));
+  RETURN_IF_ERROR(ctx.db.QueryRow(
+      "SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY " FROM user_info u WHERE u.id = ?",
+      {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
   if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "peer not found.");
-  bool blocked = false;
-  RETURN_IF_ERROR(BlockedEitherWay(ctx.db, ctx.user_id, peer, &blocked));
-  if (blocked) return Status::Error(kBlocked);
+  if (row.Int(1) != 0) return Status::Error(kBlocked);
 
   const std::string me = std::to_string(ctx.user_id);
   const std::vector<RateRule> rules = {

@@ -112,13 +112,4 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
   return Status::Ok();
 }
 
-Status BlockedEitherWay(Db& db, int64_t a, int64_t b, bool* blocked) {
-  Row row;
-  RETURN_IF_ERROR(db.QueryRow(
-      "SELECT 1 FROM user_block WHERE (user_id = ? AND blocked_id = ?)"
-      " OR (user_id = ? AND blocked_id = ?) LIMIT 1",
-      {a, b, b, a}, &row, blocked));
-  return Status::Ok();
-}
-
 }  // namespace dt

@@ -50,8 +50,11 @@ std::string HiddenVersionKey(int64_t user);
 // exist).
 Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out);
 
-// Whether `a` blocked `b` or `b` blocked `a`.
-Status BlockedEitherWay(Db& db, int64_t a, int64_t b, bool* blocked);
+// The SQL condition "a blocked b, or b blocked a", for a statement's own query (binds a,
+// b, b, a): compile-time text, so a route can ask it together with what else it reads.
+#define DT_SQL_BLOCKED_EITHER_WAY                                              \
+  "EXISTS (SELECT 1 FROM user_block b WHERE (b.user_id = ? AND b.blocked_id = ?)" \
+  " OR (b.user_id = ? AND b.blocked_id = ?))"
 
 constexpr int64_t kPassHidesDays = 30;
 
