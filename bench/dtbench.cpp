@@ -3,6 +3,9 @@
 //       loads USERS users (profiles, a login for each, a location in one city, and
 //       min(100000, USERS/2) conversations of 4 messages) into the config's database, then
 //       the Redis hot ranking and GEO index; skips what is already loaded.
+//   dtbench --config PATH warm USERS
+//       loads every user's profile into the Redis cache, as a service that has been
+//       running a while has it (skipped when a sample shows it is warm already).
 //   dtbench --config PATH sign ROUTE COUNT USERS OUT
 //       writes COUNT requests for ROUTE, each signed with its own nonce, one per line:
 //       METHOD <tab> PATH?QUERY <tab> BODY (for bench/wrk.lua). Callers are users 1..2000.
@@ -14,6 +17,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lib/config.h"
@@ -22,6 +26,7 @@
 #include "lib/geo.h"
 #include "lib/hot.h"
 #include "lib/params.h"
+#include "lib/profile.h"
 #include "lib/redis.h"
 #include "lib/sign.h"
 #include "lib/sms.h"
@@ -175,6 +180,35 @@ int Gen(const dt::Config& config, int64_t users) {
   return 0;
 }
 
+int Warm(const dt::Config& config, int64_t users) {
+  dt::Db db(config);
+  dt::Redis redis(config);
+  std::mt19937_64 rng(1);
+  std::vector<std::string> sample;
+  for (int i = 0; i < 200; ++i) sample.push_back(dt::ProfileKey(1 + static_cast<int64_t>(rng() % users)));
+  std::vector<std::string_view> argv = {"EXISTS"};
+  argv.insert(argv.end(), sample.begin(), sample.end());
+  dt::RedisReply reply;
+  Status s = redis.CommandArgv(argv, &reply);
+  if (!s.ok()) return Fail("redis", s);
+  if (reply.Integer() >= 190) {
+    printf("dtbench warm: profile cache of %s is warm\n", config.mysql_database.c_str());
+    return 0;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t from = 1; from <= users; from += 1000) {
+    std::vector<int64_t> ids;
+    for (int64_t id = from; id < from + 1000 && id <= users; ++id) ids.push_back(id);
+    std::unordered_map<int64_t, dt::ProfileRecord> records;
+    if (!(s = dt::LoadProfiles(db, redis, config, ids, &records)).ok()) return Fail("warm", s);
+    if (from % 100000 == 1) fprintf(stderr, "\r  profiles %lld/%lld", static_cast<long long>(from - 1), static_cast<long long>(users));
+  }
+  fprintf(stderr, "\n");
+  printf("dtbench warm: %lld profiles cached in %.1f s\n", static_cast<long long>(users),
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 0;
+}
+
 // One request line: GET puts the fields in the query, POST in the body.
 std::string Line(const char* method, const char* path, const std::string& query) {
   if (!strcmp(method, "GET")) return std::string("GET\t") + path + "?" + query + "\t";
@@ -292,7 +326,7 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
 }
 
 int Usage() {
-  fprintf(stderr, "usage: dtbench --config PATH gen USERS | sign ROUTE COUNT USERS OUT\n");
+  fprintf(stderr, "usage: dtbench --config PATH gen USERS | warm USERS | sign ROUTE COUNT USERS OUT\n");
   return 2;
 }
 
@@ -306,6 +340,7 @@ int main(int argc, char** argv) {
   mysql_library_init(0, nullptr, nullptr);
   const std::string command = argv[3];
   if (command == "gen" && argc == 5) return Gen(config, atoll(argv[4]));
+  if (command == "warm" && argc == 5) return Warm(config, atoll(argv[4]));
   if (command == "sign" && argc == 8) return Sign(config, argv[4], atoll(argv[5]), atoll(argv[6]), argv[7]);
   return Usage();
 }

@@ -16,7 +16,7 @@ namespace {
 // The search starts small and widens: GEOSEARCH costs what the radius holds, so a dense
 // city answers a first page from a few hundred metres, a village after a few doublings.
 constexpr double kFirstRadius = 0.2;   // km
-constexpr size_t kMargin = 8;          // candidates fetched beyond those still needed
+constexpr size_t kMargin = 2;          // candidates fetched beyond those still needed
 
 Status RequireLatLng(const Params& params, LatLng* out) {
   const std::string* text = params.Find("latlng");
