@@ -46,39 +46,19 @@ std::string Preview(const Message& m) {
   return "[" + m.type + "]";
 }
 
-// In one transaction: both sides' contact rows (created on first contact) and the
-// message. The contact rows are written first and always lower user id first, so sends
-// of one conversation, either way, queue on the same row lock; that also makes the
-// "not replied yet" count exact.
+// In one transaction: the message and both sides' contact rows (created on first
+// contact). The contact rows are written lower user id first, so sends of one
+// conversation, either way, queue on the same row lock; the "not replied yet" count is
+// read after that lock, so it is exact. A contact row moves to a message only if it is
+// newer than the one it shows (ids are taken before the lock).
 Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t now,
                     uint64_t* message_id) {
   const int64_t me = ctx.user_id;
   const int64_t lo = std::min(me, peer), hi = std::max(me, peer);
   const std::string preview = Preview(m);
+  const bool text = m.type == "text";
   Db& db = ctx.db;
   return InTransaction(db, [&]() -> Status {
-    // Rows are written (and locked) in the order given: the lower user id's first.
-    RETURN_IF_ERROR(db.Exec(
-        "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg)"
-        " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?),"
-        " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)"
-        " ON DUPLICATE KEY UPDATE update_time = VALUES(update_time), last_msg = VALUES(last_msg)",
-        {lo, hi, me, now, now, preview, hi, lo, me, now, now, preview}));
-    // The first messages of the conversation tell whether the peer has ever answered.
-    Row first;
-    bool found = false;
-    RETURN_IF_ERROR(db.QueryRow(
-        "SELECT COALESCE(SUM(from_uid = ?), 0), COALESCE(SUM(from_uid <> ?), 0) FROM"
-        " (SELECT from_uid FROM message WHERE uid_lo = ? AND uid_hi = ? ORDER BY id LIMIT ?) AS f",
-        {me, me, lo, hi, int64_t{ctx.config().message_unreplied} + 1}, &first, &found));
-    if (first.Int(1) == 0 && first.Int(0) >= ctx.config().message_unreplied) {
-      Json::Value data(Json::objectValue);
-      data["retry_after"] = 60;
-      return Status::Error(kTooMany, "no reply yet: at most " +
-                                         std::to_string(ctx.config().message_unreplied) +
-                                         " messages before the other side answers.", data);
-    }
-    const bool text = m.type == "text";
     RETURN_IF_ERROR(db.Exec(
         "INSERT INTO message (from_uid, to_uid, msg_type, content, audio, image, video, duration,"
         " send_time, `read`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0)",
@@ -87,10 +67,34 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
          m.type == "video" ? Arg(m.url) : Arg(nullptr), text || m.type == "image" ? Arg(nullptr) : Arg(m.duration),
          now},
         nullptr, message_id));
-    return db.Exec(
-        "UPDATE contacts SET last_msg_id = ? WHERE (user_id = ? AND peer_id = ?)"
-        " OR (user_id = ? AND peer_id = ?)",
-        {static_cast<int64_t>(*message_id), lo, hi, hi, lo});
+    const int64_t id = static_cast<int64_t>(*message_id);
+    // Assignments run left to right: last_msg_id changes last.
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg,"
+        " last_msg_id) VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?),"
+        " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?)"
+        " ON DUPLICATE KEY UPDATE"
+        " update_time = IF(VALUES(last_msg_id) > last_msg_id, VALUES(update_time), update_time),"
+        " last_msg = IF(VALUES(last_msg_id) > last_msg_id, VALUES(last_msg), last_msg),"
+        " last_msg_id = GREATEST(last_msg_id, VALUES(last_msg_id))",
+        {lo, hi, me, now, now, preview, id, hi, lo, me, now, now, preview, id}));
+    // The first messages of the conversation before this one tell whether the peer has
+    // ever answered.
+    Row first;
+    bool found = false;
+    RETURN_IF_ERROR(db.QueryRow(
+        "SELECT COALESCE(SUM(from_uid = ?), 0), COALESCE(SUM(from_uid <> ?), 0) FROM"
+        " (SELECT from_uid FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"
+        "  ORDER BY id LIMIT ?) AS f",
+        {me, me, lo, hi, id, int64_t{ctx.config().message_unreplied} + 1}, &first, &found));
+    if (first.Int(1) == 0 && first.Int(0) >= ctx.config().message_unreplied) {
+      Json::Value data(Json::objectValue);
+      data["retry_after"] = 60;
+      return Status::Error(kTooMany, "no reply yet: at most " +
+                                         std::to_string(ctx.config().message_unreplied) +
+                                         " messages before the other side answers.", data);
+    }
+    return Status::Ok();
   });
 }
 
