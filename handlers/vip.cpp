@@ -1,7 +1,5 @@
 // VIP (API.md "VIP"): products, orders, the payment gateway's notify, VIP status.
 // Money is integer cents from the database's DECIMAL to the reply; never a double.
-#include <ctime>
-
 #include "handlers/handlers.h"
 #include "lib/args.h"
 #include "lib/context.h"
@@ -42,12 +40,7 @@ Reply HandleProducts(RequestContext& ctx) {
 
 // A trade number nobody can guess: UTC time to the second, then 64 random bits.
 std::string NewTradeNo(int64_t now) {
-  time_t t = static_cast<time_t>(now);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char stamp[16];
-  strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-  return stamp + HexEncode(RandomBytes(8));
+  return FormatUtc(now, "%Y%m%d%H%M%S") + HexEncode(RandomBytes(8));
 }
 
 Reply HandleOrderCreate(RequestContext& ctx) {

@@ -13,12 +13,12 @@ double SystemClock::Now() const {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string FormatUtc(int64_t unix_seconds) {
+std::string FormatUtc(int64_t unix_seconds, const char* format) {
   time_t t = static_cast<time_t>(unix_seconds);
   struct tm tm;
   gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  char buf[64];
+  strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 

@@ -31,8 +31,9 @@ class FakeClock : public Clock {
   double now_;
 };
 
-// "YYYY-MM-DD HH:MM:SS" in UTC, the time format of API.md section 1.
-std::string FormatUtc(int64_t unix_seconds);
+// "YYYY-MM-DD HH:MM:SS" in UTC, the time format of API.md section 1, or another
+// strftime format.
+std::string FormatUtc(int64_t unix_seconds, const char* format = "%Y-%m-%d %H:%M:%S");
 
 // Parses "YYYY-MM-DD HH:MM:SS" (UTC); false when malformed.
 bool ParseUtc(const std::string& text, int64_t* unix_seconds);

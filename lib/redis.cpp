@@ -18,6 +18,24 @@ bool StartsWith(const char* s, size_t len, const char* prefix) {
   return len >= n && memcmp(s, prefix, n) == 0;
 }
 
+// One command in the protocol's wire format.
+Status FormatArgv(const std::vector<std::string_view>& argv, std::string* out) {
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  ptrs.reserve(argv.size());
+  lens.reserve(argv.size());
+  for (std::string_view a : argv) {
+    ptrs.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  char* command = nullptr;
+  int length = redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
+  if (length < 0) return Status::Internal("redis: bad command");
+  out->assign(command, static_cast<size_t>(length));
+  redisFreeCommand(command);
+  return Status::Ok();
+}
+
 std::string Sha1Hex(const char* s) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s), strlen(s), digest);
@@ -132,17 +150,8 @@ Status Redis::Pipeline(const std::vector<std::vector<std::string_view>>& command
   std::vector<std::string> formatted;
   formatted.reserve(commands.size());
   for (const auto& argv : commands) {
-    std::vector<const char*> ptrs;
-    std::vector<size_t> lens;
-    for (std::string_view a : argv) {
-      ptrs.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    char* command = nullptr;
-    int length = redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
-    if (length < 0) return Status::Internal("redis: bad command");
-    formatted.emplace_back(command, static_cast<size_t>(length));
-    redisFreeCommand(command);
+    formatted.emplace_back();
+    RETURN_IF_ERROR(FormatArgv(argv, &formatted.back()));
   }
   std::vector<redisReply*> raw;
   Status s = ExchangeAll(formatted, &raw);
@@ -175,20 +184,9 @@ Status Redis::Command(RedisReply* out, const char* format, ...) {
 }
 
 Status Redis::CommandArgv(const std::vector<std::string_view>& argv, RedisReply* out) {
-  std::vector<const char*> ptrs;
-  std::vector<size_t> lens;
-  ptrs.reserve(argv.size());
-  lens.reserve(argv.size());
-  for (std::string_view a : argv) {
-    ptrs.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  char* command = nullptr;
-  int length = redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
-  if (length < 0) return Status::Internal("redis: bad command");
-  Status s = Exchange(command, static_cast<size_t>(length), out);
-  redisFreeCommand(command);
-  return s;
+  std::string command;
+  RETURN_IF_ERROR(FormatArgv(argv, &command));
+  return Exchange(command.data(), command.size(), out);
 }
 
 Status Redis::Eval(const RedisScript& script, const std::vector<std::string_view>& keys,

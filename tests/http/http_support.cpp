@@ -202,6 +202,23 @@ Response Fetch(const std::string& url) {
   return Perform(curl.get(), "GET", url, nullptr, "");
 }
 
+std::string RunCommand(const std::string& command) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  if (p) pclose(p);
+  return out;
+}
+
+std::string TestConfigPath() { return EnvOr("DT_TEST_CONFIG", "config/test.ini"); }
+
+std::string ToolCommand(const std::string& tool, const std::string& args) {
+  const std::string worker = EnvOr("WORKER", "build/datingtoday");
+  return worker.substr(0, worker.rfind('/') + 1) + tool + " --config " + TestConfigPath() + " " + args;
+}
+
 std::string ReadBinary(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

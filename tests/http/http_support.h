@@ -92,6 +92,16 @@ Response CallMultipart(const std::string& path, Fields fields, const std::vector
 // GET of a URL outside the API (e.g. an uploaded file under /media/).
 Response Fetch(const std::string& url);
 
+// Runs a shell command (stderr with stdout) and returns what it printed.
+std::string RunCommand(const std::string& command);
+
+// A tool built beside the worker under test (dtadmin), with the test config:
+// "<build dir>/<tool> --config <test config> <args>".
+std::string ToolCommand(const std::string& tool, const std::string& args);
+
+// The test stack's config file.
+std::string TestConfigPath();
+
 // The bytes of a file (tests/data fixtures).
 std::string ReadBinary(const std::string& path);
 

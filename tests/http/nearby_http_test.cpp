@@ -210,11 +210,8 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     RedisReply r;
     TestStack::Get().redis().Command(&r, "DEL dt:geo");
     CPPUNIT_ASSERT(Ids(Nearby(me, here)).empty());
-    const std::string worker = getenv("WORKER") ? getenv("WORKER") : "build/datingtoday";
-    const std::string cmd = worker.substr(0, worker.rfind('/') + 1) + "dtadmin --config " +
-                            (getenv("DT_TEST_CONFIG") ? getenv("DT_TEST_CONFIG") : "config/test.ini") +
-                            " rebuild-geo > /dev/null";
-    CPPUNIT_ASSERT_EQUAL(0, system(cmd.c_str()));
+    const std::string out = RunCommand(ToolCommand("dtadmin", "rebuild-geo"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("done") != std::string::npos);
     Response after = Nearby(me, here);
     CPPUNIT_ASSERT((Ids(after) == Ids(before)));
     CPPUNIT_ASSERT_EQUAL(before.data()["list"][1]["distance"].asDouble(), after.data()["list"][1]["distance"].asDouble());

@@ -50,19 +50,7 @@ std::string Located(const Caller& c, double lat, double lng) {
   return buf;
 }
 
-std::string Dtadmin(const std::string& args) {
-  const std::string worker = getenv("WORKER") ? getenv("WORKER") : "build/datingtoday";
-  const std::string cmd = worker.substr(0, worker.rfind('/') + 1) + "dtadmin --config " +
-                          (getenv("DT_TEST_CONFIG") ? getenv("DT_TEST_CONFIG") : "config/test.ini") +
-                          " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (p) pclose(p);
-  return out;
-}
+std::string Dtadmin(const std::string& args) { return RunCommand(ToolCommand("dtadmin", args)); }
 
 void MakeVip(const Caller& c) {
   TestStack::Get().db().Exec(

@@ -11,16 +11,8 @@ namespace {
 
 // Runs the command signcurl.sh prints for `args` and returns what curl received.
 std::string RunSigned(const std::string& args) {
-  TestStack& stack = TestStack::Get();
-  std::string cmd = "eval \"$(scripts/signcurl.sh -c " + std::string(getenv("DT_TEST_CONFIG") ? getenv("DT_TEST_CONFIG") : "config/test.ini") +
-                    " -b " + stack.url() + " " + args + ")\"";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (p) pclose(p);
-  return out;
+  return RunCommand("eval \"$(scripts/signcurl.sh -c " + TestConfigPath() + " -b " +
+                    TestStack::Get().url() + " " + args + ")\"");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <signal.h>
 
 #include <chrono>
-#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "tests/http/http_support.h"
@@ -15,13 +15,8 @@ namespace {
 
 // The PID supervisord reports for `name`, or 0.
 int SupervisedPid(const std::string& name) {
-  std::string cmd = "supervisorctl -c " + TestStack::Get().VarPath("supervisord.conf") + " pid " + name;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return 0;
-  int pid = 0;
-  if (fscanf(p, "%d", &pid) != 1) pid = 0;
-  pclose(p);
-  return pid;
+  return atoi(RunCommand("supervisorctl -c " + TestStack::Get().VarPath("supervisord.conf") +
+                         " pid " + name).c_str());
 }
 
 }  // namespace

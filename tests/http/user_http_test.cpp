@@ -408,12 +408,8 @@ class HotRebuildHttpTest : public CppUnit::TestFixture {
     TestStack::Get().redis().Command(&reply, "DEL dt:hot:week");
     int64_t total_lost = 0;
     CPPUNIT_ASSERT(HotIds(me, &total_lost).empty());
-    const std::string worker = getenv("WORKER") ? getenv("WORKER") : "build/datingtoday";
-    const std::string dtadmin = worker.substr(0, worker.rfind('/') + 1) + "dtadmin";
-    const std::string cmd = dtadmin + " --config " +
-                            (getenv("DT_TEST_CONFIG") ? getenv("DT_TEST_CONFIG") : "config/test.ini") +
-                            " rebuild-hot > /dev/null";
-    CPPUNIT_ASSERT_EQUAL(0, system(cmd.c_str()));
+    const std::string out = RunCommand(ToolCommand("dtadmin", "rebuild-hot"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("done") != std::string::npos);
     int64_t total_after = 0;
     std::vector<int64_t> after = HotIds(me, &total_after);
     CPPUNIT_ASSERT_EQUAL(total_before, total_after);

@@ -223,15 +223,8 @@ class VipHttpTest : public CppUnit::TestFixture {
   void testPaysimScript() {
     Caller me = Login(NewPhone());
     const std::string trade_no = CreateOrder(me, 2).data()["trade_no"].asString();
-    const std::string cmd = "scripts/paysim.sh -c " +
-                            std::string(getenv("DT_TEST_CONFIG") ? getenv("DT_TEST_CONFIG") : "config/test.ini") +
-                            " -b " + TestStack::Get().url() + " " + trade_no + " 78.00 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[512];
-    size_t n;
-    while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    if (p) pclose(p);
+    const std::string out = RunCommand("scripts/paysim.sh -c " + TestConfigPath() + " -b " +
+                                       TestStack::Get().url() + " " + trade_no + " 78.00");
     CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\":0") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
     CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
