@@ -217,8 +217,9 @@ goal_met() {  # goal_met TARGET RPS P99
   echo "Worker memory after the run: $rss MB RSS, the largest of the 1M pool's processes"
   echo "(target <= 30 MB: $(check "$rss <= 30"))."
   echo
-  echo "Figures vary by 10-20% from run to run on this machine. What each target costs, what was"
-  echo "done for it and why the ones marked NO are not met: docs/performance.md."
+  echo "Figures vary by 10-20% from run to run on this machine."
+  echo
+  cat bench/why.md
 } > "$RESULTS.tmp"
 mv "$RESULTS.tmp" "$RESULTS"
 echo
