@@ -7,6 +7,7 @@
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
 #   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md
+#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each, seeds in tests/fuzz/
 #   make clean      remove build/ (var/ keeps the dev data; remove it by hand)
 
 ifeq ($(ASAN),1)
@@ -27,7 +28,7 @@ LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lpthread
 TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cppunit libcurl 2>/dev/null)
 
 LIB_SRCS := $(filter-out lib/main.cpp,$(wildcard lib/*.cpp)) $(wildcard handlers/*.cpp)
-TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp)
+TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp) tests/fuzz/targets.cpp
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
@@ -35,8 +36,9 @@ TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
-.PHONY: all deps run test asan migrate bench clean
+.PHONY: all deps run test asan migrate bench fuzz clean
 .DEFAULT_GOAL := all
+.SECONDARY:  # keep intermediate objects (bench and fuzz binaries link them)
 
 all: $(WORKER) $(TESTS) $(TOOLS)
 
@@ -93,6 +95,31 @@ bench: deps
 
 migrate:
 	@scripts/stack.sh migrate
+
+# Fuzzing with libFuzzer (clang): each target for FUZZ_SECONDS from its committed seeds;
+# the working corpus and any crash go to var/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := params sign config media
+FUZZ_FLAGS := -std=c++17 -O1 -g -I. -fsanitize=fuzzer-no-link,address,undefined \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_SRCS := $(LIB_SRCS) tests/fuzz/targets.cpp
+FUZZ_OBJS := $(FUZZ_SRCS:%.cpp=build/fuzz/%.o)
+
+build/fuzz/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	@echo "  CXX $< (fuzz)"
+	$(Q)clang++ $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_main.cpp $(FUZZ_OBJS)
+	@echo "  LD  $@"
+	$(Q)clang++ $(FUZZ_FLAGS) -fsanitize=fuzzer -DDT_FUZZ_TARGET=Fuzz$(shell echo $* | sed 's/^./\U&/') \
+	  -o $@ $^ $(LDLIBS)
+
+-include $(FUZZ_OBJS:.o=.d)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build

@@ -4,7 +4,7 @@
 set -eu
 PACKAGES="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
 libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev mariadb-server mariadb-client redis-server
-nginx supervisor wrk curl openssl"
+nginx supervisor wrk curl openssl clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -1,0 +1,93 @@
+// The fuzz targets of tests/fuzz/targets.h.
+#include "tests/fuzz/targets.h"
+
+#include <string>
+#include <string_view>
+
+#include "lib/args.h"
+#include "lib/cgi_input.h"
+#include "lib/config.h"
+#include "lib/geo.h"
+#include "lib/guard.h"
+#include "lib/media.h"
+#include "lib/request_params.h"
+#include "lib/sign.h"
+#include "lib/utf8.h"
+
+namespace dt {
+
+int FuzzParams(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const int mode = data[0] % 4;
+  std::string rest(reinterpret_cast<const char*>(data + 1), size - 1);
+  std::string query, content_type = "application/x-www-form-urlencoded", body;
+  const size_t split = rest.find('\n');
+  query = rest.substr(0, split);
+  body = split == std::string::npos ? std::string() : rest.substr(split + 1);
+  const char* method = "POST";
+  if (mode == 0) {
+    method = "GET";
+  } else if (mode == 2) {
+    content_type = "multipart/form-data; boundary=XyZ";
+  } else if (mode == 3) {
+    const size_t line = body.find('\n');
+    content_type = body.substr(0, line);
+    body = line == std::string::npos ? std::string() : body.substr(line + 1);
+  }
+  StringInput input({{"REQUEST_METHOD", method}, {"QUERY_STRING", query}, {"CONTENT_TYPE", content_type}},
+                    body);
+  Params params;
+  ParamLimits limits;
+  if (ParseParams(input, limits, &params).ok()) {
+    // Whatever was accepted is what the guard signs over.
+    (void)CanonicalMessage(params);
+    for (const auto& [k, v] : params.entries()) {
+      if (!IsValidUtf8(k) || !IsValidUtf8(v)) __builtin_trap();  // accepted means valid
+    }
+  }
+  return 0;
+}
+
+int FuzzSign(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  Params params;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('&', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view pair = text.substr(start, end - start);
+    const size_t eq = pair.find('=');
+    params.Add(std::string(pair.substr(0, eq)), eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
+    start = end + 1;
+  }
+  (void)SignParams(SignMethod::kMd5, "secret", params);
+  (void)SignParams(SignMethod::kHmacSha256, "secret", params);
+  double seconds;
+  (void)ParseClientTimestamp(text, &seconds);
+  (void)CheckTimestamp(text, 1700000000.0, 300);
+  (void)ValidNonce(text);
+  return 0;
+}
+
+int FuzzConfig(const uint8_t* data, size_t size) {
+  Config config;
+  (void)ParseConfig(std::string_view(reinterpret_cast<const char*>(data), size), &config);
+  return 0;
+}
+
+int FuzzMedia(const uint8_t* data, size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  const MediaType* type = SniffMedia(bytes);
+  if (type && MaxMediaSize(type->kind) <= 0) __builtin_trap();
+  LatLng p;
+  if (ParseLatLng(bytes, &p)) {
+    const LatLng c = SnapToGrid(p);
+    if (c.lat < -85 || c.lat > 85 || c.lng < -180 || c.lng > 180) __builtin_trap();
+  }
+  int64_t cents;
+  if (ParseMoney(bytes, &cents) && cents < 0) __builtin_trap();
+  (void)Utf8Prefix(bytes, 7);
+  return 0;
+}
+
+}  // namespace dt
