@@ -2,8 +2,10 @@
 #   make            build the worker, the test runner and the tools into build/
 #   make deps       install the Debian packages that are missing (as root)
 #   make run        the dev stack on 127.0.0.1:8080 under one supervisord, in the foreground
-#   make test       the whole suite against its own stack under var/test (ASAN=1: sanitizers;
-#                   T=name: only the tests whose names contain it)
+#   make test       the whole suite against its own stack under var/test, on the
+#                   AddressSanitizer + UBSan build (ASAN=0: the plain build; T=name: only
+#                   the tests whose names contain it)
+#   make faults     the fault tests alone (MariaDB/Redis stopped and frozen, workers killed...)
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
 #   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md
@@ -36,7 +38,7 @@ TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
-.PHONY: all deps run test asan migrate bench fuzz clean
+.PHONY: all deps run test faults asan migrate bench fuzz clean
 .DEFAULT_GOAL := all
 .SECONDARY:  # keep intermediate objects (bench and fuzz binaries link them)
 
@@ -81,9 +83,18 @@ run: deps
 	@$(MAKE) --no-print-directory -j2 all
 	@scripts/stack.sh run
 
+# The suite runs on the sanitizer build unless ASAN=0 is given: CI (which runs make test)
+# then proves the code ASan- and UBSan-clean too.
+TEST_ASAN := $(if $(ASAN),$(ASAN),1)
+TEST_BUILD := $(if $(filter 1,$(TEST_ASAN)),build/asan,build)
+
 test: deps
-	@$(MAKE) --no-print-directory -j2 all ASAN=$(ASAN)
-	@WORKER=$(WORKER) TESTS=$(TESTS) TEST_FILTER=$(T) scripts/stack.sh test
+	@$(MAKE) --no-print-directory -j2 all ASAN=$(TEST_ASAN)
+	@WORKER=$(TEST_BUILD)/datingtoday TESTS=$(TEST_BUILD)/dt_tests TEST_FILTER=$(T) scripts/stack.sh test
+
+# The fault tests alone (they also run in make test).
+faults:
+	@$(MAKE) --no-print-directory test T=FaultHttpTest
 
 asan:
 	@$(MAKE) --no-print-directory ASAN=1 all

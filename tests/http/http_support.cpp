@@ -126,6 +126,10 @@ bool TestStack::Supervisorctl(const std::string& args) {
   return system(cmd.c_str()) == 0;
 }
 
+int TestStack::Pid(const std::string& program) {
+  return atoi(RunCommand("supervisorctl -c " + var_ + "/supervisord.conf pid " + program).c_str());
+}
+
 bool TestStack::WaitHealthy(int seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -51,6 +51,9 @@ class TestStack {
 
   // Runs supervisorctl of the test stack (e.g. "stop redis"); true on success.
   bool Supervisorctl(const std::string& args);
+  // The PID supervisord reports for a program of the stack ("mariadb", "worker:worker_00"),
+  // or 0.
+  int Pid(const std::string& program);
   // Polls /api/health until it answers 200, for at most `seconds`.
   bool WaitHealthy(int seconds);
   // A file of the stack's var/ folder, e.g. "log/worker.log".

@@ -11,15 +11,6 @@
 #include "tests/http/http_support.h"
 
 namespace dt {
-namespace {
-
-// The PID supervisord reports for `name`, or 0.
-int SupervisedPid(const std::string& name) {
-  return atoi(RunCommand("supervisorctl -c " + TestStack::Get().VarPath("supervisord.conf") +
-                         " pid " + name).c_str());
-}
-
-}  // namespace
 
 class StackHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(StackHttpTest);
@@ -99,13 +90,13 @@ class StackHttpTest : public CppUnit::TestFixture {
 
   void testKilledWorkerIsRestarted() {
     TestStack& stack = TestStack::Get();
-    int pid = SupervisedPid("worker:worker_00");
+    int pid = TestStack::Get().Pid("worker:worker_00");
     CPPUNIT_ASSERT(pid > 0);
     CPPUNIT_ASSERT_EQUAL(0, kill(pid, SIGKILL));
     int restarted = 0;
     for (int i = 0; i < 100 && (restarted == 0 || restarted == pid); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      restarted = SupervisedPid("worker:worker_00");
+      restarted = TestStack::Get().Pid("worker:worker_00");
     }
     CPPUNIT_ASSERT(restarted > 0 && restarted != pid);
     CPPUNIT_ASSERT(stack.WaitHealthy(20));
