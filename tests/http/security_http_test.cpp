@@ -1,0 +1,259 @@
+// Security tests along the OWASP API Security Top 10 (2023) items that apply, and a
+// SQL-injection sweep over every parameter of every route.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+#include <set>
+
+#include "handlers/handlers.h"
+#include "tests/http/http_support.h"
+
+namespace dt {
+namespace {
+
+std::string Id(const Caller& c) { return std::to_string(c.user_id); }
+
+// The parameters each route reads (besides the signature and userId/token).
+const std::map<std::string, std::vector<std::string>>& RouteParams() {
+  static const std::map<std::string, std::vector<std::string>> params = {
+      {"/api/auth/sendsms", {"phone"}},
+      {"/api/auth/login", {"phone", "code"}},
+      {"/api/auth/logout", {}},
+      {"/api/health", {}},
+      {"/api/user/show", {"peerId"}},
+      {"/api/user/update", {"nickname", "email", "avatar", "birthday", "gender", "height", "authority"}},
+      {"/api/user/hot/list", {"page", "pageCount"}},
+      {"/api/user/search", {"keyword", "gender", "ageMin", "ageMax", "page", "pageCount"}},
+      {"/api/user/location", {"latlng"}},
+      {"/api/user/nearby/list", {"latlng", "radius", "gender", "page", "pageCount"}},
+      {"/api/label/list", {"gender"}},
+      {"/api/user/labels", {"labelIds"}},
+      {"/api/album/list", {"peerId"}},
+      {"/api/album/add", {"url"}},
+      {"/api/album/delete", {"photoId"}},
+      {"/api/upload", {"kind", "md5"}},
+      {"/api/message/send", {"peerId", "msgType", "content", "url", "duration"}},
+      {"/api/message/list", {"peerId", "beforeId", "pageCount"}},
+      {"/api/message/read", {"peerId"}},
+      {"/api/message/unread", {}},
+      {"/api/contacts/list", {"page", "pageCount"}},
+      {"/api/visitor/list", {"page", "pageCount"}},
+      {"/api/vip/products", {}},
+      {"/api/vip/order/create", {"productId"}},
+      {"/api/vip/order/list", {"page", "pageCount"}},
+      {"/api/vip/order/cancel", {"orderId"}},
+      {"/api/vip/pay/notify", {"trade_no", "total_fee", "transaction_id", "timestamp", "nonce_str", "sign"}},
+      {"/api/vip/info", {}},
+      {"/api/user/block", {"peerId"}},
+      {"/api/user/unblock", {"peerId"}},
+      {"/api/user/block/list", {"page", "pageCount"}},
+      {"/api/user/report", {"peerId", "reason", "detail"}},
+      {"/api/user/like", {"peerId", "action"}},
+      {"/api/user/match/list", {"page", "pageCount"}},
+      {"/api/account/delete", {"code"}},
+  };
+  return params;
+}
+
+// A user row as text, every column.
+std::string UserRow(int64_t id) {
+  Row row;
+  bool found = false;
+  TestStack::Get().db().QueryRow(
+      "SELECT CONCAT_WS('|', id, email, nickname, phone, gender, birthday, avatar, emotion, height,"
+      " sexual, education, salary, authority, status) FROM user_info WHERE id = ?", {id}, &row, &found);
+  return found ? row.Str(0) : "<none>";
+}
+
+bool LeaksSqlError(const std::string& body) {
+  for (const char* marker : {"SQL syntax", "MariaDB", "mysql", "MySQL", "You have an error", "near '"}) {
+    if (body.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+class SecurityHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SecurityHttpTest);
+  CPPUNIT_TEST(testEveryRouteIsInTheParamTable);
+  CPPUNIT_TEST(testObjectLevelAuthorizationOnEveryTokenRoute);
+  CPPUNIT_TEST(testObjectLevelAuthorizationOnIds);
+  CPPUNIT_TEST(testBrokenAuthenticationBruteForce);
+  CPPUNIT_TEST(testPropertyLevelMassAssignment);
+  CPPUNIT_TEST(testUnrestrictedResourceConsumption);
+  CPPUNIT_TEST(testFunctionLevelAuthorization);
+  CPPUNIT_TEST(testSqlInjectionSweep);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testEveryRouteIsInTheParamTable() {
+    for (const Route& r : AllRoutes()) {
+      CPPUNIT_ASSERT_MESSAGE(r.path, RouteParams().count(r.path) == 1);
+    }
+  }
+
+  // API1: another user's id with one's own token is refused by the guard, on every route.
+  void testObjectLevelAuthorizationOnEveryTokenRoute() {
+    Caller alice = Login(NewPhone()), bob = Login(NewPhone());
+    Caller forged = bob;
+    forged.user_id = alice.user_id;
+    for (const Route& r : AllRoutes()) {
+      if ((r.needs & kToken) != kToken) continue;
+      Response resp = Call(r.method, r.path, {}, forged);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, 504, resp.code());
+    }
+  }
+
+  // API1: ids of objects that belong to someone else.
+  void testObjectLevelAuthorizationOnIds() {
+    Caller alice = Login(NewPhone()), bob = Login(NewPhone()), carol = Login(NewPhone());
+    const std::string photo = Call("POST", "/api/album/add", {{"url", "https://x.example/a.jpg"}}, alice).data()["photo_id"].asString();
+    const std::string order = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, alice).data()["order_id"].asString();
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send", {{"peerId", Id(carol)}, {"msgType", "text"}, {"content", "private"}}, alice).code());
+    CPPUNIT_ASSERT_EQUAL(508, Call("POST", "/api/album/delete", {{"photoId", photo}}, bob).code());
+    CPPUNIT_ASSERT_EQUAL(508, Call("POST", "/api/vip/order/cancel", {{"orderId", order}}, bob).code());
+    // bob names carol: he gets his own (empty) conversation with her, never alice's.
+    Response list = Call("GET", "/api/message/list", {{"peerId", Id(carol)}}, bob);
+    CPPUNIT_ASSERT_EQUAL(0u, list.data()["list"].size());
+    CPPUNIT_ASSERT(list.body.find("private") == std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/read", {{"peerId", Id(alice)}}, bob).data()["updated"].asInt());
+    CPPUNIT_ASSERT_EQUAL(1, Call("GET", "/api/message/unread", {}, carol).data()["total"].asInt());
+    CPPUNIT_ASSERT_EQUAL(1u, Call("GET", "/api/album/list", {}, alice).data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/vip/order/list", {}, alice).data()["list"][0]["pay"].asInt());
+  }
+
+  // API2: an SMS code cannot be brute-forced: 5 tries kill it, and new codes are limited
+  // per phone and per client IP.
+  void testBrokenAuthenticationBruteForce() {
+    const std::string phone = NewPhone();
+    std::string code = RequestCode(phone);
+    int refused = 0;
+    for (int guess = 0; guess < 20; ++guess) {
+      char g[8];
+      snprintf(g, sizeof g, "%06d", (atoi(code.c_str()) + 1 + guess) % 1000000);
+      refused += Call("POST", "/api/auth/login", {{"phone", phone}, {"code", g}}).code() == 503;
+    }
+    CPPUNIT_ASSERT_EQUAL(20, refused);
+    CPPUNIT_ASSERT_EQUAL(503, Call("POST", "/api/auth/login", {{"phone", phone}, {"code", code}}).code());  // dead
+    CPPUNIT_ASSERT_EQUAL(429, Call("POST", "/api/auth/sendsms", {{"phone", phone}}).code());  // no new code yet
+    // Random tokens never pass.
+    Caller guessed = Login(NewPhone());
+    for (int i = 0; i < 20; ++i) {
+      guessed.token = NewNonce().substr(0, 32);
+      CPPUNIT_ASSERT_EQUAL(504, Call("GET", "/api/user/show", {}, guessed).code());
+    }
+  }
+
+  // API3: fields a client must not set are ignored, whatever it sends.
+  void testPropertyLevelMassAssignment() {
+    Caller me = Login(NewPhone()), other = Login(NewPhone());
+    const std::string before = UserRow(me.user_id);
+    Response r = Call("POST", "/api/user/update",
+                      {{"status", "banned"}, {"vip_deadline", "2099-01-01 00:00:00"}, {"is_vip", "1"},
+                       {"phone", "10000000000"}, {"id", Id(other)}, {"user_id", Id(other)},
+                       {"create_time", "2000-01-01"}, {"token", me.token}},
+                      me);
+    CPPUNIT_ASSERT_EQUAL(0, r.code());
+    CPPUNIT_ASSERT_EQUAL(before, UserRow(me.user_id));
+    CPPUNIT_ASSERT(!Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
+    Response order = Call("POST", "/api/vip/order/create", {{"productId", "3"}, {"fee", "0.01"}, {"product_name", "free"}, {"pay", "1"}}, me);
+    CPPUNIT_ASSERT(order.body.find("\"fee\":258.00") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(0, order.data()["pay"].asInt());
+    Response sent = Call("POST", "/api/message/send", {{"peerId", Id(other)}, {"msgType", "text"}, {"content", "x"}, {"from_uid", Id(other)}}, me);
+    CPPUNIT_ASSERT_EQUAL(0, sent.code());
+    Response list = Call("GET", "/api/message/list", {{"peerId", Id(me)}}, other);
+    CPPUNIT_ASSERT_EQUAL(me.user_id, list.data()["list"][0]["from_uid"].asInt64());
+  }
+
+  // API4: sizes are bounded everywhere.
+  void testUnrestrictedResourceConsumption() {
+    Caller me = Login(NewPhone());
+    for (const Route& r : AllRoutes()) {
+      const auto& params = RouteParams().at(r.path);
+      if (std::find(params.begin(), params.end(), "pageCount") == params.end()) continue;
+      Fields f = {{"pageCount", "100000"}};
+      if (std::string(r.path) == "/api/message/list") f.emplace_back("peerId", "1");
+      if (std::string(r.path) == "/api/user/nearby/list") f.emplace_back("latlng", "30,120");
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, 300, Call(r.method, r.path, f, me).code());
+    }
+    CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/nearby/list", {{"latlng", "30,120"}, {"radius", "20000"}}, me).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/search", {{"keyword", std::string(200, 'k')}}, me).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/message/send", {{"peerId", "1"}, {"msgType", "text"}, {"content", std::string(1001, 'c')}}, me).code());
+    CPPUNIT_ASSERT_EQUAL(400, Call("POST", "/api/user/update", {{"x", std::string(20000, 'x')}}, me).code());
+    Response line = Call("GET", "/api/user/show", {{"x", std::string(20000, 'x')}}, me);  // nginx's limit
+    CPPUNIT_ASSERT_EQUAL(414L, line.status);
+    CPPUNIT_ASSERT_EQUAL(400, line.code());
+    Fields many;
+    for (int i = 0; i < 80; ++i) many.emplace_back("p" + std::to_string(i), "1");
+    CPPUNIT_ASSERT_EQUAL(400, Call("GET", "/api/user/show", many, me).code());
+    CPPUNIT_ASSERT_EQUAL(413L, Raw("POST", "/api/user/update", std::string(1500000, 'a')).status);
+    const std::string phone = NewPhone();
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/sendsms", {{"phone", phone}}).code());
+    CPPUNIT_ASSERT_EQUAL(429, Call("POST", "/api/auth/sendsms", {{"phone", phone}}).code());
+  }
+
+  // API5: operator functions exist only as dtadmin commands, not as HTTP routes; the
+  // gateway's route answers only the gateway's key.
+  void testFunctionLevelAuthorization() {
+    for (const Route& r : AllRoutes()) {
+      const std::string path = r.path;
+      for (const char* word : {"admin", "review", "ban", "rebuild", "operator", "internal"}) {
+        CPPUNIT_ASSERT_MESSAGE(path, path.find(word) == std::string::npos);
+      }
+    }
+    Caller me = Login(NewPhone());
+    for (const char* path : {"/api/admin", "/api/admin/review/list", "/api/user/ban", "/api/review/clear", "/api/rebuild-hot"}) {
+      Response r = Call("POST", path, {}, me);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 404L, r.status);
+      CPPUNIT_ASSERT(r.is_json);
+    }
+    // An app's own signature is not the gateway's.
+    Response notify = Call("POST", "/api/vip/pay/notify", {{"trade_no", "x"}, {"total_fee", "30.00"},
+                           {"transaction_id", "t"}, {"nonce_str", "n"}}, me);
+    CPPUNIT_ASSERT_EQUAL(500, notify.code());
+  }
+
+  // Classic injection payloads in every parameter of every route: never a 5xx, never
+  // SQL error text, and a bystander's data unchanged.
+  void testSqlInjectionSweep() {
+    Caller attacker = Login(NewPhone()), bystander = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "bystander"}}, bystander).code());
+    const std::string before = UserRow(bystander.user_id);
+    Row tables;
+    bool found = false;
+    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", {}, &tables, &found);
+    const char* payloads[] = {
+        "' OR '1'='1", "1 OR 1=1", "1; DROP TABLE user_info; --", "\" OR \"\"=\"",
+        "1' UNION SELECT phone FROM user_info -- ", "\\'; SHUTDOWN; --", "%' AND SLEEP(3) AND '%'='",
+    };
+    int requests = 0;
+    for (const Route& r : AllRoutes()) {
+      const std::string path = r.path;
+      if (path == "/api/account/delete" || path == "/api/auth/logout") continue;  // would end the attacker's session
+      for (const std::string& param : RouteParams().at(path)) {
+        for (const char* payload : payloads) {
+          Fields f = {{param, payload}};
+          Response resp = (r.needs & kSigned) ? Call(r.method, path, f, attacker) : Call(r.method, path, f, {}, false);
+          ++requests;
+          const std::string where = path + " " + param + "=" + payload + ": " + resp.body.substr(0, 160);
+          CPPUNIT_ASSERT_MESSAGE(where, resp.status > 0 && resp.status < 500);
+          CPPUNIT_ASSERT_MESSAGE(where, resp.is_json);
+          CPPUNIT_ASSERT_MESSAGE(where, !LeaksSqlError(resp.body));
+        }
+      }
+    }
+    CPPUNIT_ASSERT(requests > 300);
+    CPPUNIT_ASSERT_EQUAL(before, UserRow(bystander.user_id));
+    Row after;
+    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", {}, &after, &found);
+    CPPUNIT_ASSERT_EQUAL(tables.Int(0), after.Int(0));
+    // Stored as text, literally: the attacker's nickname is the payload itself.
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "x' OR '1'='1"}}, attacker).code());
+    CPPUNIT_ASSERT_EQUAL(std::string("x' OR '1'='1"), Call("GET", "/api/user/show", {}, attacker).data()["nickname"].asString());
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(SecurityHttpTest, "http");
+
+}  // namespace dt
