@@ -6,6 +6,7 @@
 #                   AddressSanitizer + UBSan build (ASAN=0: the plain build; T=name: only
 #                   the tests whose names contain it)
 #   make faults     the fault tests alone (MariaDB/Redis stopped and frozen, workers killed...)
+#   make soak       10 minutes of mixed traffic (SOAK_SECONDS), checked for errors and leaks
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
 #   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md
@@ -38,7 +39,7 @@ TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
-.PHONY: all deps run test faults asan migrate bench fuzz clean
+.PHONY: all deps run test faults soak asan migrate bench fuzz clean
 .DEFAULT_GOAL := all
 .SECONDARY:  # keep intermediate objects (bench and fuzz binaries link them)
 
@@ -95,6 +96,12 @@ test: deps
 # The fault tests alone (they also run in make test).
 faults:
 	@$(MAKE) --no-print-directory test T=FaultHttpTest
+
+# The soak test for SOAK_SECONDS (make test runs it for 20 s), on the plain build so that
+# worker memory is a leak signal (AddressSanitizer's quarantine grows RSS by design).
+SOAK_SECONDS ?= 600
+soak:
+	@DT_SOAK_SECONDS=$(SOAK_SECONDS) $(MAKE) --no-print-directory test T=SoakHttpTest ASAN=0
 
 asan:
 	@$(MAKE) --no-print-directory ASAN=1 all

@@ -73,7 +73,7 @@ case "$mode" in
     wait_for 30 "the API" health
     rc=0
     DT_TEST_CONFIG="$CONFIG" DT_TEST_URL="http://127.0.0.1:$PORT" DT_TEST_VAR="$VAR" \
-      WORKER="$WORKER" "$TESTS" ${TEST_FILTER:+"$TEST_FILTER"} || rc=$?
+      WORKER="$WORKER" DT_SOAK_SECONDS="${DT_SOAK_SECONDS:-20}" "$TESTS" ${TEST_FILTER:+"$TEST_FILTER"} || rc=$?
     exit $rc
     ;;
   migrate)
