@@ -45,10 +45,18 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
   RETURN_IF_ERROR(tx.Begin());
   Row row;
   bool found = false;
+  // Locked only once seen to exist: a locking read that finds nothing takes a gap lock,
+  // and two sign-ups whose phones fall in the same gap then deadlock on their inserts.
+  // A sign-up racing one for the same phone fails its insert on the unique key instead,
+  // and the caller tries again.
   RETURN_IF_ERROR(db.QueryRow(
-      "SELECT a.user_id, u.status FROM user_auth a JOIN user_info u ON u.id = a.user_id"
-      " WHERE a.open_id = ? AND a.login_type = 'phone' FOR UPDATE",
-      {phone}, &row, &found));
+      "SELECT 1 FROM user_auth WHERE open_id = ? AND login_type = 'phone'", {phone}, &row, &found));
+  if (found) {
+    RETURN_IF_ERROR(db.QueryRow(
+        "SELECT a.user_id, u.status FROM user_auth a JOIN user_info u ON u.id = a.user_id"
+        " WHERE a.open_id = ? AND a.login_type = 'phone' FOR UPDATE",
+        {phone}, &row, &found));
+  }
   *created = !found;
   if (found && row.Str(1) == "banned") return Status::Error(kNoPermission, "account is banned.");
   if (found) {
