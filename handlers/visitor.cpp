@@ -13,7 +13,9 @@ namespace {
 Reply HandleVisitors(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
-  RETURN_IF_ERROR(FlushVisits(ctx.db, ctx.redis));  // the visits still queued count too
+  // The visits still queued count too; with Redis down they are counted once it is back.
+  Status flushed = FlushVisits(ctx.db, ctx.redis);
+  if (!flushed.ok() && flushed.code() != kUnavailable) return flushed;
   // Only visitors the caller may see count: a hidden, blocked or reported profile, or
   // one under review, leaves no trace here.
   HiddenSet hidden;

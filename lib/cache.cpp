@@ -34,7 +34,8 @@ Status CacheFillIfUnchanged(Redis& redis, const std::vector<CacheFill>& fills, i
     args.push_back(f.value);
   }
   RedisReply reply;
-  return redis.Eval(kFill, keys, args, &reply);
+  Status filled = redis.Eval(kFill, keys, args, &reply);
+  return filled.code() == kUnavailable ? Status::Ok() : filled;  // the reader has its value
 }
 
 Status CacheInvalidate(Redis& redis, const std::string& key, const std::string& version_key) {

@@ -52,8 +52,8 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
     ctx.prefetched.profile_wanted = route->needs & kWithProfile;
     ctx.prefetched.hidden_wanted = route->needs & kWithHidden;
     RETURN_IF_ERROR(CheckRequest(params, config, services.clock.Now(),
-                                 (route->needs & kToken) == kToken, db, redis, &ctx.user_id,
-                                 &ctx.prefetched));
+                                 (route->needs & kToken) == kToken, env.method == "GET", db,
+                                 redis, &ctx.user_id, &ctx.prefetched));
     *user_id = ctx.user_id;
   }
   return route->handler(ctx);

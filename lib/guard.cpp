@@ -53,7 +53,7 @@ bool ValidNonce(std::string_view nonce) {
 }
 
 Status CheckRequest(const Params& params, const Config& config, double now, bool needs_token,
-                    Db& db, Redis& redis, int64_t* user_id, Prefetched* prefetched) {
+                    bool read, Db& db, Redis& redis, int64_t* user_id, Prefetched* prefetched) {
   const std::string* appkey = params.Find("appkey");
   if (!appkey || appkey->empty()) return Status::Error(kBadParam, "appkey is none.");
   auto app = config.apps.find(*appkey);
@@ -96,7 +96,18 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
   if (want_profile) commands.push_back({"GET", profile_key});
   if (want_hidden) commands.push_back({"MGET", hidden_key, hidden_version_key});
   std::vector<RedisReply> replies;
-  RETURN_IF_ERROR(redis.Pipeline(commands, &replies));
+  Status fetched = redis.Pipeline(commands, &replies);
+  if (!fetched.ok()) {
+    if (!read || fetched.code() != kUnavailable) return fetched;
+    // Redis is down: a read goes on from MySQL alone; the handler loads what the prefetch
+    // would have brought.
+    prefetched->profile_wanted = false;
+    prefetched->hidden_wanted = false;
+    if (!needs_token) return Status::Ok();
+    RETURN_IF_ERROR(VerifyToken(db, redis, uid, *token, static_cast<int64_t>(now), RedisReply()));
+    *user_id = uid;
+    return Status::Ok();
+  }
   if (replies[0].get()->type == REDIS_REPLY_ERROR) return Status::Internal("redis: nonce");
   if (replies[0].IsNil()) return Status::Error(kReplay);
   if (!needs_token) return Status::Ok();

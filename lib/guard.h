@@ -31,7 +31,12 @@ bool ValidNonce(std::string_view nonce);
 // userId and token, then in one Redis round trip the nonce (recorded, 507 if seen), the
 // session, and what `prefetched` asks for of the caller's caches. On success for a token
 // route *user_id is the verified caller.
+//
+// When Redis is unavailable (901) every request fails closed, except a `read` (a GET: it
+// changes nothing, or nothing a repeat would change again): it goes on without its nonce,
+// the token checked against MySQL, so reading keeps working while Redis is down. A replay
+// of a read inside the timestamp window returns what the original request returned.
 Status CheckRequest(const Params& params, const Config& config, double now, bool needs_token,
-                    Db& db, Redis& redis, int64_t* user_id, Prefetched* prefetched);
+                    bool read, Db& db, Redis& redis, int64_t* user_id, Prefetched* prefetched);
 
 }  // namespace dt

@@ -150,7 +150,9 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
   std::vector<std::string_view> argv = {"MGET"};
   argv.insert(argv.end(), keys.begin(), keys.end());
   RedisReply cached;
-  RETURN_IF_ERROR(redis.CommandArgv(argv, &cached));
+  Status looked = redis.CommandArgv(argv, &cached);
+  if (!looked.ok() && looked.code() != kUnavailable) return looked;
+  const bool fill = looked.ok();  // Redis down: MySQL answers and nothing is cached
 
   std::vector<int64_t> missing;
   std::vector<std::string> versions;
@@ -178,7 +180,7 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
     fills.push_back({ProfileKey(missing[i]), VersionKey(missing[i]), versions[i], SerializeProfile(it->second)});
     (*out)[missing[i]] = std::move(it->second);
   }
-  return CacheFillIfUnchanged(redis, fills, config.profile_ttl);
+  return fill ? CacheFillIfUnchanged(redis, fills, config.profile_ttl) : Status::Ok();
 }
 
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,

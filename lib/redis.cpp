@@ -53,8 +53,14 @@ void Redis::Close() {
   ctx_ = nullptr;
 }
 
+void Redis::CloseAndPause() {
+  Close();
+  retry_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRedisRetryPauseMs);
+}
+
 Status Redis::Connect() {
   if (ctx_) return Status::Ok();
+  if (std::chrono::steady_clock::now() < retry_at_) return Status::Unavailable();
   struct timeval tv;
   tv.tv_sec = config_.redis_timeout_ms / 1000;
   tv.tv_usec = (config_.redis_timeout_ms % 1000) * 1000;
@@ -63,7 +69,7 @@ Status Redis::Connect() {
              : redisConnectUnixWithTimeout(config_.redis_socket.c_str(), tv);
   if (!ctx_ || ctx_->err) {
     LogError("redis connect: %s", ctx_ ? ctx_->errstr : "out of memory");
-    Close();
+    CloseAndPause();
     return Status::Unavailable();
   }
   redisSetTimeout(ctx_, tv);
@@ -78,7 +84,7 @@ Status Redis::Connect() {
 Status Redis::Check(redisReply* reply, RedisReply* out) {
   if (!reply) {
     LogError("redis: %s", ctx_->err ? ctx_->errstr : "no reply");
-    Close();
+    CloseAndPause();
     return Status::Unavailable();
   }
   out->Reset(reply);
@@ -89,7 +95,7 @@ Status Redis::Check(redisReply* reply, RedisReply* out) {
         StartsWith(reply->str, reply->len, "MASTERDOWN") ||
         StartsWith(reply->str, reply->len, "READONLY") ||
         StartsWith(reply->str, reply->len, "NOAUTH")) {
-      Close();
+      CloseAndPause();
       return Status::Unavailable();
     }
     return Status::Internal();
@@ -127,7 +133,7 @@ Status Redis::ExchangeAll(const std::vector<std::string>& commands,
   }
   if (!ok) {
     LogError("redis: %s", ctx_->err ? ctx_->errstr : "no reply");
-    Close();
+    CloseAndPause();
     return Status::Unavailable();
   }
   return Status::Ok();
@@ -164,7 +170,7 @@ Status Redis::Pipeline(const std::vector<std::vector<std::string_view>>& command
                                               StartsWith(x->str, x->len, "MASTERDOWN") ||
                                               StartsWith(x->str, x->len, "NOAUTH"))) {
       LogError("redis: %.*s", static_cast<int>(x->len), x->str);
-      Close();
+      CloseAndPause();
       return Status::Unavailable();
     }
   }

@@ -2,11 +2,15 @@
 // lost. Commands only through hiredis argument formatting (%s, %b, %lld) or argument
 // vectors, never pasted together. A lost connection, a timeout or a server that cannot
 // answer (LOADING, MASTERDOWN, READONLY) is a 901 status; other error replies are 900.
+// After a connection is lost or a connect fails, calls fail at once (901) for
+// kRedisRetryPauseMs before the next attempt, so a Redis that is down or frozen costs a
+// thread at most one timeout per pause, not one per call.
 // Thread-compatible: each worker thread owns one Redis; never share one between threads.
 #pragma once
 
 #include <hiredis/hiredis.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +20,8 @@
 #include "lib/status.h"
 
 namespace dt {
+
+constexpr int kRedisRetryPauseMs = 500;
 
 // Owns one reply.
 class RedisReply {
@@ -84,6 +90,8 @@ class Redis {
  private:
   Status Connect();
   void Close();
+  // Close() after a failure of the connection itself: no new attempt for a pause.
+  void CloseAndPause();
   // Sends formatted commands and reads their replies, reconnecting once if needed.
   Status Exchange(const char* command, size_t length, RedisReply* out);
   Status ExchangeAll(const std::vector<std::string>& commands, std::vector<redisReply*>* replies);
@@ -91,6 +99,7 @@ class Redis {
 
   const Config& config_;
   redisContext* ctx_ = nullptr;
+  std::chrono::steady_clock::time_point retry_at_;
 };
 
 }  // namespace dt

@@ -65,9 +65,11 @@ Status VerifyToken(Db& db, Redis& redis, int64_t user_id, std::string_view token
     value = SessionValue(row.Int(1), row.Str(0));
     ttl = row.Int(1) - now;
   }
+  // Caching the answer is best effort: with Redis down the read answers from MySQL.
   RedisReply set;
-  RETURN_IF_ERROR(redis.Command(&set, "SET %s %b NX EX %lld", key.c_str(), value.data(),
-                                value.size(), static_cast<long long>(ttl)));
+  Status cached_now = redis.Command(&set, "SET %s %b NX EX %lld", key.c_str(), value.data(),
+                                    value.size(), static_cast<long long>(ttl));
+  if (!cached_now.ok() && cached_now.code() != kUnavailable) return cached_now;
   return MatchSession(value, token, now);
 }
 

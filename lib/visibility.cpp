@@ -64,9 +64,12 @@ void DecodeHidden(const std::string& value, HiddenScope scope, int64_t now, Hidd
 Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
   const int64_t now = ctx.clock().NowSeconds();
   Prefetched& p = ctx.prefetched;
+  bool fill = true;
   if (!p.hidden_wanted) {  // not fetched by the guard: one round trip of our own
     RedisReply reply;
-    RETURN_IF_ERROR(ctx.redis.CommandArgv({"MGET", HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id)}, &reply));
+    Status looked = ctx.redis.CommandArgv({"MGET", HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id)}, &reply);
+    if (!looked.ok() && looked.code() != kUnavailable) return looked;
+    fill = looked.ok();  // Redis down: MySQL answers and nothing is cached
     p.hidden_wanted = true;
     const redisReply* value = reply.size() == 2 ? reply.Element(0) : nullptr;
     const redisReply* version = reply.size() == 2 ? reply.Element(1) : nullptr;
@@ -77,7 +80,7 @@ Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
   if (!p.has_hidden) {
     RETURN_IF_ERROR(ReadHidden(ctx.db, ctx.user_id, now, &p.hidden));
     p.has_hidden = true;
-    RETURN_IF_ERROR(CacheFillIfUnchanged(
+    if (fill) RETURN_IF_ERROR(CacheFillIfUnchanged(
         ctx.redis, {{HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id), p.hidden_version, p.hidden}},
         ctx.config().profile_ttl));
   }

@@ -77,7 +77,7 @@ class FaultHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(FaultHttpTest);
   CPPUNIT_TEST(testMysqlStoppedUnderLoad);
   CPPUNIT_TEST(testMysqlFrozenTimesOut);
-  CPPUNIT_TEST(testRedisStoppedFailsClosed);
+  CPPUNIT_TEST(testRedisStoppedReadsGoOn);
   CPPUNIT_TEST(testRedisFrozenTimesOut);
   CPPUNIT_TEST(testWorkerKilledUnderLoad);
   CPPUNIT_TEST(testSlowClientsDoNotBlockWorkers);
@@ -152,19 +152,49 @@ class FaultHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/message/list", {{"peerId", "1"}}, me).code());
   }
 
-  void testRedisStoppedFailsClosed() {
+  void testRedisStoppedReadsGoOn() {
     TestStack& stack = TestStack::Get();
     Caller buyer = Login(NewPhone());
+    Caller friend_ = Login(NewPhone());
     Response order = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, buyer);
     const std::string trade_no = order.data()["trade_no"].asString();
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send", {{"peerId", std::to_string(friend_.user_id)},
+                                                               {"msgType", "text"}, {"content", "before"}}, buyer).code());
+    const int64_t messages = Count("SELECT COUNT(*) FROM message WHERE from_uid = ?", {buyer.user_id});
     CPPUNIT_ASSERT(stack.Supervisorctl("stop redis"));
-    // Everything signed fails closed: no nonce can be recorded, so no replay can be ruled out.
+    struct Restart {  // whatever fails below, the next test finds Redis running
+      ~Restart() { TestStack::Get().Supervisorctl("start redis"); }
+    } restart;
+
+    // Login and every write fail closed: no nonce can be recorded, so no replay ruled out.
     for (const char* path : {"/api/auth/sendsms", "/api/auth/login"}) {
       Response r = Call("POST", path, {{"phone", NewPhone()}, {"code", "123456"}});
       CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 901, r.code());
       CPPUNIT_ASSERT_EQUAL(503L, r.status);
     }
-    CPPUNIT_ASSERT_EQUAL(901, Call("GET", "/api/user/show", {}, buyer).code());
+    CPPUNIT_ASSERT_EQUAL(901, Call("POST", "/api/message/send", {{"peerId", std::to_string(friend_.user_id)},
+                                                                 {"msgType", "text"}, {"content", "during"}}, buyer).code());
+    CPPUNIT_ASSERT_EQUAL(901, Call("POST", "/api/user/update", {{"nickname", "during"}}, buyer).code());
+    // Reads go on from MySQL, the token checked there.
+    Response me = Call("GET", "/api/user/show", {}, buyer);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(me.body, 0, me.code());
+    CPPUNIT_ASSERT_EQUAL(buyer.user_id, me.data()["user_id"].asInt64());
+    Caller forged = buyer;
+    forged.token = std::string(32, 'a');
+    CPPUNIT_ASSERT_EQUAL(504, Call("GET", "/api/user/show", {}, forged).code());
+    Response list = Call("GET", "/api/message/list", {{"peerId", std::to_string(buyer.user_id)}}, friend_);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(list.body, 0, list.code());
+    CPPUNIT_ASSERT_EQUAL(1u, list.data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(std::string("before"), list.data()["list"][0]["content"].asString());
+    Response contacts = Call("GET", "/api/contacts/list", {}, friend_);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(contacts.body, 0, contacts.code());
+    CPPUNIT_ASSERT_EQUAL(buyer.user_id, contacts.data()["list"][0]["peer_id"].asInt64());
+    CPPUNIT_ASSERT_EQUAL(3u, Call("GET", "/api/vip/products", {}).data()["list"].size());
+    CPPUNIT_ASSERT(Call("GET", "/api/label/list", {}).data()["list"].size() >= 12);
+    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/vip/order/list", {}, buyer).code());
+    // The hot ranking lives in Redis alone.
+    CPPUNIT_ASSERT_EQUAL(901, Call("GET", "/api/user/hot/list", {}, buyer).code());
+
     // The payment gateway's notify needs no Redis: the payment is recorded.
     Fields f = {{"trade_no", trade_no}, {"total_fee", "30.00"}, {"transaction_id", "redis-down"},
                 {"timestamp", NowTimestamp()}, {"nonce_str", NewNonce()}};
@@ -172,11 +202,15 @@ class FaultHttpTest : public CppUnit::TestFixture {
     for (const auto& [k, v] : f) p.Add(k, v);
     f.emplace_back("sign", HmacSha256Hex(stack.config().pay_key, SortedPairs(p, {"sign"})));
     Response paid = Call("POST", "/api/vip/pay/notify", f, {}, false);
-    CPPUNIT_ASSERT(stack.Supervisorctl("start redis"));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 0, paid.code());
+    CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, buyer).data()["is_vip"].asBool());
+    CPPUNIT_ASSERT(stack.Supervisorctl("start redis"));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT pay FROM user_order WHERE trade_no = ?", {trade_no}));
+    CPPUNIT_ASSERT_EQUAL(messages, Count("SELECT COUNT(*) FROM message WHERE from_uid = ?", {buyer.user_id}));
     CPPUNIT_ASSERT(stack.WaitHealthy(20));
     CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, buyer).data()["is_vip"].asBool());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send", {{"peerId", std::to_string(friend_.user_id)},
+                                                               {"msgType", "text"}, {"content", "after"}}, buyer).code());
   }
 
   void testRedisFrozenTimesOut() {
@@ -185,12 +219,22 @@ class FaultHttpTest : public CppUnit::TestFixture {
     const int pid = stack.Pid("redis");
     CPPUNIT_ASSERT(pid > 0);
     CPPUNIT_ASSERT_EQUAL(0, kill(pid, SIGSTOP));
-    const auto start = Clock::now();
-    Response r = Call("GET", "/api/user/show", {}, me);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    struct Resume {  // whatever fails below, the next test finds Redis running
+      int pid;
+      ~Resume() { kill(pid, SIGCONT); }
+    } resume{pid};
+    const double limit = stack.config().redis_timeout_ms / 1000.0 + 2;
+    auto start = Clock::now();
+    Response read = Call("GET", "/api/user/show", {}, me);
+    const double read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    start = Clock::now();
+    Response write = Call("POST", "/api/user/update", {{"nickname", "frozen"}}, me);
+    const double write_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     kill(pid, SIGCONT);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 901, r.code());
-    CPPUNIT_ASSERT_MESSAGE(std::to_string(seconds), seconds < stack.config().redis_timeout_ms / 1000.0 + 2);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(read.body, 0, read.code());  // from MySQL, after one timeout
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(read_seconds), read_seconds < limit);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(write.body, 901, write.code());
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(write_seconds), write_seconds < limit);
     CPPUNIT_ASSERT(stack.WaitHealthy(20));
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {}, me).code());
   }
@@ -259,6 +303,10 @@ class FaultHttpTest : public CppUnit::TestFixture {
       printf("     (skipped: cannot mount a small tmpfs here: %s)\n", strerror(errno));
       return;
     }
+    struct Unmount {
+      std::string path;
+      ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+    } unmount{media};
     Caller me = Login(NewPhone());
     std::string png = ReadBinary("tests/data/sample.png");
     png.resize(200 * 1024, '\0');  // a valid PNG start, larger than the disk
@@ -267,6 +315,7 @@ class FaultHttpTest : public CppUnit::TestFixture {
     size_t left = 0;
     for (const auto& entry : fs::recursive_directory_iterator(media)) left += entry.is_regular_file();
     umount2(media.c_str(), MNT_DETACH);
+    unmount.path.clear();
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 901, r.code());
     CPPUNIT_ASSERT_EQUAL(std::string("media storage is full."), r.msg());
     CPPUNIT_ASSERT_EQUAL(size_t{0}, left);  // no partial file
