@@ -6,7 +6,8 @@
 #                   AddressSanitizer + UBSan build (ASAN=0: the plain build; T=name: only
 #                   the tests whose names contain it)
 #   make faults     the fault tests alone (MariaDB/Redis stopped and frozen, workers killed...)
-#   make soak       10 minutes of mixed traffic (SOAK_SECONDS), checked for errors and leaks
+#   make soak       10 minutes of mixed traffic (SOAK_SECONDS) on the plain build, checked
+#                   for 5xx, lost messages, memory and fd growth
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
 #   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md

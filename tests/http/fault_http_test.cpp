@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <thread>
@@ -117,6 +119,10 @@ class FaultHttpTest : public CppUnit::TestFixture {
     Sleep(1500);
     stop = true;
     Join(&pool);
+    int total_acked = 0;
+    for (const auto& n : acked) total_acked += n.load();
+    printf("     mysql stopped 2.5 s under load: %d ok, %d answered 901, %d other, slowest %ld ms; %d acknowledged\n",
+           stats.ok.load(), stats.unavailable.load(), stats.other.load(), stats.max_ms.load(), total_acked);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(stats.first_other, 0, stats.other.load());
     CPPUNIT_ASSERT(stats.unavailable > 0);       // the outage was seen...
     CPPUNIT_ASSERT(stats.ok.load() > ok_before);  // ...and recovered from without help
@@ -253,6 +259,8 @@ class FaultHttpTest : public CppUnit::TestFixture {
     Sleep(2500);
     stop = true;
     Join(&pool);
+    printf("     worker SIGKILLed under load: %d ok, %d answered 901, %d other\n", stats.ok.load(),
+           stats.unavailable.load(), stats.other.load());
     // Only requests in flight in the killed process can fail (at most its threads).
     CPPUNIT_ASSERT_MESSAGE(stats.first_other, stats.other.load() == 0);
     CPPUNIT_ASSERT(stats.unavailable.load() <= stack.config().threads);
@@ -284,12 +292,16 @@ class FaultHttpTest : public CppUnit::TestFixture {
       slow.push_back(fd);
     }
     Sleep(300);
+    long slowest_ms = 0;
     for (int i = 0; i < 40; ++i) {
       const auto start = Clock::now();
       Response r = Raw("GET", "/api/health");
       CPPUNIT_ASSERT_EQUAL(200L, r.status);
-      CPPUNIT_ASSERT(Clock::now() - start < std::chrono::seconds(1));
+      const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      slowest_ms = std::max(slowest_ms, ms);
+      CPPUNIT_ASSERT(ms < 1000);
     }
+    printf("     100 slow clients held open: 40 requests answered, slowest %ld ms\n", slowest_ms);
     for (int fd : slow) close(fd);
   }
 

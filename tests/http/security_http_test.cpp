@@ -2,6 +2,8 @@
 // SQL-injection sweep over every parameter of every route.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -243,6 +245,8 @@ class SecurityHttpTest : public CppUnit::TestFixture {
         }
       }
     }
+    printf("     sql-injection sweep: %d requests (%zu payloads in every parameter of every route)\n", requests,
+           sizeof payloads / sizeof payloads[0]);
     CPPUNIT_ASSERT(requests > 300);
     CPPUNIT_ASSERT_EQUAL(before, UserRow(bystander.user_id));
     Row after;

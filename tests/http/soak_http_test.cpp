@@ -139,12 +139,16 @@ class SoakHttpTest : public CppUnit::TestFixture {
            warm[0].fds + warm[1].fds, end[0].fds + end[1].fds);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(first_error, 0L, server_errors.load());
     CPPUNIT_ASSERT_EQUAL(0L, refused.load());
+    long acked_total = 0, stored_total = 0;
     for (int i = 0; i < kThreads * 2; ++i) {
       Row row;
       bool found = false;
       TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid = ?", {users[i].user_id}, &row, &found);
       CPPUNIT_ASSERT_EQUAL(acked[i].load(), static_cast<long>(row.Int(0)));
+      acked_total += acked[i].load();
+      stored_total += static_cast<long>(row.Int(0));
     }
+    printf("     soak: %ld messages acknowledged, %ld stored\n", acked_total, stored_total);
     for (size_t w = 0; w < end.size(); ++w) {
       CPPUNIT_ASSERT_EQUAL(warm[w].pid, end[w].pid);  // no worker died
       if (!SanitizerWorker()) CPPUNIT_ASSERT_MESSAGE("RSS grew", end[w].rss_kb <= warm[w].rss_kb * 11 / 10);
