@@ -24,11 +24,11 @@ Reply HandleContacts(RequestContext& ctx) {
       " u.status"
       " FROM contacts c JOIN user_info u ON u.id = c.peer_id"
       " WHERE c.user_id = ?"
-      " AND c.peer_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+      " AND " DT_SQL_NOT_HIDDEN("c.peer_id")
       " ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, hidden.json(), page.count + 1, page.offset()}, &rows));
+      {ctx.user_id, hidden.json(), page.limit(), page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
-  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
     // A conversation outlives a deleted account; its profile does not.
     const bool deleted = r.Str(6) == "deleted";
@@ -41,7 +41,7 @@ Reply HandleContacts(RequestContext& ctx) {
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;
-  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  data["has_next"] = page.HasNext(rows.size());
   return Reply::Ok(data);
 }
 

@@ -64,15 +64,15 @@ Reply HandleMatches(RequestContext& ctx) {
       " JOIN user_like b ON b.user_id = a.peer_id AND b.peer_id = a.user_id AND b.action = 1"
       " JOIN user_info u ON u.id = a.peer_id AND u.status = 'active' AND u.authority <> 0"
       " WHERE a.user_id = ? AND a.action = 1"
-      " AND a.peer_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+      " AND " DT_SQL_NOT_HIDDEN("a.peer_id")
       " ORDER BY matched_at DESC, a.peer_id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, hidden.json(), page.count + 1, page.offset()}, &rows));
+      {ctx.user_id, hidden.json(), page.limit(), page.offset()}, &rows));
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
   std::unordered_map<int64_t, ProfileRecord> records;
   RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
   Json::Value list(Json::arrayValue);
-  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     auto it = records.find(rows[i].Int(0));
     if (it == records.end()) continue;
     list.append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now,
@@ -80,7 +80,7 @@ Reply HandleMatches(RequestContext& ctx) {
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;
-  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  data["has_next"] = page.HasNext(rows.size());
   return Reply::Ok(data);
 }
 

@@ -184,7 +184,7 @@ Reply HandleUnread(RequestContext& ctx) {
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow(
       "SELECT COUNT(*) FROM message WHERE to_uid = ? AND `read` = 0"
-      " AND from_uid NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)",
+      " AND " DT_SQL_NOT_HIDDEN("from_uid"),
       {ctx.user_id, hidden.json()}, &row, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(row.Int(0));

@@ -55,9 +55,9 @@ Reply HandleBlockList(RequestContext& ctx) {
       "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status FROM user_block b"
       " JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
       " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+      {ctx.user_id, page.limit(), page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
-  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
     Json::Value item(Json::objectValue);
     item["user_id"] = static_cast<Json::Int64>(r.Int(0));
@@ -68,7 +68,7 @@ Reply HandleBlockList(RequestContext& ctx) {
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;
-  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  data["has_next"] = page.HasNext(rows.size());
   return Reply::Ok(data);
 }
 

@@ -75,9 +75,9 @@ Reply HandleOrderList(RequestContext& ctx) {
   RETURN_IF_ERROR(ctx.db.Query(
       "SELECT id, trade_no, product_name, fee, pay, order_time FROM user_order WHERE user_id = ?"
       " ORDER BY id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, page.count + 1, page.offset()}, &rows));
+      {ctx.user_id, page.limit(), page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
-  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
     Json::Value item(Json::objectValue);
     item["order_id"] = static_cast<Json::Int64>(r.Int(0));
@@ -90,7 +90,7 @@ Reply HandleOrderList(RequestContext& ctx) {
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;
-  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  data["has_next"] = page.HasNext(rows.size());
   return Reply::Ok(data);
 }
 

@@ -23,11 +23,13 @@ Reply HandleVisitors(RequestContext& ctx) {
   const std::string hidden_ids = hidden.json();
   Row counts;
   bool found = false;
+  // The visits listed, counted and paged (binds: caller, hidden ids).
+#define DT_SHOWN_VISITS                                                            \
+  " FROM visitor v JOIN user_info u ON u.id = v.visitor_id"                        \
+  " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'"               \
+  " AND " DT_SQL_NOT_HIDDEN("v.visitor_id")
   RETURN_IF_ERROR(ctx.db.QueryRow(
-      "SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0) FROM visitor v"
-      " JOIN user_info u ON u.id = v.visitor_id"
-      " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'"
-      " AND v.visitor_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)",
+      "SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0)" DT_SHOWN_VISITS,
       {ctx.user_id, hidden_ids}, &counts, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(counts.Int(0));
@@ -42,15 +44,13 @@ Reply HandleVisitors(RequestContext& ctx) {
 
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT v.visitor_id, u.nickname, u.avatar, v.visit_time, v.status FROM visitor v"
-      " JOIN user_info u ON u.id = v.visitor_id"
-      " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'"
-      " AND v.visitor_id NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+      "SELECT v.visitor_id, u.nickname, u.avatar, v.visit_time, v.status" DT_SHOWN_VISITS
       " ORDER BY v.visit_time DESC, v.id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, hidden_ids, page.count + 1, page.offset()}, &rows));
+      {ctx.user_id, hidden_ids, page.limit(), page.offset()}, &rows));
+#undef DT_SHOWN_VISITS
   Json::Value list(Json::arrayValue);
   std::vector<int64_t> unread;
-  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page.count; ++i) {
+  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
     Json::Value item(Json::objectValue);
     item["visitor_id"] = static_cast<Json::Int64>(r.Int(0));
@@ -68,7 +68,7 @@ Reply HandleVisitors(RequestContext& ctx) {
         {IdList(unread), ctx.user_id}));
   }
   data["list"] = list;
-  data["has_next"] = static_cast<int64_t>(rows.size()) > page.count;
+  data["has_next"] = page.HasNext(rows.size());
   return Reply::Ok(data);
 }
 

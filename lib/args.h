@@ -5,6 +5,8 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,10 +42,15 @@ constexpr int64_t kMaxId = 4294967295;
 Status OptionalId(const Params& params, std::string_view key, int64_t fallback, int64_t* out);
 
 // Paging: `page` from 1 (default 1), `pageCount` 1..max_count (default default_count).
+// A listing query asks for limit() rows, one more than a page: that row is not shown and
+// only tells whether there is a next page.
 struct Page {
   int64_t page = 1;
   int64_t count = 10;
   int64_t offset() const { return (page - 1) * count; }
+  int64_t limit() const { return count + 1; }
+  size_t Shown(size_t rows) const { return std::min(rows, static_cast<size_t>(count)); }
+  bool HasNext(size_t rows) const { return rows > static_cast<size_t>(count); }
 };
 Status RequirePage(const Params& params, int64_t max_count, int64_t default_count, Page* out);
 

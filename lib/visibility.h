@@ -56,6 +56,11 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
   "EXISTS (SELECT 1 FROM user_block b WHERE (b.user_id = ? AND b.blocked_id = ?)" \
   " OR (b.user_id = ? AND b.blocked_id = ?))"
 
+// The SQL condition "`column` is none of the hidden ids", for a listing's own query (binds
+// HiddenSet::json()).
+#define DT_SQL_NOT_HIDDEN(column) \
+  column " NOT IN (SELECT id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS h)"
+
 constexpr int64_t kPassHidesDays = 30;
 
 }  // namespace dt
