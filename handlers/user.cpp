@@ -5,6 +5,7 @@
 #include "lib/args.h"
 #include "lib/context.h"
 #include "lib/hot.h"
+#include "lib/moderation.h"
 #include "lib/profile.h"
 #include "lib/utf8.h"
 #include "lib/visibility.h"
@@ -143,14 +144,9 @@ Reply HandleUpdate(RequestContext& ctx) {
       " WHERE id = ?",
       {text(nickname), text(email), text(avatar), text(birthday), ints[0], ints[1], ints[2],
        ints[3], ints[4], ints[5], ints[6], now, ctx.user_id}));
-  RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
-  if (p.Has("authority")) {
-    ProfileRecord record;
-    bool found = false;
-    RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
-    const bool listed = found && record.authority == 1 && record.status == "active";
-    RETURN_IF_ERROR(HotSetVisible(ctx.redis, ctx.user_id, listed, now));
-  }
+  // A new authority may put the user on the hot list or take them off it.
+  RETURN_IF_ERROR(p.Has("authority") ? AfterStatusChange(ctx.db, ctx.redis, ctx.user_id, now)
+                                     : InvalidateProfile(ctx.redis, ctx.user_id));
   Json::Value data(Json::objectValue);
   data["user_id"] = static_cast<Json::Int64>(ctx.user_id);
   return Reply::Ok(data);

@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "lib/args.h"
+
 namespace dt {
 namespace {
 
@@ -75,19 +77,6 @@ Status Invalid(const std::string& where, const std::string& why) {
   return Status::Internal("config: " + where + " " + why);
 }
 
-bool ParseInt(const std::string& s, int64_t* out) {
-  if (s.empty() || s.size() > 18) return false;
-  size_t i = (s[0] == '-') ? 1 : 0;
-  if (i == s.size()) return false;
-  int64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = (s[0] == '-') ? -v : v;
-  return true;
-}
-
 Status SetValue(const Key& key, const std::string& value, Config* c) {
   std::string where = std::string("[") + key.section + "] " + key.name;
   if (auto* s = std::get_if<std::string Config::*>(&key.field)) {
@@ -106,7 +95,7 @@ Status SetValue(const Key& key, const std::string& value, Config* c) {
     return Status::Ok();
   }
   int64_t v;
-  if (!ParseInt(value, &v) || v < key.min || v > key.max) {
+  if (!ParseInt64(value, &v) || v < key.min || v > key.max) {
     return Invalid(where, "= '" + value + "' is not an integer in " + std::to_string(key.min) +
                               ".." + std::to_string(key.max));
   }

@@ -32,8 +32,6 @@ struct Prefetched {
 struct RequestEnv {
   std::string_view method;
   std::string_view path;
-  std::string_view query;
-  std::string_view content_type;
   std::string_view client_ip;
   std::string_view request_id;
   int64_t content_length = 0;

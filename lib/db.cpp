@@ -19,12 +19,17 @@ struct ResultFree {
   void operator()(MYSQL_RES* res) const { mysql_free_result(res); }
 };
 
-// Errors after which the connection cannot be trusted: drop it and answer 901.
+// The server is out of reach (gone, lost, refused, shutting down): 901.
 bool IsConnectionError(unsigned err) {
-  return (err >= CR_MIN_ERROR && err <= CR_MAX_ERROR) || err == ER_CON_COUNT_ERROR ||
-         err == ER_SERVER_SHUTDOWN || err == ER_CONNECTION_KILLED ||
+  return err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR || err == CR_SERVER_GONE_ERROR ||
+         err == CR_SERVER_LOST || err == CR_SERVER_LOST_EXTENDED || err == CR_UNKNOWN_HOST ||
+         err == ER_CON_COUNT_ERROR || err == ER_SERVER_SHUTDOWN || err == ER_CONNECTION_KILLED ||
          err == ER_QUERY_INTERRUPTED;
 }
+
+// Any other client-side error (out of sync, out of memory, a misused statement) leaves
+// the connection in a state not worth trusting: it is dropped too, but answers 900.
+bool IsClientError(unsigned err) { return err >= CR_MIN_ERROR && err <= CR_MAX_ERROR; }
 
 }  // namespace
 
@@ -59,6 +64,11 @@ Status Db::Failure(unsigned err, const char* what, const char* detail) {
     if (!will_retry) LogError("mysql %s: %u %s", what, err, detail);
     Close();
     return Status::Unavailable();
+  }
+  if (IsClientError(err)) {
+    LogError("mysql %s: %u %s", what, err, detail);
+    Close();
+    return Status::Internal();
   }
   if (err != ER_DUP_ENTRY) LogError("mysql %s: %u %s", what, err, detail);
   return Status::Internal();
@@ -195,7 +205,7 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
   }
   if (mysql_stmt_bind_result(stmt, cols.data()) != 0) {
     Status s = Failure(mysql_stmt_errno(stmt), "bind_result", mysql_stmt_error(stmt));
-    mysql_stmt_free_result(stmt);
+    if (conn_) mysql_stmt_free_result(stmt);  // Failure may have closed it all
     return s;
   }
   int rc;
@@ -217,7 +227,7 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
         full.length = &full_length;
         if (mysql_stmt_fetch_column(stmt, &full, c, 0) != 0) {
           Status s = Failure(mysql_stmt_errno(stmt), "fetch_column", mysql_stmt_error(stmt));
-          mysql_stmt_free_result(stmt);
+          if (conn_) mysql_stmt_free_result(stmt);
           return s;
         }
         row.Append(false, std::move(value));

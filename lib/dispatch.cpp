@@ -88,8 +88,6 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
   RequestEnv env;
   env.method = Param(request, "REQUEST_METHOD");
   env.path = RequestPath(request);
-  env.query = Param(request, "QUERY_STRING");
-  env.content_type = Param(request, "CONTENT_TYPE");
   env.client_ip = Param(request, "REMOTE_ADDR");
   std::string_view length = Param(request, "CONTENT_LENGTH");
   if (!length.empty() && !ParseInt64(length, &env.content_length)) env.content_length = -1;

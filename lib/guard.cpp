@@ -119,16 +119,7 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
     prefetched->has_profile = r.IsString();
     if (prefetched->has_profile) prefetched->profile = std::string(r.Str());
   }
-  if (want_hidden) {
-    const RedisReply& r = replies[next++];
-    const redisReply* value = r.size() == 2 ? r.Element(0) : nullptr;
-    const redisReply* version = r.size() == 2 ? r.Element(1) : nullptr;
-    prefetched->has_hidden = value && value->type == REDIS_REPLY_STRING;
-    if (prefetched->has_hidden) prefetched->hidden.assign(value->str, value->len);
-    if (version && version->type == REDIS_REPLY_STRING) {
-      prefetched->hidden_version.assign(version->str, version->len);
-    }
-  }
+  if (want_hidden) TakeHiddenReply(replies[next++], prefetched);
   return Status::Ok();
 }
 

@@ -33,8 +33,8 @@ Status ClearReview(Db& db, Redis& redis, int64_t user, int64_t now);
 // Any status but deleted -> banned, with every session revoked. 508 for no such user.
 Status Ban(Db& db, Redis& redis, int64_t user, int64_t now);
 
-// Keeps the Redis side in step after a status change of `user`: the profile cache, and
-// the hot ranking (listed only when active with authority 1).
+// Keeps the Redis side in step after a change of `user`'s status or authority: the
+// profile cache, and the hot ranking (listed only when active with authority 1).
 Status AfterStatusChange(Db& db, Redis& redis, int64_t user, int64_t now);
 
 }  // namespace dt

@@ -6,10 +6,10 @@
 namespace dt {
 namespace {
 
-// KEYS: counters; ARGV: limit1, window1, limit2, window2, ..., then "1" to count.
-// Returns 0 when allowed, else the seconds until the first exhausted window ends.
-const RedisScript kScript(R"lua(
-local count = ARGV[#ARGV] == '1'
+// KEYS: counters; ARGV: limit1, window1, limit2, window2, ... Counts a hit on every
+// counter and returns 0 when none is exhausted, else counts nothing and returns the
+// seconds until the first exhausted window ends.
+const RedisScript kHit(R"lua(
 for i, key in ipairs(KEYS) do
   local n = tonumber(redis.call('GET', key) or '0')
   if n >= tonumber(ARGV[2 * i - 1]) then
@@ -22,10 +22,8 @@ for i, key in ipairs(KEYS) do
     return ttl
   end
 end
-if count then
-  for i, key in ipairs(KEYS) do
-    if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
-  end
+for i, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
 end
 return 0
 )lua");
@@ -37,7 +35,9 @@ end
 return 0
 )lua");
 
-Status Run(Redis& redis, const std::vector<RateRule>& rules, bool count) {
+}  // namespace
+
+Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules) {
   std::vector<std::string_view> keys;
   std::vector<std::string> numbers;
   numbers.reserve(rules.size() * 2);
@@ -47,24 +47,13 @@ Status Run(Redis& redis, const std::vector<RateRule>& rules, bool count) {
     numbers.push_back(std::to_string(r.window));
   }
   std::vector<std::string_view> args(numbers.begin(), numbers.end());
-  args.push_back(count ? "1" : "0");
   RedisReply reply;
-  RETURN_IF_ERROR(redis.Eval(kScript, keys, args, &reply));
+  RETURN_IF_ERROR(redis.Eval(kHit, keys, args, &reply));
   long long retry_after = reply.Integer();
   if (retry_after <= 0) return Status::Ok();
   Json::Value data(Json::objectValue);
   data["retry_after"] = static_cast<Json::Int64>(retry_after);
   return Status::Error(kTooMany, "too many requests.", data);
-}
-
-}  // namespace
-
-Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules) {
-  return Run(redis, rules, true);
-}
-
-Status RateLimitCheck(Redis& redis, const std::vector<RateRule>& rules) {
-  return Run(redis, rules, false);
 }
 
 Status RateLimitRefund(Redis& redis, const std::vector<RateRule>& rules) {

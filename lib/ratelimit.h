@@ -21,9 +21,6 @@ struct RateRule {
 // returns 429 with data {retry_after} (seconds until the exhausted window ends).
 Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules);
 
-// The same check without counting.
-Status RateLimitCheck(Redis& redis, const std::vector<RateRule>& rules);
-
 // Takes back one hit of RateLimitHit (what it counted did not happen after all).
 Status RateLimitRefund(Redis& redis, const std::vector<RateRule>& rules);
 

@@ -42,6 +42,16 @@ std::string Sha1Hex(const char* s) {
   return HexEncode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
 }
 
+// An error reply of a server that cannot serve us now (loading, a replica after a
+// failover, a lost master, a login needed): the connection is dropped and the call is 901.
+bool CannotServe(const redisReply* r) {
+  if (r->type != REDIS_REPLY_ERROR) return false;
+  for (const char* prefix : {"LOADING", "MASTERDOWN", "READONLY", "NOAUTH"}) {
+    if (StartsWith(r->str, r->len, prefix)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 RedisScript::RedisScript(const char* src) : source(src), sha1(Sha1Hex(src)) {}
@@ -73,11 +83,16 @@ Status Redis::Connect() {
     return Status::Unavailable();
   }
   redisSetTimeout(ctx_, tv);
+  // A connection that failed its login or its database is not one to keep using.
   RedisReply reply;
-  if (!config_.redis_password.empty()) {
-    RETURN_IF_ERROR(Command(&reply, "AUTH %s", config_.redis_password.c_str()));
+  Status ready = Status::Ok();
+  if (!config_.redis_password.empty()) ready = Command(&reply, "AUTH %s", config_.redis_password.c_str());
+  if (ready.ok() && config_.redis_db != 0) ready = Command(&reply, "SELECT %d", config_.redis_db);
+  if (!ready.ok()) {
+    if (ctx_) LogError("redis: login or SELECT refused");
+    CloseAndPause();
+    return Status::Unavailable();
   }
-  if (config_.redis_db != 0) RETURN_IF_ERROR(Command(&reply, "SELECT %d", config_.redis_db));
   return Status::Ok();
 }
 
@@ -91,10 +106,7 @@ Status Redis::Check(redisReply* reply, RedisReply* out) {
   if (reply->type == REDIS_REPLY_ERROR) {
     if (StartsWith(reply->str, reply->len, "NOSCRIPT")) return Status::Error(kNotFound, "noscript");
     LogError("redis: %.*s", static_cast<int>(reply->len), reply->str);
-    if (StartsWith(reply->str, reply->len, "LOADING") ||
-        StartsWith(reply->str, reply->len, "MASTERDOWN") ||
-        StartsWith(reply->str, reply->len, "READONLY") ||
-        StartsWith(reply->str, reply->len, "NOAUTH")) {
+    if (CannotServe(reply)) {
       CloseAndPause();
       return Status::Unavailable();
     }
@@ -166,9 +178,7 @@ Status Redis::Pipeline(const std::vector<std::vector<std::string_view>>& command
   if (!s.ok()) return s;
   for (const RedisReply& r : *replies) {
     const redisReply* x = r.get();
-    if (x && x->type == REDIS_REPLY_ERROR && (StartsWith(x->str, x->len, "LOADING") ||
-                                              StartsWith(x->str, x->len, "MASTERDOWN") ||
-                                              StartsWith(x->str, x->len, "NOAUTH"))) {
+    if (x && CannotServe(x)) {
       LogError("redis: %.*s", static_cast<int>(x->len), x->str);
       CloseAndPause();
       return Status::Unavailable();

@@ -165,12 +165,6 @@ JsonObject& JsonObject::Null(std::string_view key) {
   return *this;
 }
 
-JsonObject& JsonObject::Raw(std::string_view key, std::string_view json) {
-  Key(key);
-  text_ += json;
-  return *this;
-}
-
 std::string JsonObject::Close() {
   text_ += '}';
   return std::move(text_);

@@ -47,7 +47,6 @@ class JsonObject {
   JsonObject& Bool(std::string_view key, bool value);
   JsonObject& Str(std::string_view key, std::string_view value);  // escaped
   JsonObject& Null(std::string_view key);
-  JsonObject& Raw(std::string_view key, std::string_view json);   // valid JSON, as is
   std::string Close();
 
  private:

@@ -49,8 +49,6 @@ class Router {
   // path exists with other methods).
   const Route* Find(std::string_view method, std::string_view path, Status* status) const;
 
-  const std::vector<Route>& routes() const { return routes_; }
-
  private:
   std::vector<Route> routes_;
   std::unordered_map<std::string, std::vector<size_t>> by_path_;

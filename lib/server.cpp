@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -54,7 +55,15 @@ void TaskThread(const Services* services, std::vector<PeriodicTask> tasks) {
   while (!stopping.load()) {
     for (size_t i = 0; i < tasks.size(); ++i) {
       if (std::chrono::steady_clock::now() < due[i]) continue;
-      Status s = tasks[i].run(db, redis, *services);
+      // A task that throws must not take the worker (and its requests) down with it.
+      Status s;
+      try {
+        s = tasks[i].run(db, redis, *services);
+      } catch (const std::exception& e) {
+        s = Status::Internal(e.what());
+      } catch (...) {
+        s = Status::Internal("exception of unknown type");
+      }
       if (!s.ok()) LogError("task %s: %d %s", tasks[i].name, s.code(), s.msg().c_str());
       due[i] = std::chrono::steady_clock::now() + std::chrono::seconds(tasks[i].interval);
     }

@@ -61,6 +61,14 @@ void DecodeHidden(const std::string& value, HiddenScope scope, int64_t now, Hidd
 
 }  // namespace
 
+void TakeHiddenReply(const RedisReply& reply, Prefetched* p) {
+  const redisReply* value = reply.size() == 2 ? reply.Element(0) : nullptr;
+  const redisReply* version = reply.size() == 2 ? reply.Element(1) : nullptr;
+  p->has_hidden = value && value->type == REDIS_REPLY_STRING;
+  if (p->has_hidden) p->hidden.assign(value->str, value->len);
+  if (version && version->type == REDIS_REPLY_STRING) p->hidden_version.assign(version->str, version->len);
+}
+
 Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
   const int64_t now = ctx.clock().NowSeconds();
   Prefetched& p = ctx.prefetched;
@@ -71,11 +79,7 @@ Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
     if (!looked.ok() && looked.code() != kUnavailable) return looked;
     fill = looked.ok();  // Redis down: MySQL answers and nothing is cached
     p.hidden_wanted = true;
-    const redisReply* value = reply.size() == 2 ? reply.Element(0) : nullptr;
-    const redisReply* version = reply.size() == 2 ? reply.Element(1) : nullptr;
-    p.has_hidden = value && value->type == REDIS_REPLY_STRING;
-    if (p.has_hidden) p.hidden.assign(value->str, value->len);
-    if (version && version->type == REDIS_REPLY_STRING) p.hidden_version.assign(version->str, version->len);
+    TakeHiddenReply(reply, &p);
   }
   if (!p.has_hidden) {
     RETURN_IF_ERROR(ReadHidden(ctx.db, ctx.user_id, now, &p.hidden));

@@ -46,6 +46,10 @@ Status InvalidateHidden(Redis& redis, int64_t user);
 std::string HiddenKey(int64_t user);
 std::string HiddenVersionKey(int64_t user);
 
+// Reads the reply to MGET HiddenKey HiddenVersionKey into `p` (the guard's prefetch, or
+// LoadHidden's own round trip).
+void TakeHiddenReply(const RedisReply& reply, Prefetched* p);
+
 // The profile of `peer` when the caller of `ctx` may see it, else 501 (as if it did not
 // exist).
 Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out);
