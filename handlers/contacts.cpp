@@ -23,7 +23,7 @@ Reply HandleContacts(RequestContext& ctx) {
       "   WHERE m.to_uid = c.user_id AND m.`read` = 0 AND m.from_uid = c.peer_id),"
       " u.status"
       " FROM contacts c JOIN user_info u ON u.id = c.peer_id"
-      " WHERE c.user_id = ?"
+      " WHERE c.user_id = ? AND u.status NOT IN ('review', 'banned')"
       " AND " DT_SQL_NOT_HIDDEN("c.peer_id")
       " ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, hidden.json(), page.limit(), page.offset()}, &rows));

@@ -61,20 +61,27 @@ Reply HandleSetLabels(RequestContext& ctx) {
   RETURN_IF_ERROR(ParseLabelIds(ctx.params, &ids));
   const std::string id_array = IdList(ids);
 
-  Transaction tx(ctx.db);
-  RETURN_IF_ERROR(tx.Begin());
   std::vector<Row> known;
-  RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT l.id, l.name FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
-      " JOIN label l ON l.id = j.id ORDER BY l.id",
-      {id_array}, &known));
-  if (known.size() != ids.size()) return Status::Error(kNotFound, "unknown label.");
-  RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_label WHERE user_id = ?", {ctx.user_id}));
-  RETURN_IF_ERROR(ctx.db.Exec(
-      "INSERT INTO user_label (user_id, label_id)"
-      " SELECT ?, j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j",
-      {ctx.user_id, id_array}));
-  RETURN_IF_ERROR(tx.Commit());
+  RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
+    // The user's row is the lock that orders two saves of the same user (a double tap),
+    // which would otherwise deadlock on the gap their deletes leave.
+    Row row;
+    bool found = false;
+    RETURN_IF_ERROR(ctx.db.QueryRow("SELECT id FROM user_info WHERE id = ? FOR UPDATE",
+                                    {ctx.user_id}, &row, &found));
+    if (!found) return Status::Error(kNoUser);
+    known.clear();
+    RETURN_IF_ERROR(ctx.db.Query(
+        "SELECT l.id, l.name FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
+        " JOIN label l ON l.id = j.id ORDER BY l.id",
+        {id_array}, &known));
+    if (known.size() != ids.size()) return Status::Error(kNotFound, "unknown label.");
+    RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_label WHERE user_id = ?", {ctx.user_id}));
+    return ctx.db.Exec(
+        "INSERT INTO user_label (user_id, label_id)"
+        " SELECT ?, j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j",
+        {ctx.user_id, id_array});
+  }));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
 
   Json::Value labels(Json::arrayValue);

@@ -176,15 +176,16 @@ Reply HandleRead(RequestContext& ctx) {
 }
 
 Reply HandleUnread(RequestContext& ctx) {
-  // Messages of users hidden from the caller (blocks, reports) do not count, as their
-  // conversations are not listed either.
+  // Messages of users hidden from the caller (blocks, reports) or under review or banned
+  // do not count, as their conversations are not listed either.
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   Row row;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow(
-      "SELECT COUNT(*) FROM message WHERE to_uid = ? AND `read` = 0"
-      " AND " DT_SQL_NOT_HIDDEN("from_uid"),
+      "SELECT COUNT(*) FROM message m JOIN user_info u ON u.id = m.from_uid"
+      " WHERE m.to_uid = ? AND m.`read` = 0 AND u.status NOT IN ('review', 'banned')"
+      " AND " DT_SQL_NOT_HIDDEN("m.from_uid"),
       {ctx.user_id, hidden.json()}, &row, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(row.Int(0));

@@ -17,6 +17,9 @@ namespace {
 // city answers a first page from a few hundred metres, a village after a few doublings.
 constexpr double kFirstRadius = 0.2;   // km
 constexpr size_t kMargin = 2;          // candidates fetched beyond those still needed
+// How deep a client may page: every user before the page is judged, so the depth bounds
+// a request's work (API.md: page * pageCount at most this).
+constexpr int64_t kMaxDepth = 500;
 
 Status RequireLatLng(const Params& params, LatLng* out) {
   const std::string* text = params.Find("latlng");
@@ -79,14 +82,13 @@ Reply HandleNearby(RequestContext& ctx) {
   RETURN_IF_ERROR(RequireLatLng(ctx.params, &here));
   double radius = 10;
   if (const std::string* r = ctx.params.Find("radius"); r && !r->empty()) {
-    char* end = nullptr;
-    radius = strtod(r->c_str(), &end);
-    if (*end != '\0' || !(radius > 0 && radius <= 100)) return InvalidParam("radius");
+    if (!ParseDecimal(*r, &radius) || !(radius > 0 && radius <= 100)) return InvalidParam("radius");
   }
   int64_t gender;
   RETURN_IF_ERROR(OptionalInt(ctx.params, "gender", 0, 2, -1, &gender));
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  if (page.offset() + page.count > kMaxDepth) return InvalidParam("page");
   const LatLng centre = SnapToGrid(here);
   const int64_t now = ctx.clock().NowSeconds();
   HiddenSet hidden;

@@ -39,7 +39,7 @@ Reply HandleBlock(RequestContext& ctx) {
 
 Reply HandleUnblock(RequestContext& ctx) {
   int64_t peer;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  RETURN_IF_ERROR(RequirePeer(ctx, &peer));
   RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_block WHERE user_id = ? AND blocked_id = ?",
                               {ctx.user_id, peer}));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
@@ -52,7 +52,7 @@ Reply HandleBlockList(RequestContext& ctx) {
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status FROM user_block b"
+      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time FROM user_block b"
       " JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
       " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, page.limit(), page.offset()}, &rows));

@@ -1,6 +1,9 @@
 // The parameter helpers.
 #include "lib/args.h"
 
+#include <cstdlib>
+#include <string>
+
 namespace dt {
 
 Status MissingParam(std::string_view key) {
@@ -70,6 +73,20 @@ Status OptionalId(const Params& params, std::string_view key, int64_t fallback, 
 Status RequirePage(const Params& params, int64_t max_count, int64_t default_count, Page* out) {
   RETURN_IF_ERROR(OptionalInt(params, "page", 1, 1000000, 1, &out->page));
   return OptionalInt(params, "pageCount", 1, max_count, default_count, &out->count);
+}
+
+bool ParseDecimal(std::string_view text, double* out) {
+  const size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 9 || fraction.size() > 9) return false;
+  if (dot != std::string_view::npos && fraction.empty()) return false;
+  if (whole.find_first_not_of("0123456789") != std::string_view::npos ||
+      fraction.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  *out = std::strtod(std::string(text).c_str(), nullptr);  // the C locale: never changed
+  return true;
 }
 
 bool ParseMoney(std::string_view text, int64_t* cents) {

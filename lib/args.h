@@ -54,6 +54,10 @@ struct Page {
 };
 Status RequirePage(const Params& params, int64_t max_count, int64_t default_count, Page* out);
 
+// A plain decimal number: digits, optionally '.' and 1-9 more digits (no sign, exponent,
+// hex or spaces); at most 9 digits before the point.
+bool ParseDecimal(std::string_view text, double* out);
+
 // An amount in yuan ("30", "30.5", "30.00": digits, at most 2 decimals, below 10^9) as
 // integer cents; false when malformed.
 bool ParseMoney(std::string_view text, int64_t* cents);

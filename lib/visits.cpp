@@ -46,6 +46,21 @@ Status RecordView(Redis& redis, int64_t user, int64_t viewer, int64_t now) {
 }
 
 Status FlushVisits(Db& db, Redis& redis, int max) {
+  // One flush at a time, across workers: a flush that finds the queue empty has then not
+  // overtaken another's batch still on its way to MySQL, so the visitor list that flushes
+  // first sees every visit queued before it. A lost connection releases the lock.
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow("SELECT GET_LOCK('dt_visits_flush', 5)", {}, &row, &found));
+  if (row.Int(0) != 1) return Status::Unavailable("visits: flush lock busy");
+  struct Release {
+    Db& db;
+    ~Release() {
+      Row r;
+      bool f = false;
+      db.QueryRow("SELECT RELEASE_LOCK('dt_visits_flush')", {}, &r, &f);
+    }
+  } release{db};
   RedisReply batch;
   RETURN_IF_ERROR(redis.Eval(kTake, {kQueue}, {std::to_string(max)}, &batch));
   if (batch.size() == 0) return Status::Ok();

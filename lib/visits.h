@@ -18,8 +18,8 @@ namespace dt {
 // `viewer` viewed the profile of `user` at `now`.
 Status RecordView(Redis& redis, int64_t user, int64_t viewer, int64_t now);
 
-// Writes queued visits to the visitor table (at most `max` per call; several callers may
-// run at once, each takes its own batch).
+// Writes queued visits to the visitor table (at most `max` per call). Callers take turns
+// (a MySQL named lock), so when one returns, every visit queued before it is in MySQL.
 Status FlushVisits(Db& db, Redis& redis, int max = 5000);
 
 }  // namespace dt

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/args.h"
 #include "lib/clock.h"
 #include "lib/config.h"
 #include "lib/db.h"
@@ -72,8 +73,8 @@ int main(int argc, char** argv) {
     }
     if (s.ok()) return 0;
   } else if (command == "review" && args.size() == 2 && (args[0] == "clear" || args[0] == "ban")) {
-    const long long user = atoll(args[1].c_str());
-    if (user <= 0) return Usage();
+    int64_t user = 0;  // a typo must not name another user: digits only, a real id
+    if (!dt::ParseInt64(args[1], &user) || user < 1 || user > dt::kMaxId) return Usage();
     s = args[0] == "clear" ? dt::ClearReview(db, redis, user, clock.NowSeconds())
                            : dt::Ban(db, redis, user, clock.NowSeconds());
     command += " " + args[0];

@@ -50,10 +50,14 @@ class AlbumHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("阳光"), list[0]["name"].asString());
     CPPUNIT_ASSERT(list[0].isMember("gender") && list[0].isMember("meaning"));
     Response men = Call("GET", "/api/label/list", {{"gender", "1"}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(men.body, 0, men.code());
     CPPUNIT_ASSERT(men.data()["list"].size() < list.size());
+    int for_men = 0, for_all = 0;
     for (const Json::Value& l : men.data()["list"]) {
       CPPUNIT_ASSERT(l["gender"].asInt() == 1 || l["gender"].asInt() == 0);
+      (l["gender"].asInt() == 1 ? for_men : for_all)++;
     }
+    CPPUNIT_ASSERT(for_men > 0 && for_all > 0);
     CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/label/list", {{"gender", "9"}}).code());
     CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/label/list", {}, {}, false).code());  // signed route
   }

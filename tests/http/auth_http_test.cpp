@@ -2,8 +2,6 @@
 // rotation and logout, checked against what MySQL and Redis hold afterwards.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "lib/clock.h"
 #include "lib/session.h"
@@ -75,10 +73,8 @@ class AuthHttpTest : public CppUnit::TestFixture {
     long long ttl = RedisInt("TTL dt:sms:code:%s", phone);
     CPPUNIT_ASSERT(ttl > 290 && ttl <= 300);
     // The log sender's outbox has it (and the request log does not: see LogTest).
-    std::ifstream outbox(TestStack::Get().config().sms_outbox);
-    std::stringstream text;
-    text << outbox.rdbuf();
-    CPPUNIT_ASSERT(text.str().find("to=" + phone + " code=" + code) != std::string::npos);
+    const std::string outbox = ReadBinary(TestStack::Get().config().sms_outbox);
+    CPPUNIT_ASSERT(outbox.find("to=" + phone + " code=" + code) != std::string::npos);
   }
 
   void testSendSmsValidatesPhone() {

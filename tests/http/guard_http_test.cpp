@@ -2,7 +2,9 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "lib/crypto.h"
+#include "lib/params.h"
 #include "lib/session.h"
+#include "lib/sign.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -141,13 +143,18 @@ class GuardHttpTest : public CppUnit::TestFixture {
   void testHmacApp() {
     Caller user = Login(NewPhone(), "HM256K");
     CPPUNIT_ASSERT(user.user_id > 0);
-    // An md5 sign is not accepted for an hmac-sha256 app.
+    // An md5 sign, even with the app's own secret, is not accepted for an hmac-sha256 app.
     Fields fields = {{"phone", NewPhone()}, {"appkey", "HM256K"}, {"timestamp", NowTimestamp()},
                      {"nonce", NewNonce()}};
+    Params params;
+    for (const auto& [k, v] : fields) params.Add(k, v);
+    const std::string secret = TestStack::Get().config().apps.at("HM256K").secret;
     Fields as_md5 = fields;
-    as_md5[1].second = "432ABZ";
-    fields.emplace_back("sign", SignFields(as_md5, "432ABZ"));
-    CPPUNIT_ASSERT_EQUAL(500, Call("POST", "/api/auth/sendsms", fields, {}, false).code());
+    as_md5.emplace_back("sign", SignParams(SignMethod::kMd5, secret, params));
+    CPPUNIT_ASSERT_EQUAL(500, Call("POST", "/api/auth/sendsms", as_md5, {}, false).code());
+    // The same request signed as the app's method says passes: the refusal was the method.
+    fields.emplace_back("sign", SignParams(SignMethod::kHmacSha256, secret, params));
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/sendsms", fields, {}, false).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, user).code());
   }
 

@@ -6,6 +6,7 @@
 #include <json/reader.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -140,7 +141,7 @@ bool TestStack::WaitHealthy(int seconds) {
 }
 
 std::string NewPhone() {
-  static int counter = 0;
+  static std::atomic<int> counter{0};  // the soak's threads ask at once
   // 139 + 4 random digits (per run) + 4 counting digits: unique within a run.
   static const uint32_t run = RandomBelow(10000);
   char buf[32];
@@ -254,6 +255,42 @@ Response Raw(const std::string& method, const std::string& target, const std::st
 void FlushQueuedVisits() {
   Status s = FlushVisits(TestStack::Get().db(), TestStack::Get().redis());
   CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+}
+
+Response PayNotify(const std::string& trade_no, const std::string& fee, const std::string& transaction_id,
+                   int64_t timestamp, const std::string& key) {
+  Fields f = {{"trade_no", trade_no}, {"total_fee", fee}, {"transaction_id", transaction_id},
+              {"timestamp", timestamp ? std::to_string(timestamp) : NowTimestamp()}, {"nonce_str", NewNonce()}};
+  Params p;
+  for (const auto& [k, v] : f) p.Add(k, v);
+  f.emplace_back("sign", HmacSha256Hex(key.empty() ? TestStack::Get().config().pay_key : key,
+                                       SortedPairs(p, {"sign"})));
+  return Call("POST", "/api/vip/pay/notify", f, {}, false);
+}
+
+int64_t Count(const char* sql, std::initializer_list<Arg> args) {
+  Row row;
+  bool found = false;
+  Status s = TestStack::Get().db().QueryRow(sql, args, &row, &found);
+  CPPUNIT_ASSERT_MESSAGE(sql, s.ok() && found);
+  return row.Int(0);
+}
+
+bool ListHas(const Response& r, const char* key, int64_t id) {
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());  // a failed call holds no list to judge
+  for (const Json::Value& item : r.data()["list"]) {
+    if (item[key].asInt64() == id) return true;
+  }
+  return false;
+}
+
+bool InHotList(const Caller& viewer, int64_t id) {
+  for (int page = 1; page < 200; ++page) {
+    Response r = Call("GET", "/api/user/hot/list", {{"page", std::to_string(page)}, {"pageCount", "50"}}, viewer);
+    if (ListHas(r, "user_id", id)) return true;
+    if (!r.data()["has_next"].asBool()) return false;
+  }
+  return false;
 }
 
 void AllowNextSms(const std::string& phone) {

@@ -6,6 +6,7 @@
 #include <json/value.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -121,6 +122,20 @@ Caller Login(const std::string& phone, const std::string& appkey = "432ABZ");
 // Writes the visits the workers queued (lib/visits.h) to MySQL now, for tests that read
 // the visitor table directly.
 void FlushQueuedVisits();
+
+// The payment gateway's notify for `trade_no`, signed with `key` (the configured pay key
+// when empty), stamped `timestamp` (now when 0).
+Response PayNotify(const std::string& trade_no, const std::string& fee, const std::string& transaction_id,
+                   int64_t timestamp = 0, const std::string& key = "");
+
+// The first column of a one-row query of the test database (asserts it ran).
+int64_t Count(const char* sql, std::initializer_list<Arg> args);
+
+// Whether the list of a successful reply (asserted) holds an item whose `key` is `id`.
+bool ListHas(const Response& r, const char* key, int64_t id);
+
+// Whether `id` is on any page of the hot list `viewer` gets.
+bool InHotList(const Caller& viewer, int64_t id);
 
 // Forgets the once-a-minute SMS limit of `phone`, for tests that log in twice.
 void AllowNextSms(const std::string& phone);

@@ -3,8 +3,6 @@
 // no sanitizer report (it matters for `make test ASAN=1`).
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "tests/http/http_support.h"
 
@@ -22,12 +20,6 @@ bool HoldsWord(const std::string& text, const std::string& secret) {
   return false;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -40,8 +32,8 @@ class LogTest : public CppUnit::TestFixture {
  public:
   void testLogsHoldNoSecrets() {
     TestStack& stack = TestStack::Get();
-    const std::string worker = ReadFile(stack.VarPath("log/worker.log"));
-    const std::string access = ReadFile(stack.VarPath("log/nginx-access.log"));
+    const std::string worker = ReadBinary(stack.VarPath("log/worker.log"));
+    const std::string access = ReadBinary(stack.VarPath("log/nginx-access.log"));
     CPPUNIT_ASSERT(worker.find(" access ") != std::string::npos);  // there is a request log
     CPPUNIT_ASSERT(!access.empty());
     for (const std::string& secret : stack.secrets_seen) {
@@ -54,7 +46,7 @@ class LogTest : public CppUnit::TestFixture {
   }
 
   void testNoSanitizerReports() {
-    const std::string worker = ReadFile(TestStack::Get().VarPath("log/worker.log"));
+    const std::string worker = ReadBinary(TestStack::Get().VarPath("log/worker.log"));
     for (const char* marker : {"AddressSanitizer", "LeakSanitizer", "runtime error:"}) {
       CPPUNIT_ASSERT_MESSAGE(marker, worker.find(marker) == std::string::npos);
     }

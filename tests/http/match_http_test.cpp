@@ -12,24 +12,6 @@ Response Like(const Caller& from, const Caller& to, const char* action = "like")
   return Call("POST", "/api/user/like", {{"peerId", Id(to)}, {"action", action}}, from);
 }
 
-int64_t Count(const char* sql, std::initializer_list<Arg> args) {
-  Row row;
-  bool found = false;
-  TestStack::Get().db().QueryRow(sql, args, &row, &found);
-  return row.Int(0);
-}
-
-bool InHotList(const Caller& viewer, int64_t id) {
-  for (int page = 1; page < 200; ++page) {
-    Response r = Call("GET", "/api/user/hot/list", {{"page", std::to_string(page)}, {"pageCount", "50"}}, viewer);
-    for (const Json::Value& item : r.data()["list"]) {
-      if (item["user_id"].asInt64() == id) return true;
-    }
-    if (!r.data()["has_next"].asBool()) return false;
-  }
-  return false;
-}
-
 }  // namespace
 
 class MatchHttpTest : public CppUnit::TestFixture {
@@ -144,6 +126,14 @@ class AccountHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(f)}, {"reason", "spam"}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/block", {{"peerId", Id(f)}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send", {{"peerId", Id(e)}, {"msgType", "text"}, {"content", "from d"}}, d).code());
+    Response order = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, d);
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(order.data()["trade_no"].asString(), "30.00", "d-paid").code());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM vip_info WHERE user_id = ?", {d.user_id}));
+    // Listed everywhere before: what follows is the deletion's doing.
+    CPPUNIT_ASSERT(InHotList(e, d.user_id));
+    Response search = Call("GET", "/api/user/search", {{"keyword", "soon-gone"}}, e);
+    CPPUNIT_ASSERT(ListHas(search, "user_id", d.user_id));
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/user/nearby/list", {{"latlng", "50.5,-20.5"}}, e), "user_id", d.user_id));
 
     AllowNextSms(phone);
     const std::string code = RequestCode(phone);
@@ -175,11 +165,14 @@ class AccountHttpTest : public CppUnit::TestFixture {
         {"SELECT COUNT(*) FROM user_report WHERE reporter_id = ?", 1},
         {"SELECT COUNT(*) FROM user_block WHERE user_id = ? OR blocked_id = ?", 2},
         {"SELECT COUNT(*) FROM contacts WHERE user_id = ?", 1},
+        {"SELECT COUNT(*) FROM vip_info WHERE user_id = ?", 1},
     };
     for (const auto& g : gone) {
       int64_t n = g.args == 1 ? Count(g.sql, {d.user_id}) : Count(g.sql, {d.user_id, d.user_id});
       CPPUNIT_ASSERT_EQUAL_MESSAGE(g.sql, int64_t{0}, n);
     }
+    // Orders are records of payment: kept.
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_order WHERE user_id = ? AND pay = 1", {d.user_id}));
     RedisReply redis;
     TestStack::Get().redis().Command(&redis, "ZSCORE dt:geo %lld", static_cast<long long>(d.user_id));
     CPPUNIT_ASSERT(redis.IsNil());
@@ -189,8 +182,10 @@ class AccountHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(501, Call("GET", "/api/user/show", {{"peerId", Id(d)}}, e).code());
     CPPUNIT_ASSERT_EQUAL(501, Call("GET", "/api/album/list", {{"peerId", Id(d)}}, e).code());
     CPPUNIT_ASSERT(!InHotList(e, d.user_id));
-    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/search", {{"keyword", "soon-gone"}}, e).data()["total"].asInt());
-    CPPUNIT_ASSERT_EQUAL(0u, Call("GET", "/api/user/nearby/list", {{"latlng", "50.5,-20.5"}}, e).data()["list"].size());
+    search = Call("GET", "/api/user/search", {{"keyword", "soon-gone"}}, e);
+    CPPUNIT_ASSERT(!ListHas(search, "user_id", d.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, search.data()["total"].asInt());
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/user/nearby/list", {{"latlng", "50.5,-20.5"}}, e), "user_id", d.user_id));
     Response messages = Call("GET", "/api/message/list", {{"peerId", Id(d)}}, e);
     CPPUNIT_ASSERT_EQUAL(1u, messages.data()["list"].size());
     CPPUNIT_ASSERT_EQUAL(std::string("from d"), messages.data()["list"][0]["content"].asString());

@@ -209,7 +209,9 @@ class MessageHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(3, r.data()["updated"].asInt());
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Unread(b));  // c's is still unread
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/read", {{"peerId", std::to_string(a.user_id)}}, b).data()["updated"].asInt());
-    for (const Json::Value& m : List(b, a.user_id).data()["list"]) CPPUNIT_ASSERT(m["read"].asBool());
+    const Json::Value from_a = List(b, a.user_id).data()["list"];
+    CPPUNIT_ASSERT_EQUAL(3u, from_a.size());
+    for (const Json::Value& m : from_a) CPPUNIT_ASSERT(m["read"].asBool());
     CPPUNIT_ASSERT(!List(b, c.user_id).data()["list"][0]["read"].asBool());
     // a marking "read" touches only messages to a: b's from c stay unread.
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/read", {{"peerId", std::to_string(c.user_id)}}, a).data()["updated"].asInt());

@@ -163,7 +163,9 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_EQUAL(502, Call("GET", "/api/user/nearby/list", {}, me).code());
     for (const auto& [k, v] : Fields{{"radius", "0"}, {"radius", "100.1"}, {"radius", "-1"}, {"radius", "x"},
-                                     {"gender", "3"}, {"pageCount", "51"}, {"page", "0"}}) {
+                                     {"radius", "1e1"}, {"radius", "0x10"}, {"radius", " 5"}, {"radius", "5."},
+                                     {"gender", "3"}, {"pageCount", "51"}, {"page", "0"},
+                                     {"page", "51"} /* 51 x 10 > 500: deeper than nearby pages */}) {
       Response r = Nearby(me, Area(4), {{k, v}});
       CPPUNIT_ASSERT_EQUAL_MESSAGE(k + "=" + v, 300, r.code());
       CPPUNIT_ASSERT_EQUAL(k + " is invalid.", r.msg());

@@ -26,23 +26,6 @@ int ShowCode(const Caller& viewer, const Caller& peer) {
   return Call("GET", "/api/user/show", {{"peerId", Id(peer)}}, viewer).code();
 }
 
-bool ListHas(const Response& r, const char* key, int64_t id) {
-  for (const Json::Value& item : r.data()["list"]) {
-    if (item[key].asInt64() == id) return true;
-  }
-  return false;
-}
-
-// Every page of the hot list.
-bool InHotList(const Caller& viewer, int64_t id) {
-  for (int page = 1; page < 200; ++page) {
-    Response r = Call("GET", "/api/user/hot/list", {{"page", std::to_string(page)}, {"pageCount", "50"}}, viewer);
-    if (ListHas(r, "user_id", id)) return true;
-    if (!r.data()["has_next"].asBool()) return false;
-  }
-  return false;
-}
-
 std::string Located(const Caller& c, double lat, double lng) {
   char buf[64];
   snprintf(buf, sizeof buf, "%.6f,%.6f", lat, lng);
@@ -165,6 +148,15 @@ class BlockHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Unblock(b, a).code());
     CPPUNIT_ASSERT(ListHas(Call("GET", "/api/contacts/list", {}, b), "peer_id", a.user_id));
     CPPUNIT_ASSERT_EQUAL(1, Call("GET", "/api/message/unread", {}, b).data()["total"].asInt());
+    // A sender under review (or banned) is visible to nobody: gone from the list and the
+    // count until cleared.
+    Db& db = TestStack::Get().db();
+    CPPUNIT_ASSERT(db.Exec("UPDATE user_info SET status = 'review' WHERE id = ?", {a.user_id}).ok());
+    CPPUNIT_ASSERT(!ListHas(Call("GET", "/api/contacts/list", {}, b), "peer_id", a.user_id));
+    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/message/unread", {}, b).data()["total"].asInt());
+    CPPUNIT_ASSERT(db.Exec("UPDATE user_info SET status = 'active' WHERE id = ?", {a.user_id}).ok());
+    CPPUNIT_ASSERT(ListHas(Call("GET", "/api/contacts/list", {}, b), "peer_id", a.user_id));
+    CPPUNIT_ASSERT_EQUAL(1, Call("GET", "/api/message/unread", {}, b).data()["total"].asInt());
   }
 
   void testMatches() {
@@ -226,9 +218,11 @@ class BlockHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());
     CPPUNIT_ASSERT_EQUAL(0, Unblock(a, b).code());  // idempotent
     CPPUNIT_ASSERT_EQUAL(1u, Call("GET", "/api/user/block/list", {}, a).data()["list"].size());
-    CPPUNIT_ASSERT_EQUAL(300, Block(a, a).code());
-    CPPUNIT_ASSERT_EQUAL(501, Call("POST", "/api/user/block", {{"peerId", "4000000000"}}, a).code());
-    CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/user/block", {}, a).code());
+    for (const char* path : {"/api/user/block", "/api/user/unblock"}) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 300, Call("POST", path, {{"peerId", Id(a)}}, a).code());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 501, Call("POST", path, {{"peerId", "4000000000"}}, a).code());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 300, Call("POST", path, {}, a).code());
+    }
   }
 };
 
@@ -294,6 +288,10 @@ class ReportHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(InHotList(third, target.user_id));
     CPPUNIT_ASSERT(Dtadmin("review list").find(Id(target) + "\t") == std::string::npos);
     CPPUNIT_ASSERT(Dtadmin("review clear " + Id(target)).find("failed") != std::string::npos);
+    // An id that is not plainly digits names nobody: a typo must not hit another user.
+    for (const char* typo : {"12x", "1e3", "-5", "99999999999999"}) {
+      CPPUNIT_ASSERT_MESSAGE(typo, Dtadmin(std::string("review ban ") + typo).find("usage:") != std::string::npos);
+    }
 
     CPPUNIT_ASSERT(Dtadmin("review ban " + Id(target)).find("done") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(501, ShowCode(third, target));

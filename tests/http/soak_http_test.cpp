@@ -16,9 +16,6 @@
 #include <string>
 #include <thread>
 
-#include "lib/crypto.h"
-#include "lib/params.h"
-#include "lib/sign.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -50,15 +47,6 @@ std::vector<WorkerUsage> Workers() {
     out.push_back(w);
   }
   return out;
-}
-
-Response Notify(const std::string& trade_no) {
-  Fields f = {{"trade_no", trade_no}, {"total_fee", "30.00"}, {"transaction_id", "soak-" + trade_no},
-              {"timestamp", NowTimestamp()}, {"nonce_str", NewNonce()}};
-  Params p;
-  for (const auto& [k, v] : f) p.Add(k, v);
-  f.emplace_back("sign", HmacSha256Hex(TestStack::Get().config().pay_key, SortedPairs(p, {"sign"})));
-  return Call("POST", "/api/vip/pay/notify", f, {}, false);
 }
 
 }  // namespace
@@ -119,7 +107,7 @@ class SoakHttpTest : public CppUnit::TestFixture {
                                                        {"code", sms.data()["code"].asString()}}));
             }
             Response order = record(Call("POST", "/api/vip/order/create", {{"productId", "1"}}, a));
-            if (order.code() == 0) record(Notify(order.data()["trade_no"].asString()));
+            if (order.code() == 0) record(PayNotify(order.data()["trade_no"].asString(), "30.00", "soak-" + order.data()["trade_no"].asString()));
           }
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }

@@ -8,27 +8,12 @@
 #include <thread>
 
 #include "lib/clock.h"
-#include "lib/crypto.h"
-#include "lib/params.h"
-#include "lib/sign.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
 namespace {
 
 const int64_t kDay = 86400;
-
-Response Notify(const std::string& trade_no, const std::string& fee, const std::string& txn,
-                int64_t timestamp = 0, const std::string& key = "") {
-  Fields f = {{"trade_no", trade_no}, {"total_fee", fee}, {"transaction_id", txn},
-              {"timestamp", std::to_string(timestamp ? timestamp : time(nullptr))},
-              {"nonce_str", NewNonce()}};
-  Params p;
-  for (const auto& [k, v] : f) p.Add(k, v);
-  f.emplace_back("sign", HmacSha256Hex(key.empty() ? TestStack::Get().config().pay_key : key,
-                                       SortedPairs(p, {"sign"})));
-  return Call("POST", "/api/vip/pay/notify", f, {}, false);
-}
 
 Response CreateOrder(const Caller& c, int product) {
   Response r = Call("POST", "/api/vip/order/create", {{"productId", std::to_string(product)}}, c);
@@ -104,7 +89,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(order.data()["order_id"].isInt64());
     CPPUNIT_ASSERT(!order.data()["product_name"].asString().empty());
 
-    Response paid = Notify(trade_no, "30.00", "wx-0001");
+    Response paid = PayNotify(trade_no, "30.00", "wx-0001");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(paid.body, 0, paid.code());
     Row row = Order(trade_no);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
@@ -117,7 +102,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(FormatUtc(deadline), info.data()["vip_deadline"].asString());
     CPPUNIT_ASSERT(Call("GET", "/api/user/show", {}, me).data()["is_vip"].asBool());
     // The gateway retries: success again, nothing changes.
-    CPPUNIT_ASSERT_EQUAL(0, Notify(trade_no, "30", "wx-0001").code());
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30", "wx-0001").code());
     CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
     Response list = Call("GET", "/api/vip/order/list", {}, me);
     CPPUNIT_ASSERT_EQUAL(2u, list.data()["list"].size());
@@ -135,11 +120,11 @@ class VipHttpTest : public CppUnit::TestFixture {
       Response response;
       int code;
     } cases[] = {
-        {"bad signature", Notify(trade_no, "30.00", "t1", 0, "not-the-key"), 500},
-        {"wrong fee", Notify(trade_no, "0.01", "t2"), 300},
-        {"fee as float noise", Notify(trade_no, "29.999", "t3"), 300},
-        {"unknown trade_no", Notify("20260101000000deadbeefdeadbeef", "30.00", "t4"), 508},
-        {"old timestamp", Notify(trade_no, "30.00", "t5", time(nullptr) - 3600), 506},
+        {"bad signature", PayNotify(trade_no, "30.00", "t1", 0, "not-the-key"), 500},
+        {"wrong fee", PayNotify(trade_no, "0.01", "t2"), 300},
+        {"fee as float noise", PayNotify(trade_no, "29.999", "t3"), 300},
+        {"unknown trade_no", PayNotify("20260101000000deadbeefdeadbeef", "30.00", "t4"), 508},
+        {"old timestamp", PayNotify(trade_no, "30.00", "t5", time(nullptr) - 3600), 506},
         {"missing field", Call("POST", "/api/vip/pay/notify", {{"trade_no", trade_no}}, {}, false), 300},
     };
     for (const auto& c : cases) {
@@ -152,7 +137,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     bool found = false;
     TestStack::Get().db().QueryRow("SELECT id FROM user_order WHERE trade_no = ?", {cancelled}, &id, &found);
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/vip/order/cancel", {{"orderId", id.Str(0)}}, me).code());
-    Response late = Notify(cancelled, "78.00", "t6");
+    Response late = PayNotify(cancelled, "78.00", "t6");
     CPPUNIT_ASSERT_EQUAL(512, late.code());
     CPPUNIT_ASSERT_EQUAL(int64_t{2}, Order(cancelled).Int(0));
     CPPUNIT_ASSERT(Order(cancelled).IsNull(1));
@@ -166,7 +151,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     std::vector<std::thread> threads;
     for (int i = 0; i < 20; ++i) {
       threads.emplace_back([&] {
-        if (Notify(trade_no, "30.00", "same-txn").code() == 0) ++ok;
+        if (PayNotify(trade_no, "30.00", "same-txn").code() == 0) ++ok;
       });
     }
     for (std::thread& t : threads) t.join();
@@ -179,8 +164,8 @@ class VipHttpTest : public CppUnit::TestFixture {
     Caller me = Login(NewPhone());
     const std::string month = CreateOrder(me, 1).data()["trade_no"].asString();
     const std::string quarter = CreateOrder(me, 2).data()["trade_no"].asString();
-    CPPUNIT_ASSERT_EQUAL(0, Notify(month, "30.00", "m").code());
-    CPPUNIT_ASSERT_EQUAL(0, Notify(quarter, "78.00", "q").code());
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(month, "30.00", "m").code());
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(quarter, "78.00", "q").code());
     CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 120 * kDay)) < 60);
     // Expired yesterday: a non-VIP again; a new purchase counts from now, not from then.
     TestStack::Get().db().Exec("UPDATE vip_info SET vip_deadline = UTC_TIMESTAMP() - INTERVAL 1 DAY WHERE user_id = ?",
@@ -191,7 +176,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!info.data()["vip_deadline"].isNull());
     CPPUNIT_ASSERT_EQUAL(510, Call("GET", "/api/visitor/list", {}, me).code());
     const std::string again = CreateOrder(me, 1).data()["trade_no"].asString();
-    CPPUNIT_ASSERT_EQUAL(0, Notify(again, "30.00", "a").code());
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(again, "30.00", "a").code());
     CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
     CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
   }
@@ -210,7 +195,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/vip/order/cancel", {{"orderId", id}}, alice).code());
     CPPUNIT_ASSERT_EQUAL(512, Call("POST", "/api/vip/order/cancel", {{"orderId", id}}, alice).code());
     Response paid = CreateOrder(alice, 1);
-    CPPUNIT_ASSERT_EQUAL(0, Notify(paid.data()["trade_no"].asString(), "30.00", "p").code());
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(paid.data()["trade_no"].asString(), "30.00", "p").code());
     CPPUNIT_ASSERT_EQUAL(512, Call("POST", "/api/vip/order/cancel", {{"orderId", paid.data()["order_id"].asString()}}, alice).code());
     CPPUNIT_ASSERT_EQUAL(508, Call("POST", "/api/vip/order/create", {{"productId", "99"}}, alice).code());
     CPPUNIT_ASSERT_EQUAL(300, Call("POST", "/api/vip/order/create", {}, alice).code());
@@ -253,7 +238,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!teaser.data().isMember("list"));
 
     const std::string trade_no = CreateOrder(target, 1).data()["trade_no"].asString();
-    CPPUNIT_ASSERT_EQUAL(0, Notify(trade_no, "30.00", "v").code());
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30.00", "v").code());
     Response page = Call("GET", "/api/visitor/list", {{"pageCount", "2"}}, target);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(page.body, 0, page.code());
     CPPUNIT_ASSERT_EQUAL(3, page.data()["total"].asInt());
