@@ -80,8 +80,10 @@ $(BUILD)/%.o: %.cpp
 deps:
 	@scripts/deps.sh
 
-# The builds run in a sub-make so that pkg-config sees what `deps` just installed.
-run: deps
+# The builds run in a sub-make so that pkg-config sees what deps.sh just installed. run
+# and test ask only for what they use (wrk and clang are for bench and fuzz).
+run:
+	@scripts/deps.sh base
 	@$(MAKE) --no-print-directory -j2 all
 	@scripts/stack.sh run
 
@@ -90,7 +92,8 @@ run: deps
 TEST_ASAN := $(if $(ASAN),$(ASAN),1)
 TEST_BUILD := $(if $(filter 1,$(TEST_ASAN)),build/asan,build)
 
-test: deps
+test:
+	@scripts/deps.sh base
 	@$(MAKE) --no-print-directory -j2 all ASAN=$(TEST_ASAN)
 	@WORKER=$(TEST_BUILD)/datingtoday TESTS=$(TEST_BUILD)/dt_tests TEST_FILTER=$(T) scripts/stack.sh test
 
@@ -108,7 +111,8 @@ asan:
 	@$(MAKE) --no-print-directory ASAN=1 all
 
 # The benchmark: its own stack under var/bench, results in bench/results/latest.md.
-bench: deps
+bench:
+	@scripts/deps.sh base bench
 	@$(MAKE) --no-print-directory -j2 all $(BENCH_TOOLS)
 	@bench/run.sh
 
@@ -136,7 +140,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_main.cpp $(FUZZ_OBJS)
 
 -include $(FUZZ_OBJS:.o=.d)
 
-fuzz: deps
+fuzz:
+	@scripts/deps.sh base fuzz
 	@$(MAKE) --no-print-directory -j2 $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -1,10 +1,23 @@
 #!/bin/sh
 # Installs the Debian packages the project builds and runs with, when some are missing.
 # As root it runs apt-get; otherwise it prints the one command to run.
+#   scripts/deps.sh [base] [bench] [fuzz]   (no argument: all three)
+# base is what make run and make test need; bench adds wrk, fuzz adds clang.
 set -eu
-PACKAGES="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
+BASE="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
 libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev mariadb-server mariadb-client redis-server
-nginx supervisor wrk curl openssl clang libclang-rt-14-dev"
+nginx supervisor curl openssl"
+BENCH="wrk"
+FUZZ="clang libclang-rt-14-dev"
+PACKAGES=""
+for set in ${*:-base bench fuzz}; do
+  case "$set" in
+    base) PACKAGES="$PACKAGES $BASE" ;;
+    bench) PACKAGES="$PACKAGES $BENCH" ;;
+    fuzz) PACKAGES="$PACKAGES $FUZZ" ;;
+    *) echo "deps.sh: unknown set '$set' (base, bench, fuzz)" >&2; exit 2 ;;
+  esac
+done
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -18,13 +31,12 @@ fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 # Debian's packages start their services on install; this project runs its own copies
-# under var/, so keep the system ones from starting (a policy-rc.d only for this install).
+# under var/, so keep the system ones from starting (a policy-rc.d only for this install,
+# removed however the install ends).
 policy=/usr/sbin/policy-rc.d
-made_policy=""
 if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
+  trap 'rm -f "$policy"' EXIT
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
 fi
 apt-get update -q || true
 apt-get install -y -q --no-install-recommends $missing
-[ -n "$made_policy" ] && rm -f "$policy"
-exit 0

@@ -43,6 +43,10 @@ find_servers() {
 # @MARIADBD@, @REDIS@, @NGINX@ and each extra @NAME@.
 fill() {
   local template=$1 out=$2; shift 2
+  # The paths go unquoted into supervisord, nginx and Redis configs and through sed.
+  case "$ROOT" in
+    *[[:space:]\|\&]*) die "the checkout's path must not hold spaces, '|' or '&': $ROOT" ;;
+  esac
   local args=(-e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@USER@|$(id -un)|g"
               -e "s|@USER_DIRECTIVE@|$USER_DIRECTIVE|g" -e "s|@MARIADBD@|$MARIADBD|g"
               -e "s|@REDIS@|$REDIS|g" -e "s|@NGINX@|$NGINX|g")

@@ -53,11 +53,14 @@ health() { curl -sf "http://127.0.0.1:$PORT/api/health"; }
 
 case "$mode" in
   run)
-    prepare
+    # Checked before prepare rewrites the running stack's config files.
     supervisord_running && die "a dev stack is already running (supervisord $(cat "$VAR/run/supervisord.pid"))"
+    prepare
     supervisord -n -c "$VAR/supervisord.conf" &
     pid=$!
-    trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0' INT TERM
+    stop_run() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+    trap 'stop_run; exit 0' INT TERM
+    trap stop_run EXIT  # a failed setup below leaves nothing running
     setup_database
     wait_for 30 "the API" health
     say "up: http://127.0.0.1:$PORT (try: curl http://127.0.0.1:$PORT/api/health); logs in var/log/; Ctrl-C stops"

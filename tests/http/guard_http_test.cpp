@@ -234,10 +234,13 @@ class GuardHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(405, r.code());
     r = Raw("DELETE", "/api/health");
     CPPUNIT_ASSERT_EQUAL(405L, r.status);
-    r = Raw("GET", "/not-the-api");  // answered by nginx itself
-    CPPUNIT_ASSERT_EQUAL(404L, r.status);
-    CPPUNIT_ASSERT_EQUAL(404, r.code());
-    CPPUNIT_ASSERT(r.is_json);
+    for (const char* target : {"/not-the-api", "/", "/index.html"}) {  // answered by nginx itself
+      r = Raw("GET", target);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(target, 404L, r.status);
+      CPPUNIT_ASSERT_EQUAL(404, r.code());
+      CPPUNIT_ASSERT(r.is_json);
+      CPPUNIT_ASSERT_EQUAL(std::string("no-store"), r.headers["cache-control"]);
+    }
   }
 
   void testBodyTooLarge() {
@@ -250,6 +253,7 @@ class GuardHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(413L, r.status);
     CPPUNIT_ASSERT_EQUAL(413, r.code());
     CPPUNIT_ASSERT(r.is_json);
+    CPPUNIT_ASSERT_EQUAL(std::string("no-store"), r.headers["cache-control"]);
     // The workers are fine afterwards.
     CPPUNIT_ASSERT_EQUAL(200L, Raw("GET", "/api/health").status);
   }
