@@ -41,6 +41,8 @@ TOOLS := $(BUILD)/dtadmin
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
 .PHONY: all deps run test faults soak asan migrate bench fuzz clean
+# A link or compile cut short leaves no half-written target that looks up to date.
+.DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
 .SECONDARY:  # keep intermediate objects (bench and fuzz binaries link them)
 

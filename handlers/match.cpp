@@ -75,8 +75,9 @@ Reply HandleMatches(RequestContext& ctx) {
   for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     auto it = records.find(rows[i].Int(0));
     if (it == records.end()) continue;
-    list.append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now,
-                                    "\"match_time\":" + RenderJson(Json::Value(rows[i].Str(1))))));
+    std::string match_time = "\"match_time\":";
+    AppendJsonString(rows[i].Str(1), &match_time);
+    list.append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now, match_time)));
   }
   Json::Value data(Json::objectValue);
   data["list"] = list;

@@ -3,7 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <cstring>
@@ -16,6 +16,29 @@ namespace {
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+
+// One HMAC-SHA256 context per thread, its digest set once; each use only sets the key
+// (the one-shot HMAC() fetches the algorithms and makes a context on every call).
+EVP_MAC_CTX* HmacSha256Context() {
+  static EVP_MAC* mac = [] {
+    EVP_MAC* m = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!m) throw std::runtime_error("openssl: no HMAC");
+    return m;  // kept for the life of the process
+  }();
+  thread_local std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> c(EVP_MAC_CTX_new(mac));
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!c || EVP_MAC_CTX_set_params(c.get(), params) != 1) throw std::runtime_error("openssl: HMAC context");
+    return c;
+  }();
+  return ctx.get();
+}
 
 // Algorithms fetched once (OpenSSL 3 looks an implicit EVP_md5() up again on every use),
 // and one digest context per thread, reset between uses.
@@ -61,10 +84,15 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  // EVP_MAC_init reads an empty key as "keep the last one"; HMAC pads keys with zero
+  // bytes, so one zero byte is the same key as none.
+  if (key.empty()) key = std::string_view("\0", 1);
+  EVP_MAC_CTX* ctx = HmacSha256Context();
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len)) {
+  size_t len = 0;
+  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out, &len, sizeof out) != 1) {
     throw std::runtime_error("openssl hmac failed");
   }
   return HexEncode(std::string_view(reinterpret_cast<char*>(out), len));

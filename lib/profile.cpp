@@ -20,7 +20,7 @@ void Member(std::string* out, const char* name, const Row& row, size_t i, bool t
   if (row.IsNull(i)) {
     out->append("null");
   } else if (text) {
-    out->append(RenderJson(Json::Value(row.Str(i))));
+    AppendJsonString(row.Str(i), out);
   } else {
     out->append(std::to_string(row.Int(i)));
   }
@@ -44,7 +44,7 @@ std::string ArrayOf(const Row& row, size_t i, const char* id_name, const char* t
         if (out.size() > 1) out += ',';
         out.append("{\"").append(id_name).append("\":").append(item.substr(0, sep));
         out.append(",\"").append(text_name).append("\":");
-        out.append(RenderJson(Json::Value(std::string(item.substr(sep + 1)))));
+        AppendJsonString(item.substr(sep + 1), &out);
         out += '}';
       }
       start = end + 1;

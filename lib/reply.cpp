@@ -18,7 +18,83 @@ bool IsMarked(const Json::Value& v, const char* key) {
   return v.isObject() && v.size() == 1 && v.isMember(key);
 }
 
-void AppendString(std::string_view s, std::string* out) {
+
+void Append(const Json::Value& v, std::string* out) {
+  switch (v.type()) {
+    case Json::nullValue:
+      out->append("null");
+      break;
+    case Json::booleanValue:
+      out->append(v.asBool() ? "true" : "false");
+      break;
+    case Json::intValue:
+      out->append(std::to_string(v.asLargestInt()));
+      break;
+    case Json::uintValue:
+      out->append(std::to_string(v.asLargestUInt()));
+      break;
+    case Json::realValue: {
+      const double d = v.asDouble();
+      if (!std::isfinite(d)) {
+        out->append("null");
+        break;
+      }
+      char buf[32];
+      snprintf(buf, sizeof buf, "%.15g", d);
+      out->append(buf);
+      break;
+    }
+    case Json::stringValue: {
+      const char* begin = nullptr;
+      const char* end = nullptr;
+      v.getString(&begin, &end);
+      AppendJsonString(std::string_view(begin, end - begin), out);
+      break;
+    }
+    case Json::arrayValue: {
+      out->push_back('[');
+      for (Json::ArrayIndex i = 0; i < v.size(); ++i) {
+        if (i) out->push_back(',');
+        Append(v[i], out);
+      }
+      out->push_back(']');
+      break;
+    }
+    case Json::objectValue: {
+      if (IsMarked(v, kRawKey)) {
+        const char* begin = nullptr;
+        const char* end = nullptr;
+        v[kRawKey].getString(&begin, &end);
+        out->append(begin, end - begin);
+        break;
+      }
+      if (IsMarked(v, kMoneyKey)) {
+        const int64_t cents = v[kMoneyKey].asInt64();
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s%lld.%02lld", cents < 0 ? "-" : "",
+                 static_cast<long long>(std::llabs(cents) / 100),
+                 static_cast<long long>(std::llabs(cents) % 100));
+        out->append(buf);
+        break;
+      }
+      out->push_back('{');
+      bool first = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(it.name(), out);
+        out->push_back(':');
+        Append(*it, out);
+      }
+      out->push_back('}');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
   std::string repaired;
   if (!IsValidUtf8(s)) {  // never expected (input is validated); never emit invalid JSON
     for (unsigned char c : s) {
@@ -54,81 +130,6 @@ void AppendString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void Append(const Json::Value& v, std::string* out) {
-  switch (v.type()) {
-    case Json::nullValue:
-      out->append("null");
-      break;
-    case Json::booleanValue:
-      out->append(v.asBool() ? "true" : "false");
-      break;
-    case Json::intValue:
-      out->append(std::to_string(v.asLargestInt()));
-      break;
-    case Json::uintValue:
-      out->append(std::to_string(v.asLargestUInt()));
-      break;
-    case Json::realValue: {
-      const double d = v.asDouble();
-      if (!std::isfinite(d)) {
-        out->append("null");
-        break;
-      }
-      char buf[32];
-      snprintf(buf, sizeof buf, "%.15g", d);
-      out->append(buf);
-      break;
-    }
-    case Json::stringValue: {
-      const char* begin = nullptr;
-      const char* end = nullptr;
-      v.getString(&begin, &end);
-      AppendString(std::string_view(begin, end - begin), out);
-      break;
-    }
-    case Json::arrayValue: {
-      out->push_back('[');
-      for (Json::ArrayIndex i = 0; i < v.size(); ++i) {
-        if (i) out->push_back(',');
-        Append(v[i], out);
-      }
-      out->push_back(']');
-      break;
-    }
-    case Json::objectValue: {
-      if (IsMarked(v, kRawKey)) {
-        const char* begin = nullptr;
-        const char* end = nullptr;
-        v[kRawKey].getString(&begin, &end);
-        out->append(begin, end - begin);
-        break;
-      }
-      if (IsMarked(v, kMoneyKey)) {
-        const int64_t cents = v[kMoneyKey].asInt64();
-        char buf[32];
-        snprintf(buf, sizeof buf, "%s%lld.%02lld", cents < 0 ? "-" : "",
-                 static_cast<long long>(std::llabs(cents) / 100),
-                 static_cast<long long>(std::llabs(cents) % 100));
-        out->append(buf);
-        break;
-      }
-      out->push_back('{');
-      bool first = true;
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendString(it.name(), out);
-        out->push_back(':');
-        Append(*it, out);
-      }
-      out->push_back('}');
-      break;
-    }
-  }
-}
-
-}  // namespace
-
 Json::Value Money(int64_t cents) {
   Json::Value v(Json::objectValue);
   v[kMoneyKey] = static_cast<Json::Int64>(cents);
@@ -137,7 +138,7 @@ Json::Value Money(int64_t cents) {
 
 void JsonObject::Key(std::string_view key) {
   if (text_.size() > 1) text_ += ',';
-  AppendString(key, &text_);
+  AppendJsonString(key, &text_);
   text_ += ':';
 }
 
@@ -155,7 +156,7 @@ JsonObject& JsonObject::Bool(std::string_view key, bool value) {
 
 JsonObject& JsonObject::Str(std::string_view key, std::string_view value) {
   Key(key);
-  AppendString(value, &text_);
+  AppendJsonString(value, &text_);
   return *this;
 }
 
@@ -184,7 +185,7 @@ std::string RenderJson(const Json::Value& value) {
 
 std::string RenderReply(const Reply& reply) {
   std::string out = "{\"code\":" + std::to_string(reply.status.code()) + ",\"msg\":";
-  AppendString(reply.status.ok() ? std::string_view("success") : std::string_view(reply.status.msg()), &out);
+  AppendJsonString(reply.status.ok() ? std::string_view("success") : std::string_view(reply.status.msg()), &out);
   if (!reply.data.isNull()) {
     out += ",\"data\":";
     Append(reply.data, &out);

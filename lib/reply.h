@@ -32,6 +32,9 @@ std::string RenderReply(const Reply& reply);
 // quotes and backslashes escaped).
 std::string RenderJson(const Json::Value& value);
 
+// Appends `s` as a JSON string literal (quoted and escaped as RenderJson does).
+void AppendJsonString(std::string_view s, std::string* out);
+
 // An amount of money that renders as a JSON number in yuan with exactly two decimals
 // (3000 -> 30.00): API.md section 1. Money is counted in integer cents everywhere.
 Json::Value Money(int64_t cents);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/crypto.h"
 #include "lib/sign.h"
 
 namespace dt {
@@ -47,6 +48,7 @@ class SignTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCanonicalSortsWholePairsBytewise);
   CPPUNIT_TEST(testUnsignedKeysLeftOut);
   CPPUNIT_TEST(testAnyChangeChangesSign);
+  CPPUNIT_TEST(testHmacSha256Vectors);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -83,6 +85,16 @@ class SignTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT(sign != SignParams(SignMethod::kMd5, "s2", ParamsOf(base)));
     CPPUNIT_ASSERT(sign != SignParams(SignMethod::kHmacSha256, "s", ParamsOf(base)));
+  }
+
+  // RFC 4231 case 2, and an empty key (the per-thread context must not keep the last key).
+  void testHmacSha256Vectors() {
+    for (int round = 0; round < 2; ++round) {
+      CPPUNIT_ASSERT_EQUAL(std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+                           HmacSha256Hex("Jefe", "what do ya want for nothing?"));
+      CPPUNIT_ASSERT_EQUAL(std::string("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"),
+                           HmacSha256Hex("", ""));
+    }
   }
 };
 
