@@ -1,6 +1,7 @@
 // One request from FastCGI environment to reply; see dispatch.h.
 #include "lib/dispatch.h"
 
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -21,6 +22,16 @@ std::string_view Param(FCGX_Request& request, const char* name) {
 }
 
 // The path without the query: nginx's normalized $document_uri, else REQUEST_URI.
+// nginx's $request_id is 32 hex digits; anything else (a front end configured otherwise)
+// is replaced, since the id goes into a reply header and the logs.
+bool UsableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
 std::string_view RequestPath(FCGX_Request& request) {
   std::string_view path = Param(request, "DOCUMENT_URI");
   if (!path.empty()) return path;
@@ -67,11 +78,13 @@ void DrainInput(FCGX_Request& request) {
   }
 }
 
-void WriteReply(FCGX_Request& request, const Reply& reply, int http_status) {
+// `request_id` is nginx's $request_id (or one made here), the key of both logs' lines.
+void WriteReply(FCGX_Request& request, const Reply& reply, int http_status, std::string_view request_id) {
   std::string body = RenderReply(reply);
   std::string head = "Status: " + std::to_string(http_status) + " " + HttpReason(http_status) +
                      "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nCache-Control: no-store\r\n";
+                     std::to_string(body.size()) + "\r\nCache-Control: no-store\r\nX-Request-Id: ";
+  head.append(request_id).append("\r\n");
   if (reply.status.code() == kTooMany && reply.data.isMember("retry_after")) {
     head += "Retry-After: " + reply.data["retry_after"].asString() + "\r\n";
   }
@@ -93,7 +106,7 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
   if (!length.empty() && !ParseInt64(length, &env.content_length)) env.content_length = -1;
   std::string generated_id;
   env.request_id = Param(request, "REQUEST_ID");
-  if (env.request_id.empty()) {
+  if (!UsableRequestId(env.request_id)) {
     generated_id = HexEncode(RandomBytes(16));
     env.request_id = generated_id;
   }
@@ -112,7 +125,7 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
   }
   DrainInput(request);
   const int http_status = HttpStatusFor(reply.status.code());
-  WriteReply(request, reply, http_status);
+  WriteReply(request, reply, http_status, env.request_id);
 
   if (services.config.access_log) {
     AccessRecord record;

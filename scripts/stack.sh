@@ -4,6 +4,7 @@
 #   scripts/stack.sh run       dev stack on 127.0.0.1:8080 in the foreground (Ctrl-C stops)
 #   scripts/stack.sh test      test stack on 127.0.0.1:18080: start, run $TESTS, stop
 #   scripts/stack.sh migrate   apply new migrations to the running dev stack
+#   scripts/stack.sh status    what of the dev stack runs (supervisorctl) and its health
 # WORKER and TESTS name the binaries (defaults: build/datingtoday, build/dt_tests).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,9 +14,9 @@ TESTS=$(realpath -m "${TESTS:-build/dt_tests}")
 
 mode=${1:-}
 case "$mode" in
-  run|migrate) VAR=$ROOT/var; PORT=8080; CONFIG=$ROOT/config/dev.ini ;;
+  run|migrate|status) VAR=$ROOT/var; PORT=8080; CONFIG=$ROOT/config/dev.ini ;;
   test) VAR=$ROOT/var/test; PORT=18080; CONFIG=$ROOT/config/test.ini ;;
-  *) echo "usage: $0 run|test|migrate" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|migrate|status" >&2; exit 2 ;;
 esac
 . "$ROOT/scripts/lib.sh"
 
@@ -82,5 +83,11 @@ case "$mode" in
   migrate)
     supervisord_running || die "the dev stack is not running (make run)"
     setup_database
+    ;;
+  status)
+    supervisord_running || die "the dev stack is not running (make run)"
+    supervisorctl -c "$VAR/supervisord.conf" status || true  # non-zero when one is down
+    printf 'GET /api/health: '
+    curl -s -m 5 -w ' (HTTP %{http_code})\n' "http://127.0.0.1:$PORT/api/health" || echo "no answer"
     ;;
 esac

@@ -240,7 +240,13 @@ class GuardHttpTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(404, r.code());
       CPPUNIT_ASSERT(r.is_json);
       CPPUNIT_ASSERT_EQUAL(std::string("no-store"), r.headers["cache-control"]);
+      CPPUNIT_ASSERT_EQUAL(size_t{32}, r.headers["x-request-id"].size());  // nginx's $request_id
     }
+    // The workers echo nginx's id, a new one per request.
+    const std::string first = Raw("GET", "/api/health").headers["x-request-id"];
+    const std::string second = Raw("GET", "/api/health").headers["x-request-id"];
+    CPPUNIT_ASSERT_EQUAL(size_t{32}, first.size());
+    CPPUNIT_ASSERT(first != second);
   }
 
   void testBodyTooLarge() {

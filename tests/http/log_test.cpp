@@ -2,7 +2,7 @@
 // run may appear in the request log or nginx's access log, and the workers' log must hold
 // no sanitizer report (it matters for `make test ASAN=1`).
 #include <cppunit/extensions/HelperMacros.h>
-
+#include <unistd.h>
 
 #include "tests/http/http_support.h"
 
@@ -27,6 +27,7 @@ class LogTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(LogTest);
   CPPUNIT_TEST(testLogsHoldNoSecrets);
   CPPUNIT_TEST(testNoSanitizerReports);
+  CPPUNIT_TEST(testRequestIdInBothLogs);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -43,6 +44,22 @@ class LogTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE("access log holds " + secret, !HoldsWord(access, secret));
     }
     CPPUNIT_ASSERT(access.find("sign=") == std::string::npos);
+  }
+
+  // The id a client sees in X-Request-Id finds the request's lines in nginx's access log
+  // and in the workers' log (both are written in batches: wait for them).
+  void testRequestIdInBothLogs() {
+    TestStack& stack = TestStack::Get();
+    const std::string id = Raw("GET", "/api/no/such/route").headers["x-request-id"];
+    CPPUNIT_ASSERT_EQUAL(size_t{32}, id.size());
+    bool in_worker = false, in_nginx = false;
+    for (int i = 0; i < 40 && !(in_worker && in_nginx); ++i) {
+      usleep(100 * 1000);
+      in_worker = ReadBinary(stack.VarPath("log/worker.log")).find("rid=" + id) != std::string::npos;
+      in_nginx = ReadBinary(stack.VarPath("log/nginx-access.log")).find(id) != std::string::npos;
+    }
+    CPPUNIT_ASSERT_MESSAGE("worker log", in_worker);
+    CPPUNIT_ASSERT_MESSAGE("nginx access log", in_nginx);
   }
 
   void testNoSanitizerReports() {
