@@ -10,6 +10,9 @@
 #                   for 5xx, lost messages, memory and fd growth
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
 #   make migrate    apply new sql/ migrations to the running dev stack
+#   make status     the dev stack's processes (supervisorctl status) and /api/health
+#   make docs       the docs page's renderer from npm into build/docs/ (run and test do it)
+#   make postman    docs/datingtoday.postman_collection.json from docs/openapi.yaml
 #   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md
 #   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each, seeds in tests/fuzz/
 #   make clean      remove build/ (var/ keeps the dev data; remove it by hand)
@@ -29,7 +32,8 @@ CXX ?= g++
 CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra -I. $(SANITIZE) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lpthread
-TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cppunit libcurl 2>/dev/null)
+CURL_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
+TEST_LDLIBS := $(LDLIBS) $(CURL_LDLIBS) $(shell pkg-config --libs cppunit 2>/dev/null)
 
 LIB_SRCS := $(filter-out lib/main.cpp,$(wildcard lib/*.cpp)) $(wildcard handlers/*.cpp)
 TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp) tests/fuzz/targets.cpp
@@ -37,10 +41,10 @@ LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
 TESTS := $(BUILD)/dt_tests
-TOOLS := $(BUILD)/dtadmin
+TOOLS := $(BUILD)/dtadmin $(BUILD)/dtcurl
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
-.PHONY: all deps run test faults soak asan migrate bench fuzz clean
+.PHONY: all deps run test faults soak asan migrate status docs postman bench fuzz clean
 # A link or compile cut short leaves no half-written target that looks up to date.
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
@@ -63,6 +67,10 @@ $(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_OBJS)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/dtcurl: $(BUILD)/tools/dtcurl.o $(LIB_OBJS)
+	@echo "  LD  $@"
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS) $(CURL_LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB_OBJS)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
@@ -77,7 +85,7 @@ $(BUILD)/%.o: %.cpp
 	$(Q)$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/lib/main.d $(BUILD)/tools/dtadmin.d \
-         $(BUILD)/bench/dtbench.d $(BUILD)/bench/ceiling.d
+         $(BUILD)/tools/dtcurl.d $(BUILD)/bench/dtbench.d $(BUILD)/bench/ceiling.d
 
 deps:
 	@scripts/deps.sh
@@ -86,7 +94,7 @@ deps:
 # and test ask only for what they use (wrk and clang are for bench and fuzz).
 run:
 	@scripts/deps.sh base
-	@$(MAKE) --no-print-directory -j2 all
+	@$(MAKE) --no-print-directory -j2 all docs
 	@scripts/stack.sh run
 
 # The suite runs on the sanitizer build unless ASAN=0 is given: CI (which runs make test)
@@ -96,7 +104,7 @@ TEST_BUILD := $(if $(filter 1,$(TEST_ASAN)),build/asan,build)
 
 test:
 	@scripts/deps.sh base
-	@$(MAKE) --no-print-directory -j2 all ASAN=$(TEST_ASAN)
+	@$(MAKE) --no-print-directory -j2 all docs ASAN=$(TEST_ASAN)
 	@WORKER=$(TEST_BUILD)/datingtoday TESTS=$(TEST_BUILD)/dt_tests TEST_FILTER=$(T) scripts/stack.sh test
 
 # The fault tests alone (they also run in make test).
@@ -120,6 +128,21 @@ bench:
 
 migrate:
 	@scripts/stack.sh migrate
+
+status:
+	@scripts/stack.sh status
+
+# The docs page (http://127.0.0.1:8080/docs/ of make run) renders docs/openapi.yaml with
+# Swagger UI, installed from the npm registry at the version docs/site/package-lock.json pins.
+DOCS_RENDERER := build/docs/.installed
+docs: $(DOCS_RENDERER)
+$(DOCS_RENDERER): docs/site/package.json docs/site/package-lock.json
+	@scripts/docs.sh
+
+# The Postman collection is generated from the spec and committed (PostmanTest checks it
+# is current).
+postman:
+	@scripts/postman.py
 
 # Fuzzing with libFuzzer (clang): each target for FUZZ_SECONDS from its committed seeds;
 # the working corpus and any crash go to var/fuzz/.

@@ -2,11 +2,13 @@
 # Installs the Debian packages the project builds and runs with, when some are missing.
 # As root it runs apt-get; otherwise it prints the one command to run.
 #   scripts/deps.sh [base] [bench] [fuzz]   (no argument: all three)
-# base is what make run and make test need; bench adds wrk, fuzz adds clang.
+# base is what make run and make test need (npm installs the docs page's renderer,
+# python3-yaml reads docs/openapi.yaml for its tests, chromium loads the docs page in one);
+# bench adds wrk, fuzz adds clang.
 set -eu
 BASE="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
 libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev mariadb-server mariadb-client redis-server
-nginx supervisor curl openssl"
+nginx supervisor curl openssl npm python3-yaml chromium"
 BENCH="wrk"
 FUZZ="clang libclang-rt-14-dev"
 PACKAGES=""
@@ -20,6 +22,8 @@ for set in ${*:-base bench fuzz}; do
 done
 missing=""
 for p in $PACKAGES; do
+  # A Node.js from elsewhere (e.g. NodeSource's nodejs, which brings npm) will do.
+  [ "$p" = npm ] && command -v npm > /dev/null && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

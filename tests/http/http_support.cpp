@@ -12,6 +12,7 @@
 #include <iterator>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "lib/crypto.h"
@@ -58,6 +59,18 @@ struct CurlFree {
 
 std::unique_ptr<CURL, CurlFree> NewCurl() { return std::unique_ptr<CURL, CurlFree>(curl_easy_init()); }
 
+// Keeps the shape of a successful API reply for the OpenAPI examples' check.
+void RecordShape(const std::string& method, const std::string& url, const Response& r) {
+  TestStack& stack = TestStack::Get();
+  if (r.status != 200 || r.code() != 0 || url.compare(0, stack.url().size(), stack.url()) != 0) return;
+  std::string path = url.substr(stack.url().size());
+  path = path.substr(0, path.find('?'));
+  if (path.compare(0, 5, "/api/") != 0) return;
+  static std::mutex mutex;  // the load tests call from several threads
+  std::lock_guard<std::mutex> lock(mutex);
+  JsonShape(r.json, "", &stack.shapes_seen[(method == "MIME" ? "POST" : method) + " " + path]);
+}
+
 Response Perform(CURL* curl, const std::string& method, const std::string& url,
                  const std::string* body, const std::string& content_type) {
   Response r;
@@ -93,6 +106,7 @@ Response Perform(CURL* curl, const std::string& method, const std::string& url,
   std::string errors;
   r.is_json = reader->parse(r.body.data(), r.body.data() + r.body.size(), &r.json, &errors);
   if (!r.is_json) r.json = Json::Value();
+  RecordShape(method, url, r);
   return r;
 }
 
@@ -200,6 +214,26 @@ Response CallMultipart(const std::string& path, Fields fields, const std::vector
   Response r = Perform(curl.get(), "MIME", TestStack::Get().url() + path, nullptr, "");
   curl_mime_free(mime);
   return r;
+}
+
+void JsonShape(const Json::Value& value, const std::string& prefix, std::set<std::string>* out) {
+  const char* type = "null";
+  switch (value.type()) {
+    case Json::nullValue: break;
+    case Json::booleanValue: type = "boolean"; break;
+    case Json::intValue: case Json::uintValue: case Json::realValue: type = "number"; break;
+    case Json::stringValue: type = "string"; break;
+    case Json::arrayValue: type = "array"; break;
+    case Json::objectValue: type = "object"; break;
+  }
+  if (!prefix.empty()) out->insert(prefix + ":" + type);
+  if (value.isObject()) {
+    for (const std::string& name : value.getMemberNames()) {
+      JsonShape(value[name], prefix.empty() ? name : prefix + "." + name, out);
+    }
+  } else if (value.isArray()) {
+    for (const Json::Value& item : value) JsonShape(item, prefix + "[]", out);
+  }
 }
 
 Response Fetch(const std::string& url) {

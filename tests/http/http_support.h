@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,6 +64,11 @@ class TestStack {
   // Tokens and SMS codes handed out during the run; no log may contain one.
   std::vector<std::string> secrets_seen;
 
+  // The shapes of the successful replies seen during the run, by "METHOD /api/path":
+  // every key path of the envelope with its JSON type, e.g. "data.list[].user_id:number"
+  // (see JsonShape). docs/openapi.yaml's examples are checked against them at the end.
+  std::map<std::string, std::set<std::string>> shapes_seen;
+
  private:
   TestStack();
   Config config_;
@@ -71,6 +77,10 @@ class TestStack {
   Db db_;
   Redis redis_;
 };
+
+// Adds the key paths of `value` under `prefix`, each as "path:type" (type: null, boolean,
+// number, string, array, object; array items as "path[]").
+void JsonShape(const Json::Value& value, const std::string& prefix, std::set<std::string>* out);
 
 // A phone number no other test uses.
 std::string NewPhone();

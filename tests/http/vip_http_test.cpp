@@ -54,7 +54,7 @@ class VipHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testConcurrentNotifiesExtendOnce);
   CPPUNIT_TEST(testOrdersStackAndExpire);
   CPPUNIT_TEST(testOrdersBelongToTheirOwner);
-  CPPUNIT_TEST(testPaysimScript);
+  CPPUNIT_TEST(testDtcurlPay);
   CPPUNIT_TEST(testVisitorList);
   CPPUNIT_TEST_SUITE_END();
 
@@ -205,12 +205,16 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(list.data()["has_next"].asBool());
   }
 
-  void testPaysimScript() {
+  // dtcurl pay: the gateway simulator for trying the VIP flow by hand.
+  void testDtcurlPay() {
     Caller me = Login(NewPhone());
     const std::string trade_no = CreateOrder(me, 2).data()["trade_no"].asString();
-    const std::string out = RunCommand("scripts/paysim.sh -c " + TestConfigPath() + " -b " +
-                                       TestStack::Get().url() + " " + trade_no + " 78.00");
-    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\":0") != std::string::npos);
+    const std::string pay = ToolCommand("dtcurl", "-b " + TestStack::Get().url() + " pay " + trade_no);
+    std::string out = RunCommand(pay + " 77.00");  // not the order's fee
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\": 300") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
+    out = RunCommand(pay + " 78.00");
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\": 0") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
     CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
   }

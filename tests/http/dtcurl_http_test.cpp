@@ -1,0 +1,89 @@
+// dtcurl (tools/dtcurl.cpp), the README's way to try the API: what it sends passes the
+// guard for an md5 app and an hmac-sha256 app, with UTF-8 values, a token, a file; the
+// curl command it prints works too; its exit status says how the call went; `login`
+// gives a shell the caller's token; `pay` plays the gateway (VipHttpTest).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "tests/http/http_support.h"
+
+namespace dt {
+
+namespace {
+
+// dtcurl beside the worker under test, with the test config, to the test stack.
+std::string DtcurlCommand() { return ToolCommand("dtcurl", "-b " + TestStack::Get().url()); }
+
+// Runs dtcurl with `args`; what it printed, then "exit=<status>".
+std::string Dtcurl(const std::string& args) {
+  return RunCommand("{ " + DtcurlCommand() + " " + args + "; echo exit=$?; }");
+}
+
+bool Has(const std::string& out, const std::string& part) { return out.find(part) != std::string::npos; }
+
+}  // namespace
+
+class DtcurlHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(DtcurlHttpTest);
+  CPPUNIT_TEST(testMd5AppWithUtf8);
+  CPPUNIT_TEST(testPrintedCommandWorks);
+  CPPUNIT_TEST(testHmacAppWithToken);
+  CPPUNIT_TEST(testLoginThenTokenRoutes);
+  CPPUNIT_TEST(testUploadSignsTheFilesMd5);
+  CPPUNIT_TEST(testErrorsAndExitStatus);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testMd5AppWithUtf8() {
+    const std::string phone = NewPhone();
+    const std::string out = Dtcurl("POST /api/auth/sendsms phone=" + phone + " nickname=小明💕 'note=a b&c=d'");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 0") && Has(out, phone) && Has(out, "exit=0"));
+  }
+
+  void testPrintedCommandWorks() {
+    const std::string phone = NewPhone();
+    const std::string printed = RunCommand(DtcurlCommand() + " --print POST /api/auth/sendsms phone=" + phone +
+                                           " \"note=it's 小明\"");
+    CPPUNIT_ASSERT_MESSAGE(printed, printed.compare(0, 5, "curl ") == 0);
+    const std::string script = TestStack::Get().VarPath("run/printed.sh");
+    const std::string out = RunCommand(DtcurlCommand() + " --print POST /api/auth/sendsms phone=" + NewPhone() +
+                                       " \"note=it's 小明\" > " + script + " && sh " + script);
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\":0"));
+  }
+
+  void testHmacAppWithToken() {
+    const Caller user = Login(NewPhone(), "HM256K");
+    const std::string as_user = "-k HM256K -u " + std::to_string(user.user_id) + " -t " + user.token;
+    std::string out = Dtcurl(as_user + " POST /api/auth/logout");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 0") && Has(out, "exit=0"));
+    out = Dtcurl(as_user + " POST /api/auth/logout");  // the token is gone
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 504") && Has(out, "exit=1"));
+  }
+
+  void testLoginThenTokenRoutes() {
+    const std::string phone = NewPhone();
+    const std::string out = RunCommand("eval \"$(" + DtcurlCommand() + " login " + phone + ")\" && " +
+                                       DtcurlCommand() + " POST /api/user/update nickname=dtcurl小明 && " +
+                                       DtcurlCommand() + " GET /api/user/show; echo exit=$?");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"nickname\": \"dtcurl小明\"") && Has(out, phone) && Has(out, "exit=0"));
+  }
+
+  void testUploadSignsTheFilesMd5() {
+    const Caller me = Login(NewPhone());
+    const std::string out = Dtcurl("-u " + std::to_string(me.user_id) + " -t " + me.token +
+                                   " POST /api/upload kind=image -F file=@tests/data/sample.png");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 0") && Has(out, "\"url\"") && Has(out, "exit=0"));
+  }
+
+  void testErrorsAndExitStatus() {
+    std::string out = Dtcurl("-s not-the-secret POST /api/auth/sendsms phone=" + NewPhone());
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 500") && Has(out, "exit=1"));
+    out = Dtcurl("GET");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "exit=2"));
+    out = Dtcurl("-b http://127.0.0.1:1 GET /api/health");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "exit=3"));
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(DtcurlHttpTest, "http");
+
+}  // namespace dt
