@@ -175,6 +175,7 @@ goal_met() {  # goal_met TARGET RPS P99
   esac
 }
 
+NOT_MET=()
 {
   echo "# Benchmark results"
   echo
@@ -197,6 +198,7 @@ goal_met() {  # goal_met TARGET RPS P99
     failed=$(failed_total "$target" 1m)
     met=$(goal_met "$target" "$rps" "$p99")
     [ "$failed" != 0 ] && met="NO (failed answers)"
+    [ "${met:0:2}" = NO ] && NOT_MET+=("$target")
     printf '| %s | %.0f | %.2f | %.2f | %s | %s | %s | %s | %s |\n' "${LABEL[$target]}" "$rps" "$p50" "$p99" \
       "$(ratio "$rps" "$ceiling_fcgi")" "$(ratio "$rps" "$ceiling_floor")" "$failed" "${TARGET[$target]:-}" "$met"
   done
@@ -219,7 +221,11 @@ goal_met() {  # goal_met TARGET RPS P99
   echo
   echo "Figures vary by 10-20% from run to run on this machine."
   echo
-  cat bench/why.md
+  # The header, then the paragraphs tagged [target] of the targets not met in this run.
+  awk -v tags=" ${NOT_MET[*]} " 'BEGIN { RS = ""; ORS = "\n\n" }
+    /^\[[a-z]+\]\n/ { tag = substr($0, 2, index($0, "]") - 2)
+                       if (index(tags, " " tag " ")) print substr($0, index($0, "\n") + 1); next }
+    { print }' bench/why.md
 } > "$RESULTS.tmp"
 mv "$RESULTS.tmp" "$RESULTS"
 echo
