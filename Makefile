@@ -6,6 +6,8 @@
 #                   AddressSanitizer + UBSan build (ASAN=0: the plain build; T=name: only
 #                   the tests whose names contain it)
 #   make faults     the fault tests alone (MariaDB/Redis stopped and frozen, workers killed...)
+#   make cluster-test  several hosts in network namespaces (root): a worker host, the
+#                   Redis primary and the MySQL replica stopped under load (docs/SCALING.md)
 #   make soak       10 minutes of mixed traffic (SOAK_SECONDS) on the plain build, checked
 #                   for 5xx, lost messages, memory and fd growth
 #   make asan       the AddressSanitizer + UndefinedBehaviorSanitizer build (build/asan/)
@@ -36,7 +38,7 @@ CURL_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 TEST_LDLIBS := $(LDLIBS) $(CURL_LDLIBS) $(shell pkg-config --libs cppunit 2>/dev/null)
 
 LIB_SRCS := $(filter-out lib/main.cpp,$(wildcard lib/*.cpp)) $(wildcard handlers/*.cpp)
-TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp) tests/fuzz/targets.cpp
+TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp tests/cluster/*.cpp) tests/fuzz/targets.cpp
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
@@ -44,7 +46,7 @@ TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin $(BUILD)/dtcurl
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
-.PHONY: all deps run test faults soak asan migrate status docs postman bench fuzz clean
+.PHONY: all deps run test faults soak asan migrate status docs postman cluster-test bench fuzz clean
 # A link or compile cut short leaves no half-written target that looks up to date.
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
@@ -119,6 +121,13 @@ soak:
 
 asan:
 	@$(MAKE) --no-print-directory ASAN=1 all
+
+# Several hosts in network namespaces (as root): two worker hosts behind nginx, MariaDB
+# replication, Redis with Sentinel; one of each stopped under load (scripts/cluster.sh).
+cluster-test:
+	@scripts/deps.sh base
+	@$(MAKE) --no-print-directory -j2 all
+	@scripts/cluster.sh run
 
 # The benchmark: its own stack under var/bench, results in bench/results/latest.md.
 bench:

@@ -16,8 +16,9 @@ Reply HandleLabelList(RequestContext& ctx) {
   RETURN_IF_ERROR(OptionalInt(ctx.params, "gender", 0, 2, -1, &gender));
   const Arg g = gender >= 0 ? Arg(gender) : Arg(nullptr);
   std::vector<Row> rows;
-  // A gender's labels are its own and those for anyone (gender 0).
-  RETURN_IF_ERROR(ctx.db.Query(
+  // A gender's labels are its own and those for anyone (gender 0). The catalogue changes
+  // by migrations only: a replica may answer.
+  RETURN_IF_ERROR(ctx.reads.Query(
       "SELECT id, name, gender, meaning FROM label WHERE (? IS NULL OR gender = ? OR gender = 0)"
       " ORDER BY id",
       {g, g}, &rows));

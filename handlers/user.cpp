@@ -218,26 +218,25 @@ Reply HandleSearch(RequestContext& ctx) {
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   const std::string hidden_ids = hidden.json();
-  Row count;
-  bool found = false;
-  // The matches, counted and paged (binds: caller, pattern, gender x2, born_by x2,
+  // The matches, counted and paged, from a replica if there is one (a search may lag) (binds: caller, pattern, gender x2, born_by x2,
   // born_after x2, hidden ids).
 #define DT_SEARCH_MATCHES                                                                   \
   " FROM user_info WHERE authority = 1 AND status = 'active' AND id <> ?"                   \
   " AND nickname LIKE ? AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"     \
   " AND (? IS NULL OR birthday > ?) AND " DT_SQL_NOT_HIDDEN("id")
-  RETURN_IF_ERROR(ctx.db.QueryRow(
+  std::vector<Row> count;
+  RETURN_IF_ERROR(ctx.reads.Query(
       "SELECT COUNT(*)" DT_SEARCH_MATCHES,
-      {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids}, &count, &found));
+      {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids}, &count));
   std::vector<Row> rows;
-  RETURN_IF_ERROR(ctx.db.Query(
+  RETURN_IF_ERROR(ctx.reads.Query(
       "SELECT id" DT_SEARCH_MATCHES " ORDER BY id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids, page.count, page.offset()},
       &rows));
 #undef DT_SEARCH_MATCHES
   std::vector<int64_t> ids;
   for (const Row& row : rows) ids.push_back(row.Int(0));
-  return ListReply(ctx, ids, count.Int(0), page);
+  return ListReply(ctx, ids, count.empty() ? 0 : count[0].Int(0), page);
 }
 
 }  // namespace

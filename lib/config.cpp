@@ -1,6 +1,7 @@
 // The key table and the INI reader behind Config.
 #include "lib/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -50,6 +51,9 @@ const std::vector<Key>& KeyTable() {
       {"redis", "password", &Config::redis_password, false, 0, 0},
       {"redis", "db", &Config::redis_db, false, 0, 15},
       {"redis", "timeout_ms", &Config::redis_timeout_ms, false, 10, 60000},
+      {"redis", "sentinels", &Config::redis_sentinel_hosts, false, 0, 0},
+      {"redis", "master_name", &Config::redis_master_name, false, 0, 0},
+      {"mysql.replica", "hosts", &Config::mysql_replica_hosts, false, 0, 0},
       {"cache", "profile_ttl", &Config::profile_ttl, false, 1, 86400},
       {"message", "per_peer_per_minute", &Config::message_per_peer, false, 1, 100000},
       {"message", "per_minute", &Config::message_per_minute, false, 1, 100000},
@@ -138,6 +142,37 @@ bool ValidAppKey(const std::string& appkey) {
 
 }  // namespace
 
+bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoint>* out) {
+  std::vector<Endpoint> parsed;
+  for (size_t start = 0;;) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string item = Trim(list.substr(start, comma - start));
+    if (item.empty()) return false;
+    Endpoint e;
+    if (item[0] == '/') {
+      e.socket = item;
+    } else {
+      const size_t colon = item.rfind(':');
+      e.host = item.substr(0, colon);
+      e.port = default_port;
+      if (colon != std::string::npos) {
+        int64_t port;
+        if (!ParseInt64(item.substr(colon + 1), &port) || port < 1 || port > 65535) return false;
+        e.port = static_cast<int>(port);
+      }
+      if (e.host.empty()) return false;
+      for (char ch : e.host) {
+        if (!isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') return false;
+      }
+    }
+    parsed.push_back(std::move(e));
+    if (comma == list.size()) break;
+    start = comma + 1;
+  }
+  *out = std::move(parsed);
+  return true;
+}
+
 Status ParseConfig(std::string_view text, Config* out) {
   Config c;
   std::vector<bool> seen(KeyTable().size(), false);
@@ -188,6 +223,15 @@ Status ParseConfig(std::string_view text, Config* out) {
   if (c.apps.empty()) return Invalid("[app.<appkey>]", "is missing: configure at least one app");
   for (const auto& [appkey, app] : c.apps) {
     if (app.secret.empty()) return Invalid("[app." + appkey + "] secret", "is missing");
+  }
+  if (!c.mysql_replica_hosts.empty() && !ParseEndpoints(c.mysql_replica_hosts, 3306, &c.mysql_replicas)) {
+    return Invalid("[mysql.replica] hosts", "= '" + c.mysql_replica_hosts + "' is not a list of host:port or socket paths");
+  }
+  if (!c.redis_sentinel_hosts.empty()) {
+    if (!ParseEndpoints(c.redis_sentinel_hosts, 26379, &c.redis_sentinels)) {
+      return Invalid("[redis] sentinels", "= '" + c.redis_sentinel_hosts + "' is not a list of host:port");
+    }
+    if (c.redis_master_name.empty()) return Invalid("[redis] master_name", "is missing (sentinels are set)");
   }
   if (c.sms_provider != "log") {
     return Invalid("[sms] provider", "= '" + c.sms_provider + "' is not a known provider (log)");

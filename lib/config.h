@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/sign.h"
 #include "lib/status.h"
@@ -18,6 +19,17 @@ struct AppConfig {
   std::string secret;
   SignMethod method = SignMethod::kMd5;
 };
+
+// A server to connect to: host and port, or a Unix socket.
+struct Endpoint {
+  std::string host;
+  int port = 0;
+  std::string socket;  // when set, used instead of host:port
+};
+
+// "host:port, host:port, /path/to.sock" (a port left out is `default_port`); false when
+// an item is malformed.
+bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoint>* out);
 
 struct Config {
   // [server]
@@ -41,6 +53,11 @@ struct Config {
   int mysql_read_timeout = 5;
   int mysql_write_timeout = 5;
 
+  // [mysql.replica] hosts: read replicas of [mysql] (same user, password and database)
+  // for the reads that tolerate replication lag (docs/SCALING.md); none by default.
+  std::string mysql_replica_hosts;
+  std::vector<Endpoint> mysql_replicas;  // parsed from mysql_replica_hosts
+
   // [redis]
   std::string redis_host = "127.0.0.1";
   int redis_port = 6379;
@@ -48,6 +65,11 @@ struct Config {
   std::string redis_password;
   int redis_db = 0;
   int redis_timeout_ms = 1000;
+  // With Sentinel: the sentinels to ask for the current master of `master_name`
+  // (host/port/socket above are then not used).
+  std::string redis_sentinel_hosts;
+  std::vector<Endpoint> redis_sentinels;  // parsed from redis_sentinel_hosts
+  std::string redis_master_name;
 
   // [cache]
   int profile_ttl = 300;              // seconds a cached profile lives

@@ -12,6 +12,7 @@
 #include "lib/db.h"
 #include "lib/params.h"
 #include "lib/redis.h"
+#include "lib/replica.h"
 
 namespace dt {
 
@@ -47,7 +48,8 @@ struct Services {
 struct RequestContext {
   const RequestEnv& env;
   const Params& params;
-  Db& db;
+  Db& db;        // the primary: every write, and every read that must see them
+  ReadDb& reads;  // reads that tolerate replication lag (lib/replica.h)
   Redis& redis;
   const Services& services;
 

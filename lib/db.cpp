@@ -87,12 +87,13 @@ Status Db::Connect() {
   mysql_options(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   mysql_options(conn_, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
   // Connector/C takes the socket only with host "localhost".
-  const bool use_socket = !config_.mysql_socket.empty();
-  const char* socket = use_socket ? config_.mysql_socket.c_str() : nullptr;
-  const char* host = use_socket ? "localhost" : config_.mysql_host.c_str();
+  const Endpoint& to = endpoint_ ? *endpoint_ : Endpoint{config_.mysql_host, config_.mysql_port, config_.mysql_socket};
+  const bool use_socket = !to.socket.empty();
+  const char* socket = use_socket ? to.socket.c_str() : nullptr;
+  const char* host = use_socket ? "localhost" : to.host.c_str();
   if (!mysql_real_connect(conn_, host, config_.mysql_user.c_str(),
                           config_.mysql_password.c_str(), config_.mysql_database.c_str(),
-                          config_.mysql_port, socket, 0)) {
+                          static_cast<unsigned>(to.port), socket, 0)) {
     unsigned err = mysql_errno(conn_);
     std::string detail = mysql_error(conn_);
     mysql_close(conn_);

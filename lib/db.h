@@ -10,7 +10,9 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lib/config.h"
@@ -69,7 +71,10 @@ std::string IdList(const std::vector<int64_t>& ids);
 
 class Db {
  public:
+  // A connection to [mysql] of `config` (read when connecting), or to `endpoint` (a
+  // replica) with [mysql]'s login.
   explicit Db(const Config& config) : config_(config) {}
+  Db(const Config& config, Endpoint endpoint) : config_(config), endpoint_(std::move(endpoint)) {}
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -106,6 +111,7 @@ class Db {
   Status Failure(unsigned err, const char* what, const char* detail);
 
   const Config& config_;
+  const std::optional<Endpoint> endpoint_;
   MYSQL* conn_ = nullptr;
   std::unordered_map<std::string, MYSQL_STMT*> statements_;
   unsigned last_errno_ = 0;

@@ -40,7 +40,7 @@ std::string_view RequestPath(FCGX_Request& request) {
 }
 
 Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router,
-              const Services& services, Db& db, Redis& redis, int64_t* user_id) {
+              const Services& services, Db& db, ReadDb& reads, Redis& redis, int64_t* user_id) {
   Status status;
   const Route* route = router.Find(env.method, env.path, &status);
   if (!route) return status;
@@ -58,7 +58,7 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   limits.max_value_length = config.max_param_length;
   RETURN_IF_ERROR(ParseParams(input, limits, &params));
 
-  RequestContext ctx{env, params, db, redis, services, 0, {}};
+  RequestContext ctx{env, params, db, reads, redis, services, 0, {}};
   if (route->needs & kSigned) {
     ctx.prefetched.profile_wanted = route->needs & kWithProfile;
     ctx.prefetched.hidden_wanted = route->needs & kWithHidden;
@@ -96,7 +96,7 @@ void WriteReply(FCGX_Request& request, const Reply& reply, int http_status, std:
 }  // namespace
 
 void ServeRequest(FCGX_Request& request, const Router& router, const Services& services, Db& db,
-                  Redis& redis) {
+                  ReadDb& reads, Redis& redis) {
   const auto start = std::chrono::steady_clock::now();
   RequestEnv env;
   env.method = Param(request, "REQUEST_METHOD");
@@ -115,7 +115,7 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
   int64_t user_id = 0;
   Reply reply = Status::Ok();
   try {
-    reply = Process(request, env, router, services, db, redis, &user_id);
+    reply = Process(request, env, router, services, db, reads, redis, &user_id);
   } catch (const std::exception& e) {
     LogError("exception: %s", e.what());
     reply = Status::Internal();

@@ -13,6 +13,6 @@
 namespace dt {
 
 void ServeRequest(FCGX_Request& request, const Router& router, const Services& services, Db& db,
-                  Redis& redis);
+                  ReadDb& reads, Redis& redis);
 
 }  // namespace dt

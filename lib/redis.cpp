@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdarg>
+#include <cstdlib>
 #include <cstring>
 
 #include "lib/crypto.h"
@@ -68,15 +69,53 @@ void Redis::CloseAndPause() {
   retry_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRedisRetryPauseMs);
 }
 
+redisContext* Redis::ConnectViaSentinels(const struct timeval& tv) {
+  for (const Endpoint& sentinel : config_.redis_sentinels) {
+    redisContext* asked = redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, tv);
+    std::string host;
+    long port = 0;
+    if (asked && !asked->err) {
+      redisSetTimeout(asked, tv);
+      auto* r = static_cast<redisReply*>(
+          redisCommand(asked, "SENTINEL get-master-addr-by-name %s", config_.redis_master_name.c_str()));
+      if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 && r->element[0]->type == REDIS_REPLY_STRING &&
+          r->element[1]->type == REDIS_REPLY_STRING) {
+        host.assign(r->element[0]->str, r->element[0]->len);
+        port = strtol(r->element[1]->str, nullptr, 10);
+      }
+      if (r) freeReplyObject(r);
+    }
+    if (asked) redisFree(asked);
+    if (host.empty() || port <= 0 || port > 65535) continue;  // this sentinel does not know
+    const std::string master = host + ":" + std::to_string(port);
+    if (master != master_) {
+      LogError("redis: the master of '%s' is %s (sentinel %s:%d)", config_.redis_master_name.c_str(),
+               master.c_str(), sentinel.host.c_str(), sentinel.port);
+      master_ = master;
+    }
+    return redisConnectWithTimeout(host.c_str(), static_cast<int>(port), tv);
+  }
+  LogError("redis: no sentinel named a master for '%s'", config_.redis_master_name.c_str());
+  return nullptr;
+}
+
 Status Redis::Connect() {
   if (ctx_) return Status::Ok();
   if (std::chrono::steady_clock::now() < retry_at_) return Status::Unavailable();
   struct timeval tv;
   tv.tv_sec = config_.redis_timeout_ms / 1000;
   tv.tv_usec = (config_.redis_timeout_ms % 1000) * 1000;
-  ctx_ = config_.redis_socket.empty()
-             ? redisConnectWithTimeout(config_.redis_host.c_str(), config_.redis_port, tv)
-             : redisConnectUnixWithTimeout(config_.redis_socket.c_str(), tv);
+  if (!config_.redis_sentinels.empty()) {
+    ctx_ = ConnectViaSentinels(tv);
+    if (!ctx_) {
+      CloseAndPause();
+      return Status::Unavailable();
+    }
+  } else {
+    ctx_ = config_.redis_socket.empty()
+               ? redisConnectWithTimeout(config_.redis_host.c_str(), config_.redis_port, tv)
+               : redisConnectUnixWithTimeout(config_.redis_socket.c_str(), tv);
+  }
   if (!ctx_ || ctx_->err) {
     LogError("redis connect: %s", ctx_ ? ctx_->errstr : "out of memory");
     CloseAndPause();
@@ -88,6 +127,17 @@ Status Redis::Connect() {
   Status ready = Status::Ok();
   if (!config_.redis_password.empty()) ready = Command(&reply, "AUTH %s", config_.redis_password.c_str());
   if (ready.ok() && config_.redis_db != 0) ready = Command(&reply, "SELECT %d", config_.redis_db);
+  // A sentinel's answer may be stale (a failover under way): write only to a master.
+  if (ready.ok() && !config_.redis_sentinels.empty()) {
+    ready = Command(&reply, "ROLE");
+    const redisReply* role = reply.get();
+    if (ready.ok() && !(role && role->type == REDIS_REPLY_ARRAY && role->elements > 0 &&
+                        role->element[0]->type == REDIS_REPLY_STRING &&
+                        std::string_view(role->element[0]->str, role->element[0]->len) == "master")) {
+      LogError("redis: %s is not a master (yet)", master_.c_str());
+      ready = Status::Unavailable();
+    }
+  }
   if (!ready.ok()) {
     if (ctx_) LogError("redis: login or SELECT refused");
     CloseAndPause();

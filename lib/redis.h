@@ -5,6 +5,9 @@
 // After a connection is lost or a connect fails, calls fail at once (901) for
 // kRedisRetryPauseMs before the next attempt, so a Redis that is down or frozen costs a
 // thread at most one timeout per pause, not one per call.
+// With [redis] sentinels, every (re)connection asks the sentinels for the master of
+// [redis] master_name and checks with ROLE that it is one; after a failover the old
+// master's connection is lost or answers READONLY, so the next call finds the new one.
 // Thread-compatible: each worker thread owns one Redis; never share one between threads.
 #pragma once
 
@@ -89,6 +92,9 @@ class Redis {
 
  private:
   Status Connect();
+  // With [redis] sentinels: a connection to the master the first sentinel that knows
+  // names (nullptr when none does).
+  redisContext* ConnectViaSentinels(const struct timeval& tv);
   void Close();
   // Close() after a failure of the connection itself: no new attempt for a pause.
   void CloseAndPause();
@@ -99,6 +105,7 @@ class Redis {
 
   const Config& config_;
   redisContext* ctx_ = nullptr;
+  std::string master_;  // the master last named by a sentinel, for the log
   std::chrono::steady_clock::time_point retry_at_;
 };
 

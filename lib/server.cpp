@@ -27,17 +27,21 @@ std::atomic<bool> stopping{false};
 
 constexpr auto kDrainLimit = std::chrono::seconds(8);
 
+// Spreads the threads over the read replicas.
+std::atomic<size_t> threads_started{0};
+
 void WorkerThread(const Services* services, const Router* router) {
   mysql_thread_init();
   {
     Db db(services->config);
+    ReadDb reads(services->config, db, threads_started.fetch_add(1));
     Redis redis(services->config);
     FCGX_Request request;
     FCGX_InitRequest(&request, 0, 0);
     while (!stopping.load()) {
       if (FCGX_Accept_r(&request) < 0) break;
       in_flight.fetch_add(1);
-      ServeRequest(request, *router, *services, db, redis);
+      ServeRequest(request, *router, *services, db, reads, redis);
       FCGX_Finish_r(&request);
       in_flight.fetch_sub(1);
     }

@@ -67,10 +67,13 @@ void CollectMatching(CppUnit::Test* test, const std::string& filter,
 
 int main(int argc, char** argv) {
   bool unit_only = !getenv("DT_TEST_URL");
+  bool cluster = false;  // make cluster-test (scripts/cluster.sh): only the cluster test
   std::string filter;
   for (int i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--unit")) {
       unit_only = true;
+    } else if (!strcmp(argv[i], "--cluster")) {
+      cluster = true;
     } else {
       filter = argv[i];
     }
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
 
   std::vector<const char*> registries = {"unit"};
   if (!unit_only) registries = {"unit", "http", "stack", "final"};
+  if (cluster) registries = {"cluster"};
   std::vector<std::unique_ptr<CppUnit::Test>> trees;
   std::vector<CppUnit::Test*> tests;
   for (const char* name : registries) {

@@ -18,6 +18,7 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCommittedConfigsLoad);
   CPPUNIT_TEST(testMinimalAndDefaults);
   CPPUNIT_TEST(testMistakesNameTheKey);
+  CPPUNIT_TEST(testReplicasAndSentinels);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -48,6 +49,28 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(c.apps.at("A1").method == SignMethod::kMd5);
   }
 
+  void testReplicasAndSentinels() {
+    Config none;
+    CPPUNIT_ASSERT(ParseConfig(kMinimal, &none).ok());
+    CPPUNIT_ASSERT(none.mysql_replicas.empty() && none.redis_sentinels.empty());
+    Config c;
+    Status s = ParseConfig(std::string(kMinimal) +
+                               "[mysql.replica]\nhosts = 10.0.0.2, db-3.example:3307,/run/r.sock\n"
+                               "[redis]\nsentinels = 10.0.0.9:26380, s2.example\nmaster_name = dtmaster\n",
+                           &c);
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+    CPPUNIT_ASSERT_EQUAL(size_t{3}, c.mysql_replicas.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.2"), c.mysql_replicas[0].host);
+    CPPUNIT_ASSERT_EQUAL(3306, c.mysql_replicas[0].port);
+    CPPUNIT_ASSERT_EQUAL(std::string("db-3.example"), c.mysql_replicas[1].host);
+    CPPUNIT_ASSERT_EQUAL(3307, c.mysql_replicas[1].port);
+    CPPUNIT_ASSERT_EQUAL(std::string("/run/r.sock"), c.mysql_replicas[2].socket);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, c.redis_sentinels.size());
+    CPPUNIT_ASSERT_EQUAL(26380, c.redis_sentinels[0].port);
+    CPPUNIT_ASSERT_EQUAL(26379, c.redis_sentinels[1].port);
+    CPPUNIT_ASSERT_EQUAL(std::string("dtmaster"), c.redis_master_name);
+  }
+
   void testMistakesNameTheKey() {
     struct {
       std::string text;
@@ -63,6 +86,11 @@ class ConfigTest : public CppUnit::TestFixture {
         {std::string(kMinimal) + "[app.bad key]\nsecret = s\n", "[app.bad key]"},
         {std::string(kMinimal) + "[sms]\nprovider = carrier-pigeon\n", "[sms] provider"},
         {std::string(kMinimal) + "just words\n", "line"},
+        {std::string(kMinimal) + "[mysql.replica]\nhosts = 10.0.0.2:99999\n", "[mysql.replica] hosts"},
+        {std::string(kMinimal) + "[mysql.replica]\nhosts = 10.0.0.2,,10.0.0.3\n", "[mysql.replica] hosts"},
+        {std::string(kMinimal) + "[mysql.replica]\nhosts = bad host\n", "[mysql.replica] hosts"},
+        {std::string(kMinimal) + "[redis]\nsentinels = 10.0.0.5\n", "[redis] master_name"},
+        {std::string(kMinimal) + "[redis]\nsentinels = :26379\nmaster_name = m\n", "[redis] sentinels"},
         {"[pay]\nkey = k\n[media]\nroot = r\nurl = u\n[sms]\noutbox = o\n[app.A]\nsecret = s\n"
          "[mysql]\nuser = u\n",
          "[mysql] database"},
