@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/clock.h"
 #include "lib/config.h"
@@ -27,6 +29,11 @@ struct Prefetched {
   bool has_hidden = false;     // the caller's hidden set was cached...
   std::string hidden;          // ...as this value
   std::string hidden_version;  // its version when fetched ("" when none)
+  // The route's speculative read (Route::speculate): the command, and its reply once the
+  // guard passed (has_extra false when it was not sent or failed).
+  std::vector<std::string> extra_command;
+  bool has_extra = false;
+  RedisReply extra;
 };
 
 // From the FastCGI environment of the request (nginx's fastcgi_param lines).

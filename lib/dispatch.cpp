@@ -62,6 +62,7 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   if (route->needs & kSigned) {
     ctx.prefetched.profile_wanted = route->needs & kWithProfile;
     ctx.prefetched.hidden_wanted = route->needs & kWithHidden;
+    if (route->speculate) route->speculate(params, &ctx.prefetched.extra_command);
     RETURN_IF_ERROR(CheckRequest(params, config, services.clock.Now(),
                                  (route->needs & kToken) == kToken, env.method == "GET", db,
                                  redis, &ctx.user_id, &ctx.prefetched));

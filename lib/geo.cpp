@@ -1,6 +1,7 @@
 // Grid snapping and the GEO index.
 #include "lib/geo.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -78,22 +79,29 @@ Status GeoIndexRemove(Redis& redis, int64_t user) {
   return redis.CommandArgv({"ZREM", kGeo, std::to_string(user)}, &reply);
 }
 
-Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
-                 std::vector<GeoHit>* hits) {
+std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count) {
   char radius[32];
   snprintf(radius, sizeof radius, "%.6f", std::max(radius_km, 0.001));
-  const std::string n = std::to_string(count);
-  RedisReply found;
-  RETURN_IF_ERROR(redis.CommandArgv({"GEOSEARCH", kGeo, "FROMLONLAT", Format(centre.lng),
-                                     Format(centre.lat), "BYRADIUS", radius, "km", "ASC", "COUNT",
-                                     n, "WITHDIST"},
-                                    &found));
-  for (size_t i = 0; i < found.size(); ++i) {
-    const redisReply* item = found.Element(i);
+  return {"GEOSEARCH", kGeo, "FROMLONLAT", Format(centre.lng), Format(centre.lat), "BYRADIUS", radius,
+          "km", "ASC", "COUNT", std::to_string(count), "WITHDIST"};
+}
+
+void ReadGeoSearchReply(const redisReply* found, std::vector<GeoHit>* hits) {
+  if (!found || found->type != REDIS_REPLY_ARRAY) return;
+  for (size_t i = 0; i < found->elements; ++i) {
+    const redisReply* item = found->element[i];
     if (item->type != REDIS_REPLY_ARRAY || item->elements < 2) continue;
     hits->push_back({std::strtoll(item->element[0]->str, nullptr, 10),
                      std::strtod(item->element[1]->str, nullptr)});
   }
+}
+
+Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
+                 std::vector<GeoHit>* hits) {
+  const std::vector<std::string> command = GeoSearchCommand(centre, radius_km, count);
+  RedisReply found;
+  RETURN_IF_ERROR(redis.CommandArgv(std::vector<std::string_view>(command.begin(), command.end()), &found));
+  ReadGeoSearchReply(found.get(), hits);
   return Status::Ok();
 }
 

@@ -51,6 +51,11 @@ struct GeoHit {
 Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
                  std::vector<GeoHit>* hits);
 
+// GeoSearch's command, for a caller that sends it in a pipeline of its own, and the
+// reading of its reply.
+std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count);
+void ReadGeoSearchReply(const redisReply* found, std::vector<GeoHit>* hits);
+
 // Drops reports older than the age limit from MySQL and the index (a bounded batch per
 // call): they count for nothing any more.
 Status GeoPrune(Db& db, Redis& redis, int64_t now);

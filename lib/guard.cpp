@@ -95,6 +95,10 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
   if (needs_token) commands.push_back({"GET", session_key});
   if (want_profile) commands.push_back({"GET", profile_key});
   if (want_hidden) commands.push_back({"MGET", hidden_key, hidden_version_key});
+  const bool want_extra = needs_token && !prefetched->extra_command.empty();
+  if (want_extra) {
+    commands.emplace_back(prefetched->extra_command.begin(), prefetched->extra_command.end());
+  }
   std::vector<RedisReply> replies;
   Status fetched = redis.Pipeline(commands, &replies);
   if (!fetched.ok()) {
@@ -120,6 +124,11 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
     if (prefetched->has_profile) prefetched->profile = std::string(r.Str());
   }
   if (want_hidden) TakeHiddenReply(replies[next++], prefetched);
+  if (want_extra) {
+    RedisReply& r = replies[next++];
+    prefetched->has_extra = r.get() && r.get()->type != REDIS_REPLY_ERROR;
+    if (prefetched->has_extra) prefetched->extra.Reset(r.Release());
+  }
   return Status::Ok();
 }
 

@@ -40,6 +40,12 @@ class RedisReply {
     reply_ = r;
   }
   const redisReply* get() const { return reply_; }
+  // Hands the reply over to the caller (who frees it, e.g. by Reset of another RedisReply).
+  redisReply* Release() {
+    redisReply* r = reply_;
+    reply_ = nullptr;
+    return r;
+  }
 
   bool IsNil() const { return !reply_ || reply_->type == REDIS_REPLY_NIL; }
   bool IsInteger() const { return reply_ && reply_->type == REDIS_REPLY_INTEGER; }

@@ -14,8 +14,15 @@
 namespace dt {
 
 struct RequestContext;
+class Params;
 
 using Handler = Reply (*)(RequestContext& ctx);
+
+// A route's own first Redis read, when its parameters alone decide it: the guard sends it
+// in its round trip (after the signature is verified; its reply is used only if the
+// whole guard passes), saving the handler one round trip. Leaves *argv empty when the
+// parameters are invalid (the handler then answers the error).
+using Speculate = void (*)(const Params& params, std::vector<std::string>* argv);
 
 enum RouteNeeds : unsigned {
   kPublic = 0,
@@ -39,6 +46,7 @@ struct Route {
   Handler handler;
   unsigned needs;
   BodyLimit body = BodyLimit::kForm;
+  Speculate speculate = nullptr;
 };
 
 class Router {
