@@ -59,7 +59,7 @@ case "$mode" in
     prepare
     supervisord -n -c "$VAR/supervisord.conf" &
     pid=$!
-    stop_run() { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+    stop_run() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
     trap 'stop_run; exit 0' INT TERM
     trap stop_run EXIT  # a failed setup below leaves nothing running
     setup_database
