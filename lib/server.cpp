@@ -42,6 +42,10 @@ void WorkerThread(const Services* services, const Router* router) {
       if (FCGX_Accept_r(&request) < 0) break;
       in_flight.fetch_add(1);
       ServeRequest(request, *router, *services, db, reads, redis);
+      // ServeRequest read the whole request (DrainInput), so the connection can simply be
+      // closed: detached, libfcgi skips its lingering close (shutdown, then poll and read
+      // until nginx closes), three system calls and a wait per request.
+      FCGX_Detach(&request);
       FCGX_Finish_r(&request);
       in_flight.fetch_sub(1);
     }
