@@ -48,6 +48,7 @@ class AuthHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testSendSmsStoresCode);
   CPPUNIT_TEST(testSendSmsValidatesPhone);
   CPPUNIT_TEST(testSendSmsOncePerMinute);
+  CPPUNIT_TEST(testNewCodeReplacesTheOldOne);
   CPPUNIT_TEST(testSendSmsHourDayAndIpLimits);
   CPPUNIT_TEST(testLoginRegistersUser);
   CPPUNIT_TEST(testCodeIsSingleUse);
@@ -111,6 +112,22 @@ class AuthHttpTest : public CppUnit::TestFixture {
     // The refused request replaced nothing: the first code still logs in.
     CPPUNIT_ASSERT_EQUAL(code, RedisString("HGET dt:sms:code:%s code", phone));
     CPPUNIT_ASSERT_EQUAL(0, LoginWith(phone, code).code());
+  }
+
+  // A code asked for after the minute replaces the earlier one: only the newest logs in.
+  void testNewCodeReplacesTheOldOne() {
+    const std::string phone = NewPhone();
+    const std::string first = RequestCode(phone);
+    AllowNextSms(phone);
+    std::string second = RequestCode(phone);
+    for (int i = 0; second == first && i < 5; ++i) {  // one chance in a million: ask again
+      AllowNextSms(phone);
+      second = RequestCode(phone);
+    }
+    CPPUNIT_ASSERT(first != second);
+    CPPUNIT_ASSERT_EQUAL(second, RedisString("HGET dt:sms:code:%s code", phone));
+    CPPUNIT_ASSERT_EQUAL(503, LoginWith(phone, first).code());
+    CPPUNIT_ASSERT_EQUAL(0, LoginWith(phone, second).code());
   }
 
   void testSendSmsHourDayAndIpLimits() {

@@ -251,6 +251,15 @@ class ReportHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, rows.size());
     CPPUNIT_ASSERT_EQUAL(std::string("fake"), rows[0].Str(0));
     CPPUNIT_ASSERT_EQUAL(std::string("假照片"), rows[0].Str(1));
+    // Reporting again and again is one reporter: it never reaches the review threshold.
+    for (int i = 0; i < TestStack::Get().config().report_threshold + 1; ++i) {
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "spam"}}, a).code());
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_report WHERE reported_id = ?", {b.user_id}));
+    Row status;
+    bool found = false;
+    TestStack::Get().db().QueryRow("SELECT status FROM user_info WHERE id = ?", {b.user_id}, &status, &found);
+    CPPUNIT_ASSERT_EQUAL(std::string("active"), status.Str(0));
   }
 
   void testReporterStopsSeeing() {

@@ -344,6 +344,9 @@ class UserHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(search({{"keyword", tag + "a_b"}}) == std::vector<int64_t>{under.user_id});
     CPPUNIT_ASSERT(search({{"keyword", "'s \"x"}}) == std::vector<int64_t>{quote.user_id});
     CPPUNIT_ASSERT(search({{"keyword", tag + "%"}}).empty());  // '%' is no wildcard
+    std::string upper = tag + "AXB";  // case does not matter
+    for (char& ch : upper) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+    CPPUNIT_ASSERT(search({{"keyword", upper}}) == std::vector<int64_t>{plain.user_id});
     std::vector<int64_t> percent = search({{"keyword", "100%"}, {"pageCount", "50"}});
     CPPUNIT_ASSERT(IndexOf(percent, pct.user_id) < percent.size());
     CPPUNIT_ASSERT_EQUAL(percent.size(), IndexOf(percent, plain.user_id));
