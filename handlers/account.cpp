@@ -17,10 +17,7 @@ namespace {
 
 Reply HandleDelete(RequestContext& ctx) {
   std::string code;
-  RETURN_IF_ERROR(RequireString(ctx.params, "code", &code));
-  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidParam("code");
-  }
+  RETURN_IF_ERROR(RequireSmsCode(ctx.params, &code));
   Row row;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow("SELECT phone FROM user_info WHERE id = ?", {ctx.user_id}, &row, &found));

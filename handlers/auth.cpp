@@ -84,10 +84,7 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
 Reply HandleLogin(RequestContext& ctx) {
   std::string phone, code;
   RETURN_IF_ERROR(RequirePhone(ctx.params, "phone", &phone));
-  RETURN_IF_ERROR(RequireString(ctx.params, "code", &code));
-  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidParam("code");
-  }
+  RETURN_IF_ERROR(RequireSmsCode(ctx.params, &code));
   RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, phone, code));
 
   const int64_t now = ctx.clock().NowSeconds();

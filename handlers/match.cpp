@@ -11,8 +11,7 @@ namespace {
 
 Reply HandleLike(RequestContext& ctx) {
   int64_t peer;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
-  if (peer == ctx.user_id) return InvalidParam("peerId");
+  RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, &peer));
   std::string action;
   RETURN_IF_ERROR(RequireString(ctx.params, "action", &action));
   if (action != "like" && action != "pass") return InvalidParam("action");

@@ -100,8 +100,7 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
 
 Reply HandleSend(RequestContext& ctx) {
   int64_t peer;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
-  if (peer == ctx.user_id) return InvalidParam("peerId");
+  RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, &peer));
   Message m;
   RETURN_IF_ERROR(ParseMessage(ctx.params, &m));
   // The peer, and whether a block stands between the two, in one query.

@@ -17,8 +17,7 @@ constexpr size_t kMaxDetail = 500;  // characters
 
 // peerId: another user that exists (deleted accounts do not).
 Status RequirePeer(RequestContext& ctx, int64_t* peer) {
-  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, peer));
-  if (*peer == ctx.user_id) return InvalidParam("peerId");
+  RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, peer));
   Row row;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow("SELECT status FROM user_info WHERE id = ?", {*peer}, &row, &found));

@@ -44,6 +44,12 @@ Status RequireInt(const Params& params, std::string_view key, int64_t min, int64
   return Status::Ok();
 }
 
+Status RequireOtherUser(const Params& params, int64_t self, int64_t* peer) {
+  RETURN_IF_ERROR(RequireInt(params, "peerId", 1, kMaxId, peer));
+  if (*peer == self) return InvalidParam("peerId");
+  return Status::Ok();
+}
+
 Status OptionalInt(const Params& params, std::string_view key, int64_t min, int64_t max,
                    int64_t fallback, int64_t* out) {
   const std::string* v = params.Find(key);

@@ -38,6 +38,9 @@ Status RequirePhone(const Params& params, std::string_view key, std::string* out
 // The largest id a parameter may name (ids are INT UNSIGNED).
 constexpr int64_t kMaxId = 4294967295;
 
+// `peerId`: an id (1..kMaxId) other than `self`, the caller's (300 otherwise).
+Status RequireOtherUser(const Params& params, int64_t self, int64_t* peer);
+
 // An optional id parameter (`peerId`, ...): 1..kMaxId, `fallback` when absent.
 Status OptionalId(const Params& params, std::string_view key, int64_t fallback, int64_t* out);
 

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "lib/args.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
@@ -65,6 +66,12 @@ std::string NewSmsCode() {
 Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code) {
   RedisReply reply;
   return redis.Eval(kStore, {CodeKey(phone)}, {code, std::to_string(kSmsCodeTtl)}, &reply);
+}
+
+Status RequireSmsCode(const Params& params, std::string* out) {
+  RETURN_IF_ERROR(RequireString(params, "code", out));
+  if (out->size() != 6 || out->find_first_not_of("0123456789") != std::string::npos) return InvalidParam("code");
+  return Status::Ok();
 }
 
 Status ConsumeSmsCode(Redis& redis, std::string_view phone, std::string_view code) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "lib/config.h"
+#include "lib/params.h"
 #include "lib/redis.h"
 #include "lib/status.h"
 
@@ -41,6 +42,9 @@ std::string NewSmsCode();
 
 // Stores `code` for `phone`, replacing any earlier code and its tries.
 Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code);
+
+// The request's `code` parameter, six digits (300 when missing or malformed).
+Status RequireSmsCode(const Params& params, std::string* out);
 
 // Uses up the code of `phone` when `code` is it (OK), else counts a wrong try and
 // answers 503; the fifth wrong try deletes the code.
