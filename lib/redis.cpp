@@ -89,8 +89,8 @@ redisContext* Redis::ConnectViaSentinels(const struct timeval& tv) {
     if (host.empty() || port <= 0 || port > 65535) continue;  // this sentinel does not know
     const std::string master = host + ":" + std::to_string(port);
     if (master != master_) {
-      LogError("redis: the master of '%s' is %s (sentinel %s:%d)", config_.redis_master_name.c_str(),
-               master.c_str(), sentinel.host.c_str(), sentinel.port);
+      LogInfo("redis: the master of '%s' is %s (sentinel %s:%d)", config_.redis_master_name.c_str(),
+              master.c_str(), sentinel.host.c_str(), sentinel.port);
       master_ = master;
     }
     return redisConnectWithTimeout(host.c_str(), static_cast<int>(port), tv);

@@ -71,7 +71,14 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
     const Caller me = Login(NewPhone());
     const std::string out = Dtcurl("-u " + std::to_string(me.user_id) + " -t " + me.token +
                                    " POST /api/upload kind=image -F file=@tests/data/sample.png");
-    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 0") && Has(out, "\"url\"") && Has(out, "exit=0"));
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 0") && Has(out, "exit=0"));
+    // The stored file is the one sent.
+    const size_t at = out.find("\"url\": \"");
+    CPPUNIT_ASSERT_MESSAGE(out, at != std::string::npos);
+    const size_t from = at + 8, to = out.find('"', from);
+    const Response stored = Fetch(out.substr(from, to - from));
+    CPPUNIT_ASSERT_EQUAL(200L, stored.status);
+    CPPUNIT_ASSERT(stored.body == ReadBinary("tests/data/sample.png"));
   }
 
   void testErrorsAndExitStatus() {

@@ -60,6 +60,21 @@ std::vector<std::thread> StartLoad(int threads, std::atomic<bool>* stop, LoadSta
   return pool;
 }
 
+// A program of the test stack frozen (SIGSTOP) until Thaw() or the end of the scope, so
+// that whatever fails in a test, the next one finds it running.
+class Frozen {
+ public:
+  explicit Frozen(const std::string& program) : pid_(TestStack::Get().Pid(program)) {
+    CPPUNIT_ASSERT(pid_ > 0);
+    CPPUNIT_ASSERT_EQUAL(0, kill(pid_, SIGSTOP));
+  }
+  ~Frozen() { Thaw(); }
+  void Thaw() { kill(pid_, SIGCONT); }
+
+ private:
+  int pid_;
+};
+
 void Join(std::vector<std::thread>* pool) {
   for (std::thread& t : *pool) t.join();
 }
@@ -140,13 +155,11 @@ class FaultHttpTest : public CppUnit::TestFixture {
   void testMysqlFrozenTimesOut() {
     TestStack& stack = TestStack::Get();
     Caller me = Login(NewPhone());
-    const int pid = stack.Pid("mariadb");
-    CPPUNIT_ASSERT(pid > 0);
-    CPPUNIT_ASSERT_EQUAL(0, kill(pid, SIGSTOP));
+    Frozen mariadb("mariadb");
     const auto start = Clock::now();
     Response r = Call("GET", "/api/message/list", {{"peerId", "1"}}, me);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    kill(pid, SIGCONT);
+    mariadb.Thaw();
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 901, r.code());
     CPPUNIT_ASSERT_EQUAL(503L, r.status);
     CPPUNIT_ASSERT_MESSAGE(std::to_string(seconds), seconds < stack.config().mysql_read_timeout + 2.5);
@@ -222,13 +235,7 @@ class FaultHttpTest : public CppUnit::TestFixture {
   void testRedisFrozenTimesOut() {
     TestStack& stack = TestStack::Get();
     Caller me = Login(NewPhone());
-    const int pid = stack.Pid("redis");
-    CPPUNIT_ASSERT(pid > 0);
-    CPPUNIT_ASSERT_EQUAL(0, kill(pid, SIGSTOP));
-    struct Resume {  // whatever fails below, the next test finds Redis running
-      int pid;
-      ~Resume() { kill(pid, SIGCONT); }
-    } resume{pid};
+    Frozen redis("redis");
     const double limit = stack.config().redis_timeout_ms / 1000.0 + 2;
     auto start = Clock::now();
     Response read = Call("GET", "/api/user/show", {}, me);
@@ -236,7 +243,7 @@ class FaultHttpTest : public CppUnit::TestFixture {
     start = Clock::now();
     Response write = Call("POST", "/api/user/update", {{"nickname", "frozen"}}, me);
     const double write_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    kill(pid, SIGCONT);
+    redis.Thaw();
     CPPUNIT_ASSERT_EQUAL_MESSAGE(read.body, 0, read.code());  // from MySQL, after one timeout
     CPPUNIT_ASSERT_MESSAGE(std::to_string(read_seconds), read_seconds < limit);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(write.body, 901, write.code());
