@@ -108,7 +108,8 @@ Status LoadMysql(dt::Db& db, int64_t users) {
             static_cast<long long>(users));
   }
   fprintf(stderr, "\n");
-  // Conversation k is users 2k-1 and 2k: four messages, two each way, and both contacts.
+  // Conversation k is users 2k-1 and 2k: four messages, two each way (read), and both
+  // contacts.
   RETURN_IF_ERROR(Chunked(db, "messages",
       "INSERT INTO message (id, from_uid, to_uid, msg_type, content, send_time, `read`)"
       " SELECT seq, 2 * ((seq - 1) DIV 4) + 1 + (seq + 1) % 2, 2 * ((seq - 1) DIV 4) + 2 - (seq + 1) % 2,"
@@ -116,9 +117,10 @@ Status LoadMysql(dt::Db& db, int64_t users) {
       " FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
       conversations * 4, conversations * 4));
   RETURN_IF_ERROR(Chunked(db, "contacts",
-      "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg, last_msg_id)"
+      "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg, last_msg_id,"
+      " unread, sent)"
       " SELECT seq, IF(seq % 2 = 1, seq + 1, seq - 1), seq - 1 + seq % 2, UTC_TIMESTAMP(),"
-      " UTC_TIMESTAMP(), CONCAT('bench message ', 4 * ((seq + 1) DIV 2)), 4 * ((seq + 1) DIV 2)"
+      " UTC_TIMESTAMP(), CONCAT('bench message ', 4 * ((seq + 1) DIV 2)), 4 * ((seq + 1) DIV 2), 0, 2"
       " FROM seq_1_to_1000000 WHERE ? > 0 AND seq BETWEEN ? AND ?",
       conversations * 2, 1));
   return Status::Ok();

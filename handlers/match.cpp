@@ -70,16 +70,16 @@ Reply HandleMatches(RequestContext& ctx) {
   for (const Row& r : rows) ids.push_back(r.Int(0));
   std::unordered_map<int64_t, ProfileRecord> records;
   RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
-  Json::Value list(Json::arrayValue);
+  JsonArray list;
   for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     auto it = records.find(rows[i].Int(0));
     if (it == records.end()) continue;
     std::string match_time = "\"match_time\":";
     AppendJsonString(rows[i].Str(1), &match_time);
-    list.append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now, match_time)));
+    list.Add(ProfileJson(it->second, ProfileView::kListItem, now, match_time));
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
+  data["list"] = list.Close();
   data["has_next"] = page.HasNext(rows.size());
   return Reply::Ok(data);
 }

@@ -47,10 +47,11 @@ std::string Preview(const Message& m) {
 }
 
 // In one transaction: the message and both sides' contact rows (created on first
-// contact). The contact rows are written lower user id first, so sends of one
-// conversation, either way, queue on the same row lock; the "not replied yet" count is
-// read after that lock, so it is exact. A contact row moves to a message only if it is
-// newer than the one it shows (ids are taken before the lock).
+// contact), with their counts: the sender's `sent` and the receiver's `unread` go up by
+// one. The contact rows are written lower user id first, so sends of one conversation,
+// either way, queue on the same row lock; the "not replied yet" rule reads the counts
+// after that lock, so it is exact. A contact row moves to a message only if it is newer
+// than the one it shows (ids are taken before the lock).
 Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t now,
                     uint64_t* message_id) {
   const int64_t me = ctx.user_id;
@@ -68,26 +69,27 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
          now},
         nullptr, message_id));
     const int64_t id = static_cast<int64_t>(*message_id);
+    const int64_t lo_sent = lo == me ? 1 : 0, hi_sent = 1 - lo_sent;
     // Assignments run left to right: last_msg_id changes last.
     RETURN_IF_ERROR(db.Exec(
         "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg,"
-        " last_msg_id) VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?),"
-        " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?)"
+        " last_msg_id, unread, sent) VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?),"
+        " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?)"
         " ON DUPLICATE KEY UPDATE"
+        " unread = unread + VALUES(unread), sent = sent + VALUES(sent),"
         " update_time = IF(VALUES(last_msg_id) > last_msg_id, VALUES(update_time), update_time),"
         " last_msg = IF(VALUES(last_msg_id) > last_msg_id, VALUES(last_msg), last_msg),"
         " last_msg_id = GREATEST(last_msg_id, VALUES(last_msg_id))",
-        {lo, hi, me, now, now, preview, id, hi, lo, me, now, now, preview, id}));
-    // The first messages of the conversation before this one tell whether the peer has
-    // ever answered.
-    Row first;
-    bool found = false;
-    RETURN_IF_ERROR(db.QueryRow(
-        "SELECT COALESCE(SUM(from_uid = ?), 0), COALESCE(SUM(from_uid <> ?), 0) FROM"
-        " (SELECT from_uid FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"
-        "  ORDER BY id LIMIT ?) AS f",
-        {me, me, lo, hi, id, int64_t{ctx.config().message_unreplied} + 1}, &first, &found));
-    if (first.Int(1) == 0 && first.Int(0) >= ctx.config().message_unreplied) {
+        {lo, hi, me, now, now, preview, id, hi_sent, lo_sent,
+         hi, lo, me, now, now, preview, id, lo_sent, hi_sent}));
+    // Has the peer ever answered? Both sides' counts, this message included.
+    std::vector<Row> sides;
+    RETURN_IF_ERROR(db.Query(
+        "SELECT user_id, sent FROM contacts WHERE (user_id = ? AND peer_id = ?) OR (user_id = ? AND peer_id = ?)",
+        {me, peer, peer, me}, &sides));
+    int64_t mine = 0, theirs = 0;
+    for (const Row& side : sides) (side.Int(0) == me ? mine : theirs) = side.Int(1);
+    if (theirs == 0 && mine > ctx.config().message_unreplied) {
       Json::Value data(Json::objectValue);
       data["retry_after"] = 60;
       return Status::Error(kTooMany, "no reply yet: at most " +
@@ -144,7 +146,7 @@ Reply HandleList(RequestContext& ctx) {
       " send_time, `read` FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"
       " ORDER BY id DESC LIMIT ?",
       {lo, hi, before, count + 1}, &rows));
-  Json::Value list(Json::arrayValue);
+  JsonArray list;
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < count; ++i) {
     const Row& r = rows[i];
     JsonObject item;
@@ -154,10 +156,10 @@ Reply HandleList(RequestContext& ctx) {
     if (r.IsNull(5)) item.Null("url"); else item.Str("url", r.Str(5));
     if (r.IsNull(6)) item.Null("duration"); else item.Int("duration", r.Int(6));
     item.Str("send_time", r.Str(7)).Bool("read", r.Int(8) != 0);
-    list.append(RawJson(item.Close()));
+    list.Add(item.Close());
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
+  data["list"] = list.Close();
   data["has_more"] = static_cast<int64_t>(rows.size()) > count;
   return Reply::Ok(data);
 }
@@ -166,9 +168,17 @@ Reply HandleRead(RequestContext& ctx) {
   int64_t peer;
   RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
   uint64_t updated = 0;
-  RETURN_IF_ERROR(ctx.db.Exec(
-      "UPDATE message SET `read` = 1 WHERE to_uid = ? AND `read` = 0 AND from_uid = ?",
-      {ctx.user_id, peer}, &updated));
+  // The messages first, then the count: the order in which message/send takes its locks
+  // (its message, then the contact rows), so the two never wait on each other in a
+  // circle. Under REPEATABLE READ a send either waits for this transaction at its insert
+  // (the unread range is locked) and counts after it, or has inserted already and this
+  // UPDATE waits for it to commit and marks its message read before clearing the count.
+  RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
+    RETURN_IF_ERROR(ctx.db.Exec("UPDATE message SET `read` = 1 WHERE to_uid = ? AND `read` = 0 AND from_uid = ?",
+                                {ctx.user_id, peer}, &updated));
+    return ctx.db.Exec("UPDATE contacts SET unread = 0 WHERE user_id = ? AND peer_id = ?",
+                       {ctx.user_id, peer});
+  }));
   Json::Value data(Json::objectValue);
   data["updated"] = static_cast<Json::Int64>(updated);
   return Reply::Ok(data);

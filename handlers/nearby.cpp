@@ -158,15 +158,15 @@ Reply HandleNearby(RequestContext& ctx) {
     }
   }
 
-  Json::Value list(Json::arrayValue);
+  JsonArray list;
   const Page& page = q.page;
   for (size_t i = page.offset(); i < matched.size() && i < static_cast<size_t>(page.offset() + page.count); ++i) {
     char distance[32];
     snprintf(distance, sizeof distance, "\"distance\":%.1f", ShownDistance(matched[i].km));
-    list.append(RawJson(ProfileJson(matched[i].record, ProfileView::kListItem, now, distance)));
+    list.Add(ProfileJson(matched[i].record, ProfileView::kListItem, now, distance));
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
+  data["list"] = list.Close();
   data["has_next"] = matched.size() > static_cast<size_t>(page.offset() + page.count);
   return Reply::Ok(data);
 }

@@ -160,12 +160,13 @@ Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t to
   const int64_t now = ctx.clock().NowSeconds();
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(total);
-  data["list"] = Json::Value(Json::arrayValue);
+  JsonArray list;
   for (int64_t id : ids) {
     auto it = records.find(id);
     if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
-    data["list"].append(RawJson(ProfileJson(it->second, ProfileView::kListItem, now)));
+    list.Add(ProfileJson(it->second, ProfileView::kListItem, now));
   }
+  data["list"] = list.Close();
   data["has_next"] = page.offset() + page.count < total;
   return Reply::Ok(data);
 }

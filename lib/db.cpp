@@ -5,7 +5,7 @@
 #include <mysqld_error.h>
 
 #include <cstdlib>
-#include <memory>
+#include <cstring>
 
 #include "lib/log.h"
 
@@ -14,10 +14,6 @@ namespace {
 
 // Column buffer for the common case; longer values are fetched again at full length.
 constexpr unsigned long kColumnBuffer = 256;
-
-struct ResultFree {
-  void operator()(MYSQL_RES* res) const { mysql_free_result(res); }
-};
 
 // The server is out of reach (gone, lost, refused, shutting down): 901.
 bool IsConnectionError(unsigned err) {
@@ -49,7 +45,7 @@ std::string IdList(const std::vector<int64_t>& ids) {
 Db::~Db() { Close(); }
 
 void Db::Close() {
-  for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+  for (auto& [sql, statement] : statements_) mysql_stmt_close(statement.stmt);
   statements_.clear();
   if (conn_) mysql_close(conn_);
   conn_ = nullptr;
@@ -105,12 +101,16 @@ Status Db::Connect() {
   return Status::Ok();
 }
 
-Status Db::Prepare(const char* sql, MYSQL_STMT** out) {
+Status Db::Prepare(const char* sql, Statement** out) {
   RETURN_IF_ERROR(Connect());
   auto it = statements_.find(sql);
   if (it != statements_.end()) {
-    *out = it->second;
-    return Status::Ok();
+    if (it->second.sql == sql) {
+      *out = &it->second;
+      return Status::Ok();
+    }
+    mysql_stmt_close(it->second.stmt);
+    statements_.erase(it);
   }
   MYSQL_STMT* stmt = mysql_stmt_init(conn_);
   if (!stmt) return Failure(mysql_errno(conn_), "stmt_init", mysql_error(conn_));
@@ -120,8 +120,34 @@ Status Db::Prepare(const char* sql, MYSQL_STMT** out) {
     mysql_stmt_close(stmt);
     return Failure(err, "prepare", detail.c_str());
   }
-  statements_.emplace(sql, stmt);
-  *out = stmt;
+  Statement& st = statements_[sql];
+  st.stmt = stmt;
+  st.sql = sql;
+  const unsigned ncols = mysql_stmt_field_count(stmt);
+  if (ncols > 0) {
+    st.cols.resize(ncols);
+    st.buffers.resize(size_t{ncols} * kColumnBuffer);
+    st.lengths.resize(ncols);
+    st.nulls.resize(ncols);
+    st.errors.resize(ncols);
+    for (unsigned c = 0; c < ncols; ++c) {
+      st.cols[c].buffer_type = MYSQL_TYPE_STRING;
+      st.cols[c].buffer = st.buffers.data() + size_t{c} * kColumnBuffer;
+      st.cols[c].buffer_length = kColumnBuffer;
+      st.cols[c].length = &st.lengths[c];
+      st.cols[c].is_null = &st.nulls[c];
+      st.cols[c].error = &st.errors[c];
+    }
+    if (mysql_stmt_bind_result(stmt, st.cols.data()) != 0) {
+      Status s = Failure(mysql_stmt_errno(stmt), "bind_result", mysql_stmt_error(stmt));
+      if (conn_) {  // Failure may have closed it all
+        mysql_stmt_close(stmt);
+        statements_.erase(sql);
+      }
+      return s;
+    }
+  }
+  *out = &st;
   return Status::Ok();
 }
 
@@ -145,18 +171,19 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
                    uint64_t* affected, uint64_t* insert_id) {
   last_errno_ = 0;
   executed_ = false;
-  MYSQL_STMT* stmt = nullptr;
-  RETURN_IF_ERROR(Prepare(sql, &stmt));
+  Statement* st = nullptr;
+  RETURN_IF_ERROR(Prepare(sql, &st));
+  MYSQL_STMT* stmt = st->stmt;
   if (mysql_stmt_param_count(stmt) != args.size()) {
     LogError("mysql: %zu arguments for %lu placeholders in: %s", args.size(),
              mysql_stmt_param_count(stmt), sql);
     return Status::Internal();
   }
 
-  std::vector<MYSQL_BIND> params(args.size());
+  params_.assign(args.size(), MYSQL_BIND{});
   size_t i = 0;
   for (const Arg& arg : args) {
-    MYSQL_BIND& b = params[i++];
+    MYSQL_BIND& b = params_[i++];
     switch (arg.kind()) {
       case Arg::Kind::kNull:
         b.buffer_type = MYSQL_TYPE_NULL;
@@ -176,7 +203,7 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
         break;
     }
   }
-  if (!params.empty() && mysql_stmt_bind_param(stmt, params.data()) != 0) {
+  if (!params_.empty() && mysql_stmt_bind_param(stmt, params_.data()) != 0) {
     return Failure(mysql_stmt_errno(stmt), "bind_param", mysql_stmt_error(stmt));
   }
   executed_ = true;
@@ -184,42 +211,32 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
     return Failure(mysql_stmt_errno(stmt), "execute", mysql_stmt_error(stmt));
   }
 
-  std::unique_ptr<MYSQL_RES, ResultFree> meta(mysql_stmt_result_metadata(stmt));
-  if (!meta) {
+  const size_t ncols = st->cols.size();
+  if (mysql_stmt_field_count(stmt) != ncols) {
+    // The table changed under a prepared statement: prepare it again on the next call.
+    LogError("mysql: the result of a prepared statement changed shape: %s", sql);
+    mysql_stmt_free_result(stmt);
+    mysql_stmt_close(stmt);
+    statements_.erase(sql);
+    return Status::Internal();
+  }
+  if (ncols == 0) {
     if (affected) *affected = mysql_stmt_affected_rows(stmt);
     if (insert_id) *insert_id = mysql_stmt_insert_id(stmt);
     return Status::Ok();
   }
-
-  const unsigned ncols = mysql_num_fields(meta.get());
-  std::vector<MYSQL_BIND> cols(ncols);
-  std::vector<std::string> buffers(ncols, std::string(kColumnBuffer, '\0'));
-  std::vector<unsigned long> lengths(ncols);
-  std::vector<my_bool> nulls(ncols), errors(ncols);
-  for (unsigned c = 0; c < ncols; ++c) {
-    cols[c].buffer_type = MYSQL_TYPE_STRING;
-    cols[c].buffer = buffers[c].data();
-    cols[c].buffer_length = kColumnBuffer;
-    cols[c].length = &lengths[c];
-    cols[c].is_null = &nulls[c];
-    cols[c].error = &errors[c];
-  }
-  if (mysql_stmt_bind_result(stmt, cols.data()) != 0) {
-    Status s = Failure(mysql_stmt_errno(stmt), "bind_result", mysql_stmt_error(stmt));
-    if (conn_) mysql_stmt_free_result(stmt);  // Failure may have closed it all
-    return s;
-  }
   int rc;
   while ((rc = mysql_stmt_fetch(stmt)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
     Row row;
+    row.Reserve(ncols);
     for (unsigned c = 0; c < ncols; ++c) {
-      if (nulls[c]) {
+      if (st->nulls[c]) {
         row.Append(true, {});
-      } else if (lengths[c] <= kColumnBuffer) {
-        row.Append(false, std::string(buffers[c].data(), lengths[c]));
+      } else if (st->lengths[c] <= kColumnBuffer) {
+        row.Append(false, std::string(static_cast<const char*>(st->cols[c].buffer), st->lengths[c]));
       } else {
         // Truncated: fetch this column again into a buffer of its full length.
-        std::string value(lengths[c], '\0');
+        std::string value(st->lengths[c], '\0');
         MYSQL_BIND full = {};
         unsigned long full_length = 0;
         full.buffer_type = MYSQL_TYPE_STRING;

@@ -54,6 +54,10 @@ class Row {
   int64_t Int(size_t i) const;     // 0 for NULL
   double Double(size_t i) const;   // 0 for NULL
 
+  void Reserve(size_t n) {
+    values_.reserve(n);
+    nulls_.reserve(n);
+  }
   void Append(bool is_null, std::string value) {
     nulls_.push_back(is_null);
     values_.push_back(std::move(value));
@@ -101,9 +105,19 @@ class Db {
   unsigned last_errno() const { return last_errno_; }
 
  private:
+  // A prepared statement with its result columns bound, once, to buffers of its own.
+  struct Statement {
+    MYSQL_STMT* stmt = nullptr;
+    std::string sql;  // the text prepared: another text at the same address is re-prepared
+    std::vector<MYSQL_BIND> cols;
+    std::vector<char> buffers;
+    std::vector<unsigned long> lengths;
+    std::vector<my_bool> nulls, errors;
+  };
+
   Status Connect();
   void Close();
-  Status Prepare(const char* sql, MYSQL_STMT** stmt);
+  Status Prepare(const char* sql, Statement** statement);
   Status Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
              uint64_t* affected, uint64_t* insert_id);
   Status RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
@@ -113,7 +127,10 @@ class Db {
   const Config& config_;
   const std::optional<Endpoint> endpoint_;
   MYSQL* conn_ = nullptr;
-  std::unordered_map<std::string, MYSQL_STMT*> statements_;
+  // By the address of the SQL text (a literal in all but tests): no copy or hash of the
+  // text per execution; Prepare compares the text itself before reusing one.
+  std::unordered_map<const char*, Statement> statements_;
+  std::vector<MYSQL_BIND> params_;  // reused by every execution
   unsigned last_errno_ = 0;
   bool in_transaction_ = false;
   bool executed_ = false;   // the last RunOnce got as far as sending its statement

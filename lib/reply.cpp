@@ -171,6 +171,17 @@ std::string JsonObject::Close() {
   return std::move(text_);
 }
 
+JsonArray& JsonArray::Add(std::string_view element_json) {
+  if (size_++) text_ += ',';
+  text_.append(element_json);
+  return *this;
+}
+
+Json::Value JsonArray::Close() {
+  text_ += ']';
+  return RawJson(std::move(text_));
+}
+
 Json::Value RawJson(std::string json) {
   Json::Value v(Json::objectValue);
   v[kRawKey] = std::move(json);
@@ -184,7 +195,11 @@ std::string RenderJson(const Json::Value& value) {
 }
 
 std::string RenderReply(const Reply& reply) {
-  std::string out = "{\"code\":" + std::to_string(reply.status.code()) + ",\"msg\":";
+  std::string out;
+  out.reserve(1024);
+  out += "{\"code\":";
+  out += std::to_string(reply.status.code());
+  out += ",\"msg\":";
   AppendJsonString(reply.status.ok() ? std::string_view("success") : std::string_view(reply.status.msg()), &out);
   if (!reply.data.isNull()) {
     out += ",\"data\":";

@@ -57,4 +57,17 @@ class JsonObject {
   std::string text_ = "{";
 };
 
+// Builds a JSON array as text from pre-rendered elements (JsonObject::Close(), cached
+// profiles): a list renders as one string, not a Json::Value per item.
+class JsonArray {
+ public:
+  JsonArray& Add(std::string_view element_json);
+  size_t size() const { return size_; }
+  Json::Value Close();  // a RawJson value
+
+ private:
+  std::string text_ = "[";
+  size_t size_ = 0;
+};
+
 }  // namespace dt

@@ -1,10 +1,12 @@
 // Messages and contacts through nginx: every message type and its validation, keyset
 // paging, unread/read, contacts order, IDOR, the "not replied yet" cap and the rate limits,
-// a failure injected inside the send transaction, and 200 concurrent sends.
+// a failure injected inside the send transaction, 200 concurrent sends, and the per-side
+// counts (unread, sent) kept exact while sends and reads race.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -60,6 +62,27 @@ std::pair<Caller, Caller> Pair() {
   return {a, b};
 }
 
+// The counts kept in user's contact row with peer: {unread, sent}.
+std::pair<int64_t, int64_t> ContactCounts(int64_t user, int64_t peer) {
+  Row row;
+  bool found = false;
+  TestStack::Get().db().QueryRow("SELECT unread, sent FROM contacts WHERE user_id = ? AND peer_id = ?",
+                                 {user, peer}, &row, &found);
+  CPPUNIT_ASSERT(found);
+  return {row.Int(0), row.Int(1)};
+}
+
+// The same counts, counted in the message table.
+std::pair<int64_t, int64_t> CountedInMessages(int64_t user, int64_t peer) {
+  Row row;
+  bool found = false;
+  TestStack::Get().db().QueryRow(
+      "SELECT COALESCE(SUM(to_uid = ? AND `read` = 0), 0), COALESCE(SUM(from_uid = ?), 0) FROM message"
+      " WHERE (from_uid = ? AND to_uid = ?) OR (from_uid = ? AND to_uid = ?)",
+      {user, user, user, peer, peer, user}, &row, &found);
+  return {row.Int(0), row.Int(1)};
+}
+
 void RedisSet(const std::string& key, int value) {
   RedisReply r;
   TestStack::Get().redis().Command(&r, "SET %s %d EX 60", key.c_str(), value);
@@ -79,6 +102,7 @@ class MessageHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRateLimits);
   CPPUNIT_TEST(testFailureInsideTransactionLeavesNothing);
   CPPUNIT_TEST(testConcurrentSendsAllStored);
+  CPPUNIT_TEST(testCountsExactWhileSendsAndReadsRace);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -401,6 +425,54 @@ class MessageHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{2}, row.Int(0));
     CPPUNIT_ASSERT_EQUAL(ids.front(), row.Int(1));
     CPPUNIT_ASSERT_EQUAL(ids.front(), row.Int(2));
+  }
+
+  void testCountsExactWhileSendsAndReadsRace() {
+    auto [a, b] = Pair();
+    CPPUNIT_ASSERT((ContactCounts(a.user_id, b.user_id) == std::pair<int64_t, int64_t>{1, 1}));
+    CPPUNIT_ASSERT((ContactCounts(b.user_id, a.user_id) == std::pair<int64_t, int64_t>{1, 1}));
+    const int kSenders = 4, kEach = 15, kReads = 20;
+    std::mutex mutex;
+    std::vector<std::string> failures;  // the bodies of answers that were not code 0
+    auto check = [&](const Response& r) {
+      if (r.code() == 0) return;
+      std::lock_guard<std::mutex> lock(mutex);
+      failures.push_back(r.body);
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kSenders; ++t) {
+      threads.emplace_back([&, t] {
+        const Caller& from = t % 2 ? b : a;
+        const int64_t to = t % 2 ? a.user_id : b.user_id;
+        for (int i = 0; i < kEach; ++i) check(SendText(from, to, "race " + std::to_string(i)));
+      });
+    }
+    for (const Caller* reader : {&a, &b}) {
+      threads.emplace_back([&, reader] {
+        const int64_t peer = reader == &a ? b.user_id : a.user_id;
+        for (int i = 0; i < kReads; ++i) {
+          check(Call("POST", "/api/message/read", {{"peerId", std::to_string(peer)}}, *reader));
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(failures.empty() ? "" : failures.front(), size_t{0}, failures.size());
+    // Whatever the interleaving, each side's counts are the messages' own.
+    for (const auto& [me, peer] : {std::pair{a.user_id, b.user_id}, std::pair{b.user_id, a.user_id}}) {
+      const auto kept = ContactCounts(me, peer);
+      CPPUNIT_ASSERT((kept == CountedInMessages(me, peer)));
+      CPPUNIT_ASSERT_EQUAL(int64_t{1 + kSenders / 2 * kEach}, kept.second);
+    }
+    // The contacts page and the unread total agree with them, and a read clears both.
+    const Json::Value a_page = Call("GET", "/api/contacts/list", {}, a).data()["list"];
+    CPPUNIT_ASSERT_EQUAL(1u, a_page.size());
+    CPPUNIT_ASSERT_EQUAL(ContactCounts(a.user_id, b.user_id).first, a_page[0]["unread"].asInt64());
+    CPPUNIT_ASSERT_EQUAL(ContactCounts(a.user_id, b.user_id).first, Unread(a));
+    Response read = Call("POST", "/api/message/read", {{"peerId", std::to_string(b.user_id)}}, a);
+    CPPUNIT_ASSERT_EQUAL(0, read.code());
+    CPPUNIT_ASSERT((ContactCounts(a.user_id, b.user_id) == std::pair<int64_t, int64_t>{0, 1 + kSenders / 2 * kEach}));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Unread(a));
+    CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/contacts/list", {}, a).data()["list"][0]["unread"].asInt());
   }
 };
 

@@ -1,4 +1,5 @@
-// The reply writer (escaping, money, numbers, envelope) and money parsing.
+// The reply writer (escaping, money, numbers, envelope, text-built objects and arrays)
+// and money parsing.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "lib/args.h"
@@ -11,6 +12,7 @@ class JsonTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testEscaping);
   CPPUNIT_TEST(testNumbersAndMoney);
   CPPUNIT_TEST(testEnvelope);
+  CPPUNIT_TEST(testBuiltObjectsAndArrays);
   CPPUNIT_TEST(testParseMoney);
   CPPUNIT_TEST_SUITE_END();
 
@@ -54,6 +56,25 @@ class JsonTest : public CppUnit::TestFixture {
                          RenderReply(Status::Error(300, "phone is \"none\".")));
     CPPUNIT_ASSERT_EQUAL(std::string("{\"code\":404,\"msg\":\"no such api.\"}"),
                          RenderReply(Status::Error(kNoRoute)));
+  }
+
+  void testBuiltObjectsAndArrays() {
+    JsonArray empty;
+    CPPUNIT_ASSERT_EQUAL(size_t{0}, empty.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("[]"), RenderJson(empty.Close()));
+    JsonArray list;
+    JsonObject first;
+    first.Int("id", -7).Str("name", "小\"明\n").Null("url").Bool("read", false);
+    list.Add(first.Close());
+    list.Add(JsonObject().Int("id", 2).Close());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, list.size());
+    Json::Value data(Json::objectValue);
+    data["list"] = list.Close();
+    data["has_more"] = true;
+    CPPUNIT_ASSERT_EQUAL(std::string("{\"code\":0,\"msg\":\"success\",\"data\":{\"has_more\":true,"
+                                     "\"list\":[{\"id\":-7,\"name\":\"小\\\"明\\n\",\"url\":null,"
+                                     "\"read\":false},{\"id\":2}]}}"),
+                         RenderReply(Reply::Ok(data)));
   }
 
   void testParseMoney() {
