@@ -46,12 +46,26 @@ std::string Preview(const Message& m) {
   return "[" + m.type + "]";
 }
 
-// In one transaction: the message and both sides' contact rows (created on first
-// contact), with their counts: the sender's `sent` and the receiver's `unread` go up by
-// one. The contact rows are written lower user id first, so sends of one conversation,
-// either way, queue on the same row lock; the "not replied yet" rule reads the counts
-// after that lock, so it is exact. A contact row moves to a message only if it is newer
-// than the one it shows (ids are taken before the lock).
+// Why a message was not stored: the peer is gone or a block stands between the two.
+Status Refused(RequestContext& ctx, int64_t peer) {
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow(
+      "SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY " FROM user_info u WHERE u.id = ?",
+      {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
+  if (found && row.Str(0) != "deleted" && row.Int(1) != 0) return Status::Error(kBlocked);
+  // Not found, deleted, or (a block lifted in between) no longer refused: as not found.
+  return Status::Error(kNotFound, "peer not found.");
+}
+
+// In one transaction, three statements: the message, stored only if the peer exists and
+// no block stands between the two (the insert reads both under lock, so a block made
+// meanwhile waits for this commit); both sides' contact rows (created on first contact)
+// with their counts: the sender's `sent` and the receiver's `unread` go up by one, and
+// both `sent` come back. The contact rows are written lower user id first, so sends of
+// one conversation, either way, queue on the same row lock; the "not replied yet" rule
+// reads the counts after that lock, so it is exact. A contact row moves to a message only
+// if it is newer than the one it shows (ids are taken before the lock).
 Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t now,
                     uint64_t* message_id) {
   const int64_t me = ctx.user_id;
@@ -59,19 +73,25 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
   const std::string preview = Preview(m);
   const bool text = m.type == "text";
   Db& db = ctx.db;
-  return InTransaction(db, [&]() -> Status {
+  bool refused = false;
+  Status s = InTransaction(db, [&]() -> Status {
+    uint64_t stored = 0;
     RETURN_IF_ERROR(db.Exec(
         "INSERT INTO message (from_uid, to_uid, msg_type, content, audio, image, video, duration,"
-        " send_time, `read`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0)",
-        {me, peer, m.type, text ? Arg(m.content) : Arg(nullptr),
+        " send_time, `read`) SELECT ?, u.id, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0 FROM user_info u"
+        " WHERE u.id = ? AND u.status <> 'deleted' AND NOT " DT_SQL_BLOCKED_EITHER_WAY,
+        {me, m.type, text ? Arg(m.content) : Arg(nullptr),
          m.type == "audio" ? Arg(m.url) : Arg(nullptr), m.type == "image" ? Arg(m.url) : Arg(nullptr),
          m.type == "video" ? Arg(m.url) : Arg(nullptr), text || m.type == "image" ? Arg(nullptr) : Arg(m.duration),
-         now},
-        nullptr, message_id));
+         now, peer, me, peer, peer, me},
+        &stored, message_id));
+    refused = stored == 0;
+    if (refused) return Status::Error(kNotFound);  // rolled back; Refused() tells why
     const int64_t id = static_cast<int64_t>(*message_id);
     const int64_t lo_sent = lo == me ? 1 : 0, hi_sent = 1 - lo_sent;
     // Assignments run left to right: last_msg_id changes last.
-    RETURN_IF_ERROR(db.Exec(
+    std::vector<Row> sides;
+    RETURN_IF_ERROR(db.Query(
         "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg,"
         " last_msg_id, unread, sent) VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?),"
         " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?)"
@@ -79,14 +99,12 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
         " unread = unread + VALUES(unread), sent = sent + VALUES(sent),"
         " update_time = IF(VALUES(last_msg_id) > last_msg_id, VALUES(update_time), update_time),"
         " last_msg = IF(VALUES(last_msg_id) > last_msg_id, VALUES(last_msg), last_msg),"
-        " last_msg_id = GREATEST(last_msg_id, VALUES(last_msg_id))",
+        " last_msg_id = GREATEST(last_msg_id, VALUES(last_msg_id))"
+        " RETURNING user_id, sent",
         {lo, hi, me, now, now, preview, id, hi_sent, lo_sent,
-         hi, lo, me, now, now, preview, id, lo_sent, hi_sent}));
+         hi, lo, me, now, now, preview, id, lo_sent, hi_sent},
+        &sides));
     // Has the peer ever answered? Both sides' counts, this message included.
-    std::vector<Row> sides;
-    RETURN_IF_ERROR(db.Query(
-        "SELECT user_id, sent FROM contacts WHERE (user_id = ? AND peer_id = ?) OR (user_id = ? AND peer_id = ?)",
-        {me, peer, peer, me}, &sides));
     int64_t mine = 0, theirs = 0;
     for (const Row& side : sides) (side.Int(0) == me ? mine : theirs) = side.Int(1);
     if (theirs == 0 && mine > ctx.config().message_unreplied) {
@@ -98,6 +116,7 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
     }
     return Status::Ok();
   });
+  return refused ? Refused(ctx, peer) : s;
 }
 
 Reply HandleSend(RequestContext& ctx) {
@@ -105,15 +124,6 @@ Reply HandleSend(RequestContext& ctx) {
   RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, &peer));
   Message m;
   RETURN_IF_ERROR(ParseMessage(ctx.params, &m));
-  // The peer, and whether a block stands between the two, in one query.
-  Row row;
-  bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow(
-      "SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY " FROM user_info u WHERE u.id = ?",
-      {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
-  if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "peer not found.");
-  if (row.Int(1) != 0) return Status::Error(kBlocked);
-
   const std::string me = std::to_string(ctx.user_id);
   const std::vector<RateRule> rules = {
       {"dt:rl:msg:" + me + ":" + std::to_string(peer), ctx.config().message_per_peer, 60},

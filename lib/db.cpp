@@ -123,31 +123,36 @@ Status Db::Prepare(const char* sql, Statement** out) {
   Statement& st = statements_[sql];
   st.stmt = stmt;
   st.sql = sql;
-  const unsigned ncols = mysql_stmt_field_count(stmt);
-  if (ncols > 0) {
-    st.cols.resize(ncols);
-    st.buffers.resize(size_t{ncols} * kColumnBuffer);
-    st.lengths.resize(ncols);
-    st.nulls.resize(ncols);
-    st.errors.resize(ncols);
-    for (unsigned c = 0; c < ncols; ++c) {
-      st.cols[c].buffer_type = MYSQL_TYPE_STRING;
-      st.cols[c].buffer = st.buffers.data() + size_t{c} * kColumnBuffer;
-      st.cols[c].buffer_length = kColumnBuffer;
-      st.cols[c].length = &st.lengths[c];
-      st.cols[c].is_null = &st.nulls[c];
-      st.cols[c].error = &st.errors[c];
+  Status s = BindResult(&st);
+  if (!s.ok()) {
+    if (conn_) {  // Failure may have closed it all
+      mysql_stmt_close(stmt);
+      statements_.erase(sql);
     }
-    if (mysql_stmt_bind_result(stmt, st.cols.data()) != 0) {
-      Status s = Failure(mysql_stmt_errno(stmt), "bind_result", mysql_stmt_error(stmt));
-      if (conn_) {  // Failure may have closed it all
-        mysql_stmt_close(stmt);
-        statements_.erase(sql);
-      }
-      return s;
-    }
+    return s;
   }
   *out = &st;
+  return Status::Ok();
+}
+
+Status Db::BindResult(Statement* st) {
+  const unsigned ncols = mysql_stmt_field_count(st->stmt);
+  st->cols.assign(ncols, MYSQL_BIND{});
+  st->buffers.resize(size_t{ncols} * kColumnBuffer);
+  st->lengths.resize(ncols);
+  st->nulls.resize(ncols);
+  st->errors.resize(ncols);
+  for (unsigned c = 0; c < ncols; ++c) {
+    st->cols[c].buffer_type = MYSQL_TYPE_STRING;
+    st->cols[c].buffer = st->buffers.data() + size_t{c} * kColumnBuffer;
+    st->cols[c].buffer_length = kColumnBuffer;
+    st->cols[c].length = &st->lengths[c];
+    st->cols[c].is_null = &st->nulls[c];
+    st->cols[c].error = &st->errors[c];
+  }
+  if (ncols > 0 && mysql_stmt_bind_result(st->stmt, st->cols.data()) != 0) {
+    return Failure(mysql_stmt_errno(st->stmt), "bind_result", mysql_stmt_error(st->stmt));
+  }
   return Status::Ok();
 }
 
@@ -211,15 +216,16 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
     return Failure(mysql_stmt_errno(stmt), "execute", mysql_stmt_error(stmt));
   }
 
-  const size_t ncols = st->cols.size();
-  if (mysql_stmt_field_count(stmt) != ncols) {
-    // The table changed under a prepared statement: prepare it again on the next call.
-    LogError("mysql: the result of a prepared statement changed shape: %s", sql);
-    mysql_stmt_free_result(stmt);
-    mysql_stmt_close(stmt);
-    statements_.erase(sql);
-    return Status::Internal();
+  // An INSERT ... RETURNING tells its columns only when executed; a table altered under
+  // a statement may change them too.
+  if (mysql_stmt_field_count(stmt) != st->cols.size()) {
+    Status s = BindResult(st);
+    if (!s.ok()) {
+      if (conn_) mysql_stmt_free_result(stmt);
+      return s;
+    }
   }
+  const size_t ncols = st->cols.size();
   if (ncols == 0) {
     if (affected) *affected = mysql_stmt_affected_rows(stmt);
     if (insert_id) *insert_id = mysql_stmt_insert_id(stmt);

@@ -118,6 +118,7 @@ class Db {
   Status Connect();
   void Close();
   Status Prepare(const char* sql, Statement** statement);
+  Status BindResult(Statement* statement);  // binds buffers for its current columns
   Status Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
              uint64_t* affected, uint64_t* insert_id);
   Status RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,

@@ -2,6 +2,7 @@
 // of decimals (money must read 30.00) nor keep the envelope's key order.
 #include "lib/reply.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -107,8 +108,12 @@ void AppendJsonString(std::string_view s, std::string* out) {
     s = repaired;
   }
   out->push_back('"');
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  size_t plain = 0;  // start of the run of characters copied as they are
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -117,16 +122,14 @@ void AppendJsonString(std::string_view s, std::string* out) {
       case '\t': out->append("\\t"); break;
       case '\b': out->append("\\b"); break;
       case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          snprintf(buf, sizeof buf, "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(ch);
-        }
+      default: {
+        char buf[8];
+        snprintf(buf, sizeof buf, "\\u%04x", c);
+        out->append(buf);
+      }
     }
   }
+  out->append(s.data() + plain, s.size() - plain);
   out->push_back('"');
 }
 
@@ -144,7 +147,9 @@ void JsonObject::Key(std::string_view key) {
 
 JsonObject& JsonObject::Int(std::string_view key, int64_t value) {
   Key(key);
-  text_ += std::to_string(value);
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  text_.append(buf, end - buf);
   return *this;
 }
 

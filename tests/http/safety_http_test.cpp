@@ -183,6 +183,15 @@ class BlockHttpTest : public CppUnit::TestFixture {
     TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid IN (?, ?) AND to_uid IN (?, ?)",
                                    {a.user_id, b.user_id, a.user_id, b.user_id}, &row, &found);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
+    // The refused sends changed no count and were not counted against the rate limit.
+    TestStack::Get().db().QueryRow("SELECT unread, sent FROM contacts WHERE user_id = ? AND peer_id = ?",
+                                   {b.user_id, a.user_id}, &row, &found);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, row.Int(1));
+    RedisReply counted;
+    TestStack::Get().redis().Command(&counted, "GET dt:rl:msg:%lld:%lld", static_cast<long long>(a.user_id),
+                                     static_cast<long long>(b.user_id));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(counted.Str()));
     CPPUNIT_ASSERT_EQUAL(0, Unblock(b, a).code());
     CPPUNIT_ASSERT_EQUAL(0, SendText(b, a, "after").code());
   }
