@@ -204,6 +204,13 @@ int Warm(const dt::Config& config, int64_t users) {
   for (int64_t from = 1; from <= users; from += 1000) {
     std::vector<int64_t> ids;
     for (int64_t id = from; id < from + 1000 && id <= users; ++id) ids.push_back(id);
+    // Dropped first: a record still cached would be read, not refilled, and could expire
+    // in the middle of the run.
+    std::vector<std::string> keys;
+    for (int64_t id : ids) keys.push_back(dt::ProfileKey(id));
+    std::vector<std::string_view> unlink = {"UNLINK"};
+    unlink.insert(unlink.end(), keys.begin(), keys.end());
+    if (!(s = redis.Pipeline({unlink}, &replies)).ok()) return Fail("redis", s);
     std::unordered_map<int64_t, dt::ProfileRecord> records;
     if (!(s = dt::LoadProfiles(db, redis, config, ids, &records)).ok()) return Fail("warm", s);
     if (from % 100000 == 1) fprintf(stderr, "\r  profiles %lld/%lld", static_cast<long long>(from - 1), static_cast<long long>(users));
