@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -103,6 +105,7 @@ class MessageHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testFailureInsideTransactionLeavesNothing);
   CPPUNIT_TEST(testConcurrentSendsAllStored);
   CPPUNIT_TEST(testCountsExactWhileSendsAndReadsRace);
+  CPPUNIT_TEST(testMigrationFillsCounts);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -473,6 +476,23 @@ class MessageHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT((ContactCounts(a.user_id, b.user_id) == std::pair<int64_t, int64_t>{0, 1 + kSenders / 2 * kEach}));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Unread(a));
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/contacts/list", {}, a).data()["list"][0]["unread"].asInt());
+  }
+
+  // sql/006 fills the counts of conversations that existed before it, from the messages.
+  void testMigrationFillsCounts() {
+    auto [a, b] = Pair();
+    for (int i = 0; i < 2; ++i) CPPUNIT_ASSERT_EQUAL(0, SendText(a, b.user_id, "more").code());
+    Db& db = TestStack::Get().db();
+    CPPUNIT_ASSERT(db.Exec("UPDATE contacts SET unread = 0, sent = 0 WHERE user_id IN (?, ?) AND peer_id IN (?, ?)",
+                           {a.user_id, b.user_id, a.user_id, b.user_id}).ok());
+    std::ifstream file("sql/006_contacts_counts.sql");
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const size_t start = text.find("UPDATE contacts");
+    CPPUNIT_ASSERT(start != std::string::npos);
+    const std::string fill = text.substr(start, text.find(';', start) - start);
+    CPPUNIT_ASSERT(db.Exec(fill.c_str(), {}).ok());
+    CPPUNIT_ASSERT((ContactCounts(a.user_id, b.user_id) == std::pair<int64_t, int64_t>{1, 3}));
+    CPPUNIT_ASSERT((ContactCounts(b.user_id, a.user_id) == std::pair<int64_t, int64_t>{3, 1}));
   }
 };
 
