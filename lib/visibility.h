@@ -56,9 +56,12 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
 
 // The SQL condition "a blocked b, or b blocked a", for a statement's own query (binds a,
 // b, b, a): compile-time text, so a route can ask it together with what else it reads.
-#define DT_SQL_BLOCKED_EITHER_WAY                                              \
-  "EXISTS (SELECT 1 FROM user_block b WHERE (b.user_id = ? AND b.blocked_id = ?)" \
-  " OR (b.user_id = ? AND b.blocked_id = ?))"
+// Two primary-key probes: MariaDB plans them for less than one subquery with an OR of the
+// two pairs (or a row IN list), which it analyses as ranges on every execution (message/
+// send, A/B: 8-10% of its MariaDB CPU).
+#define DT_SQL_BLOCKED_EITHER_WAY                                                   \
+  "(EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?)"      \
+  " OR EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?))"
 
 // The SQL condition "`column` is none of the hidden ids", for a listing's own query (binds
 // HiddenSet::json()).
