@@ -39,25 +39,15 @@ for size in "${!SIZE_USERS[@]}"; do
 done
 fill bench/nginx.conf.in "$VAR/nginx/nginx.conf"
 fill bench/supervisord.conf.in "$VAR/supervisord.conf" "WORKER=$WORKER" "BENCHBIN=$BENCHBIN"
-cat > "$VAR/redis.conf" <<REDIS
-# Written by bench/run.sh: the benchmark's Redis keeps its data between runs (a snapshot
-# when it stops), so the generated rankings and GEO indexes are loaded once.
-port 0
-unixsocket $VAR/run/redis.sock
-unixsocketperm 700
-dir $VAR/redis
-save 3600 1
-appendonly no
-daemonize no
-logfile ""
-REDIS
+write_redis_conf "3600 1" "Written by bench/run.sh: the benchmark's Redis keeps its data between runs (a snapshot when it stops), so the generated rankings and GEO indexes are loaded once."
 install_mariadb
 stop_supervisord
 rm -f "$VAR"/log/api-*.log
 supervisord -c "$VAR/supervisord.conf"
 [ "${BENCH_KEEP:-}" = 1 ] || trap stop_supervisord EXIT
 for size in 10k 100k 1m; do
-  create_database "dt_bench_$size" datingtoday dev-db-password > /dev/null
+  create_database "dt_bench_$size" "$(ini_get "$VAR/config-$size.ini" mysql user)" \
+    "$(ini_get "$VAR/config-$size.ini" mysql password)" > /dev/null
 done
 redis_ready() { [ "$(redis-cli -s "$VAR/run/redis.sock" ping 2>/dev/null)" = PONG ]; }
 wait_for 120 Redis redis_ready  # loading its snapshot

@@ -72,6 +72,22 @@ install_mariadb() {
     { cat "$VAR/log/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
 }
 
+# write_redis_conf SAVE WHY: $VAR/redis.conf, a Redis on $VAR/run/redis.sock only, with
+# `save SAVE` ("" for none) and the comment WHY (the writer, and why it saves or not).
+write_redis_conf() {
+  cat > "$VAR/redis.conf" <<REDIS
+# $2
+port 0
+unixsocket $VAR/run/redis.sock
+unixsocketperm 700
+dir $VAR/redis
+save $1
+appendonly no
+daemonize no
+logfile ""
+REDIS
+}
+
 mysql_root() { mariadb --no-defaults -uroot -S "$VAR/run/mysqld.sock" "$@"; }
 
 # create_database DB USER PASSWORD [fresh]: the database, its account, its migrations.

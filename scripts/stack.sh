@@ -29,18 +29,7 @@ prepare() {
   fill nginx/dev.conf.in "$VAR/nginx/nginx.conf" "PORT=$PORT"
   fill supervisor/dev.conf.in "$VAR/supervisord.conf" "PORT=$PORT" "WORKER=$WORKER" \
     "CONFIG=$CONFIG" "MARIADB_EXTRA=$MARIADB_EXTRA"
-  cat > "$VAR/redis.conf" <<REDIS
-# Written by scripts/stack.sh. Redis holds caches and short-lived security state only
-# (docs/redis-keys.md), so nothing is persisted: MySQL is the record.
-port 0
-unixsocket $VAR/run/redis.sock
-unixsocketperm 700
-dir $VAR/redis
-save ""
-appendonly no
-daemonize no
-logfile ""
-REDIS
+  write_redis_conf '""' "Written by scripts/stack.sh. Redis holds caches and short-lived security state only (docs/redis-keys.md), so nothing is persisted: MySQL is the record."
   install_mariadb
 }
 
