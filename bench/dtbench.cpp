@@ -111,8 +111,9 @@ Status LoadMysql(dt::Db& db, int64_t users) {
   // Conversation k is users 2k-1 and 2k: four messages, two each way (read), and both
   // contacts.
   RETURN_IF_ERROR(Chunked(db, "messages",
-      "INSERT INTO message (id, from_uid, to_uid, msg_type, content, send_time, `read`)"
+      "INSERT INTO message (id, from_uid, to_uid, uid_lo, uid_hi, msg_type, content, send_time, `read`)"
       " SELECT seq, 2 * ((seq - 1) DIV 4) + 1 + (seq + 1) % 2, 2 * ((seq - 1) DIV 4) + 2 - (seq + 1) % 2,"
+      " 2 * ((seq - 1) DIV 4) + 1, 2 * ((seq - 1) DIV 4) + 2,"
       " 'text', CONCAT('bench message ', seq), UTC_TIMESTAMP() - INTERVAL (? - seq) SECOND, 1"
       " FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
       conversations * 4, conversations * 4));

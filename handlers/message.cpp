@@ -77,10 +77,11 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
   Status s = InTransaction(db, [&]() -> Status {
     uint64_t stored = 0;
     RETURN_IF_ERROR(db.Exec(
-        "INSERT INTO message (from_uid, to_uid, msg_type, content, audio, image, video, duration,"
-        " send_time, `read`) SELECT ?, u.id, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0 FROM user_info u"
+        "INSERT INTO message (from_uid, to_uid, uid_lo, uid_hi, msg_type, content, audio, image,"
+        " video, duration, send_time, `read`)"
+        " SELECT ?, u.id, ?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0 FROM user_info u"
         " WHERE u.id = ? AND u.status <> 'deleted' AND NOT " DT_SQL_BLOCKED_EITHER_WAY,
-        {me, m.type, text ? Arg(m.content) : Arg(nullptr),
+        {me, lo, hi, m.type, text ? Arg(m.content) : Arg(nullptr),
          m.type == "audio" ? Arg(m.url) : Arg(nullptr), m.type == "image" ? Arg(m.url) : Arg(nullptr),
          m.type == "video" ? Arg(m.url) : Arg(nullptr), text || m.type == "image" ? Arg(nullptr) : Arg(m.duration),
          now, peer, me, peer, peer, me},
@@ -150,7 +151,8 @@ Reply HandleList(RequestContext& ctx) {
   RETURN_IF_ERROR(OptionalInt(ctx.params, "pageCount", 1, 100, 20, &count));
   const int64_t lo = std::min(ctx.user_id, peer), hi = std::max(ctx.user_id, peer);
   std::vector<Row> rows;
-  // Keyset paging on the conversation index: one more row than asked tells has_more.
+  // Keyset paging on the primary key, which leads with the conversation: one more row
+  // than asked tells has_more.
   RETURN_IF_ERROR(ctx.db.Query(
       "SELECT id, from_uid, to_uid, msg_type, content, COALESCE(audio, image, video), duration,"
       " send_time, `read` FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"

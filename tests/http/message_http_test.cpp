@@ -106,6 +106,7 @@ class MessageHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testConcurrentSendsAllStored);
   CPPUNIT_TEST(testCountsExactWhileSendsAndReadsRace);
   CPPUNIT_TEST(testMigrationFillsCounts);
+  CPPUNIT_TEST(testConversationColumnsChecked);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -493,6 +494,23 @@ class MessageHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(db.Exec(fill.c_str(), {}).ok());
     CPPUNIT_ASSERT((ContactCounts(a.user_id, b.user_id) == std::pair<int64_t, int64_t>{1, 3}));
     CPPUNIT_ASSERT((ContactCounts(b.user_id, a.user_id) == std::pair<int64_t, int64_t>{3, 1}));
+  }
+
+  // uid_lo/uid_hi (the clustered key's conversation, sql/007) are written by message/send
+  // and checked by MariaDB: a row that names another conversation is refused.
+  void testConversationColumnsChecked() {
+    auto [a, b] = Pair();
+    Db& db = TestStack::Get().db();
+    Row row;
+    bool found = false;
+    CPPUNIT_ASSERT(db.QueryRow("SELECT COUNT(*) FROM message WHERE uid_lo = ? AND uid_hi = ?",
+                               {std::min(a.user_id, b.user_id), std::max(a.user_id, b.user_id)}, &row, &found).ok());
+    CPPUNIT_ASSERT_EQUAL(int64_t{2}, row.Int(0));
+    CPPUNIT_ASSERT(!db.Exec("INSERT INTO message (from_uid, to_uid, uid_lo, uid_hi, msg_type, content, send_time)"
+                            " VALUES (?, ?, ?, ?, 'text', 'forged', UTC_TIMESTAMP())",
+                            {a.user_id, b.user_id, std::max(a.user_id, b.user_id), std::min(a.user_id, b.user_id)})
+                    .ok());
+    CPPUNIT_ASSERT_EQUAL(int64_t{2}, StoredBetween(a.user_id, b.user_id));
   }
 };
 
