@@ -244,7 +244,7 @@ Reply HandleSearch(RequestContext& ctx) {
 
 std::vector<Route> UserRoutes() {
   return {
-      {"GET", "/api/user/show", HandleShow, kToken | kWithProfile | kWithHidden},
+      {"GET", "/api/user/show", HandleShow, kToken | kWithProfile | kWithHiddenForPeer},
       {"POST", "/api/user/update", HandleUpdate, kToken},
       {"GET", "/api/user/hot/list", HandleHotList, kToken | kWithHidden},
       {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden},

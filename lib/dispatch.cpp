@@ -61,7 +61,12 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   RequestContext ctx{env, params, db, reads, redis, services, 0, {}};
   if (route->needs & kSigned) {
     ctx.prefetched.profile_wanted = route->needs & kWithProfile;
-    ctx.prefetched.hidden_wanted = route->needs & kWithHidden;
+    // A handler that needs the hidden set after all reads it itself (LoadHidden).
+    const std::string* peer = params.Find("peerId");
+    const std::string* self = params.Find("userId");
+    const bool names_peer = peer && !(self && *peer == *self);
+    ctx.prefetched.hidden_wanted =
+        (route->needs & kWithHidden) || ((route->needs & kWithHiddenForPeer) && names_peer);
     if (route->speculate) route->speculate(params, &ctx.prefetched.extra_command);
     RETURN_IF_ERROR(CheckRequest(params, config, services.clock.Now(),
                                  (route->needs & kToken) == kToken, env.method == "GET", db,

@@ -32,6 +32,8 @@ enum RouteNeeds : unsigned {
   // its one round trip to Redis (RequestContext::prefetched).
   kWithProfile = 1u << 2,       // the caller's cached profile record
   kWithHidden = 1u << 3,        // the caller's cached hidden set (lib/visibility.h)
+  kWithHiddenForPeer = 1u << 4, // the same, only when the request names a peerId that is
+                                // not the caller's userId (user/show of oneself needs none)
 };
 
 // Which configured body limit applies to a route.
