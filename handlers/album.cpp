@@ -30,8 +30,8 @@ Reply HandleAlbumList(RequestContext& ctx) {
     list.append(item);
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
-  return Reply::Ok(data);
+  data["list"] = std::move(list);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleAlbumAdd(RequestContext& ctx) {
@@ -60,7 +60,7 @@ Reply HandleAlbumAdd(RequestContext& ctx) {
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
   Json::Value data(Json::objectValue);
   data["photo_id"] = static_cast<Json::Int64>(photo_id);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleAlbumDelete(RequestContext& ctx) {

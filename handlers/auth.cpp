@@ -34,7 +34,7 @@ Reply HandleSendSms(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["phone"] = phone;
   if (ctx.config().sms_echo) data["code"] = code;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 // In one transaction: the user of `phone` gets the new token hash, or is registered
@@ -107,7 +107,7 @@ Reply HandleLogin(RequestContext& ctx) {
   data["token"] = token;
   data["expire_time"] = FormatUtc(expire);
   data["user_id"] = static_cast<Json::Int64>(user_id);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleLogout(RequestContext& ctx) {

@@ -49,7 +49,7 @@ Reply HandleContacts(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["list"] = list.Close();
   data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ Reply HandleHealth(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["mysql"] = mysql_ok ? "ok" : "down";
   data["redis"] = redis_ok ? "ok" : "down";
-  if (mysql_ok && redis_ok) return Reply::Ok(data);
+  if (mysql_ok && redis_ok) return Reply::Ok(std::move(data));
   return Status::Error(kUnavailable, "service unavailable.", data);
 }
 

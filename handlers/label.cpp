@@ -32,8 +32,8 @@ Reply HandleLabelList(RequestContext& ctx) {
     list.append(item);
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
-  return Reply::Ok(data);
+  data["list"] = std::move(list);
+  return Reply::Ok(std::move(data));
 }
 
 // "3,1,7" into distinct ids; an empty value is the empty set.
@@ -94,7 +94,7 @@ Reply HandleSetLabels(RequestContext& ctx) {
   }
   Json::Value data(Json::objectValue);
   data["labels"] = labels;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

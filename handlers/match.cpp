@@ -46,7 +46,7 @@ Reply HandleLike(RequestContext& ctx) {
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));  // a pass hides, a like unhides
   Json::Value data(Json::objectValue);
   data["matched"] = matched;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleMatches(RequestContext& ctx) {
@@ -81,7 +81,7 @@ Reply HandleMatches(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["list"] = list.Close();
   data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

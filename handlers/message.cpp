@@ -141,7 +141,7 @@ Reply HandleSend(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["message_id"] = static_cast<Json::Int64>(id);
   data["send_time"] = FormatUtc(now);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleList(RequestContext& ctx) {
@@ -173,7 +173,7 @@ Reply HandleList(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["list"] = list.Close();
   data["has_more"] = static_cast<int64_t>(rows.size()) > count;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleRead(RequestContext& ctx) {
@@ -193,7 +193,7 @@ Reply HandleRead(RequestContext& ctx) {
   }));
   Json::Value data(Json::objectValue);
   data["updated"] = static_cast<Json::Int64>(updated);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleUnread(RequestContext& ctx) {
@@ -210,7 +210,7 @@ Reply HandleUnread(RequestContext& ctx) {
       {ctx.user_id, hidden.json()}, &row, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(row.Int(0));
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

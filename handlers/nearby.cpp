@@ -52,7 +52,7 @@ Reply HandleLocation(RequestContext& ctx) {
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));  // the record holds the report time
   Json::Value data(Json::objectValue);
   data["latlng"] = FormatLatLng(cell);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 struct Match {
@@ -168,7 +168,7 @@ Reply HandleNearby(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["list"] = list.Close();
   data["has_next"] = matched.size() > static_cast<size_t>(page.offset() + page.count);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

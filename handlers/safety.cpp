@@ -66,9 +66,9 @@ Reply HandleBlockList(RequestContext& ctx) {
     list.append(item);
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
+  data["list"] = std::move(list);
   data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleReport(RequestContext& ctx) {

@@ -44,7 +44,7 @@ Reply HandleUpload(RequestContext& ctx) {
   data["url"] = ctx.config().media_url + relative;
   data["size"] = static_cast<Json::Int64>(file->data.size());
   data["mime"] = type->mime;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ Reply HandleUpdate(RequestContext& ctx) {
                                      : InvalidateProfile(ctx.redis, ctx.user_id));
   Json::Value data(Json::objectValue);
   data["user_id"] = static_cast<Json::Int64>(ctx.user_id);
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 // {total, list, has_next} of list items for `ids`, in their order.
@@ -168,7 +168,7 @@ Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t to
   }
   data["list"] = list.Close();
   data["has_next"] = page.offset() + page.count < total;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleHotList(RequestContext& ctx) {
@@ -219,8 +219,8 @@ Reply HandleSearch(RequestContext& ctx) {
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   const std::string hidden_ids = hidden.json();
-  // The matches, counted and paged, from a replica if there is one (a search may lag) (binds: caller, pattern, gender x2, born_by x2,
-  // born_after x2, hidden ids).
+  // The matches, counted and paged, from a replica if there is one (a search may lag).
+  // Binds: caller, pattern, gender x2, born_by x2, born_after x2, hidden ids.
 #define DT_SEARCH_MATCHES                                                                   \
   " FROM user_info WHERE authority = 1 AND status = 'active' AND id <> ?"                   \
   " AND nickname LIKE ? AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"     \

@@ -35,8 +35,8 @@ Reply HandleProducts(RequestContext& ctx) {
     list.append(item);
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
-  return Reply::Ok(data);
+  data["list"] = std::move(list);
+  return Reply::Ok(std::move(data));
 }
 
 // A trade number nobody can guess: UTC time to the second, then 64 random bits.
@@ -66,7 +66,7 @@ Reply HandleOrderCreate(RequestContext& ctx) {
   data["product_name"] = product.Str(0);
   data["fee"] = Money(Cents(product, 1));
   data["pay"] = kUnpaid;
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleOrderList(RequestContext& ctx) {
@@ -90,9 +90,9 @@ Reply HandleOrderList(RequestContext& ctx) {
     list.append(item);
   }
   Json::Value data(Json::objectValue);
-  data["list"] = list;
+  data["list"] = std::move(list);
   data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 Reply HandleOrderCancel(RequestContext& ctx) {
@@ -184,7 +184,7 @@ Reply HandleVipInfo(RequestContext& ctx) {
   Json::Value data(Json::objectValue);
   data["is_vip"] = deadline > ctx.clock().NowSeconds();
   data["vip_deadline"] = deadline > 0 ? Json::Value(FormatUtc(deadline)) : Json::Value();
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace

@@ -67,9 +67,9 @@ Reply HandleVisitors(RequestContext& ctx) {
         " ON v.visitor_id = j.id SET v.status = 1 WHERE v.user_id = ? AND v.status = 0",
         {IdList(unread), ctx.user_id}));
   }
-  data["list"] = list;
+  data["list"] = std::move(list);
   data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(data);
+  return Reply::Ok(std::move(data));
 }
 
 }  // namespace
