@@ -326,7 +326,7 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
     f.emplace_back("nonce", run + std::to_string(i));
     dt::Params p;
     for (const auto& [k, v] : f) p.Add(k, v);
-    f.emplace_back("sign", dt::SignParams(app->second.method, app->second.secret, p));
+    f.emplace_back("sign", dt::SignParams(app->second.method, app->second.secret, p, token));
     std::string query;
     for (const auto& [k, v] : f) query += (query.empty() ? "" : "&") + k + "=" + Encode(v);
     out << Line(method, path, query) << "\n";

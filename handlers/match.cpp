@@ -88,7 +88,7 @@ Reply HandleMatches(RequestContext& ctx) {
 
 std::vector<Route> MatchRoutes() {
   return {
-      {"POST", "/api/user/like", HandleLike, kToken | kWithHidden},
+      {"POST", "/api/user/like", HandleLike, kToken | kWithHidden, BodyLimit::kForm, RateClass::kLike},
       {"GET", "/api/user/match/list", HandleMatches, kToken | kWithHidden},
   };
 }

@@ -176,7 +176,8 @@ Reply HandleNearby(RequestContext& ctx) {
 std::vector<Route> NearbyRoutes() {
   return {
       {"POST", "/api/user/location", HandleLocation, kToken},
-      {"GET", "/api/user/nearby/list", HandleNearby, kToken | kWithHidden, BodyLimit::kForm, SpeculateNearby},
+      {"GET", "/api/user/nearby/list", HandleNearby, kToken | kWithHidden, BodyLimit::kForm, RateClass::kNone,
+       SpeculateNearby},
   };
 }
 

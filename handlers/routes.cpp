@@ -2,6 +2,8 @@
 #include "handlers/handlers.h"
 #include "lib/geo.h"
 #include "lib/hot.h"
+#include "lib/log.h"
+#include "lib/media.h"
 #include "lib/visits.h"
 
 namespace dt {
@@ -29,6 +31,14 @@ Status PruneStaleLocations(Db& db, Redis& redis, const Services& services) {
   return GeoPrune(db, redis, services.clock.NowSeconds());
 }
 
+// Spooled uploads an hour old belong to a request that died with its worker.
+Status PruneSpool(Db&, Redis&, const Services& services) {
+  int removed = 0;
+  RETURN_IF_ERROR(PruneUploadSpool(services.config.media_root, services.clock.NowSeconds(), 3600, &removed));
+  if (removed > 0) LogInfo("spool-prune: removed %d abandoned upload(s)", removed);
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> AllTasks() {
@@ -36,6 +46,7 @@ std::vector<PeriodicTask> AllTasks() {
       {"hot-rollover", 30, RollHotRanking},
       {"geo-prune", 60, PruneStaleLocations},
       {"visits", 1, WriteVisits},
+      {"spool-prune", 600, PruneSpool},
   };
 }
 

@@ -102,7 +102,7 @@ std::vector<Route> SafetyRoutes() {
       {"POST", "/api/user/block", HandleBlock, kToken},
       {"POST", "/api/user/unblock", HandleUnblock, kToken},
       {"GET", "/api/user/block/list", HandleBlockList, kToken},
-      {"POST", "/api/user/report", HandleReport, kToken},
+      {"POST", "/api/user/report", HandleReport, kToken, BodyLimit::kForm, RateClass::kReport},
   };
 }
 

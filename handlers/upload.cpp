@@ -1,5 +1,7 @@
 // POST /api/upload (API.md "Album, labels, upload"): one media file, checked by its magic
-// bytes, size and signed md5, stored under the media root and served by nginx.
+// bytes, size and signed md5, stored under the media root and served by nginx. The body
+// was streamed to a spool file while it was read (lib/multipart.h), so an upload costs a
+// worker a few pieces of memory, not the file's size.
 #include <algorithm>
 
 #include "handlers/handlers.h"
@@ -28,21 +30,23 @@ Reply HandleUpload(RequestContext& ctx) {
     if (f.field == "file") file = &f;
   }
   if (!file) return MissingParam("file");
-  if (file->data.empty()) return BadFile("the file is empty.");
+  if (file->size == 0) return BadFile("the file is empty.");
 
-  if (static_cast<int64_t>(file->data.size()) > MaxMediaSize(kind)) {
+  if (file->size > MaxMediaSize(kind)) {
     return BadFile("the file is larger than " + std::to_string(MaxMediaSize(kind) >> 20) +
                    " MB, the limit for " + kind_text + ".");
   }
-  const MediaType* type = SniffMedia(file->data);
+  const MediaType* type = SniffMedia(file->head);
   if (!type || type->kind != kind) return BadFile("the file is not a supported " + kind_text + ".");
-  if (!ConstantTimeEquals(Md5Hex(file->data), md5)) return BadFile("md5 does not match the file.");
+  if (!ConstantTimeEquals(file->md5, md5)) return BadFile("md5 does not match the file.");
 
+  // The parser spooled the file as it arrived (the route's row says so); it moves into the
+  // media store now, or is removed with the request.
   std::string relative;
-  RETURN_IF_ERROR(StoreMedia(ctx.config().media_root, *type, file->data, &relative));
+  RETURN_IF_ERROR(StoreUpload(ctx.config().media_root, *type, &file->spooled, &relative));
   Json::Value data(Json::objectValue);
   data["url"] = ctx.config().media_url + relative;
-  data["size"] = static_cast<Json::Int64>(file->data.size());
+  data["size"] = static_cast<Json::Int64>(file->size);
   data["mime"] = type->mime;
   return Reply::Ok(std::move(data));
 }
@@ -51,7 +55,7 @@ Reply HandleUpload(RequestContext& ctx) {
 
 std::vector<Route> UploadRoutes() {
   return {
-      {"POST", "/api/upload", HandleUpload, kToken, BodyLimit::kUpload},
+      {"POST", "/api/upload", HandleUpload, kToken, BodyLimit::kUpload, RateClass::kUpload},
   };
 }
 

@@ -247,7 +247,7 @@ std::vector<Route> UserRoutes() {
       {"GET", "/api/user/show", HandleShow, kToken | kWithProfile | kWithHiddenForPeer},
       {"POST", "/api/user/update", HandleUpdate, kToken},
       {"GET", "/api/user/hot/list", HandleHotList, kToken | kWithHidden},
-      {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden},
+      {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden, BodyLimit::kForm, RateClass::kSearch},
   };
 }
 

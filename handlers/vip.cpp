@@ -192,7 +192,7 @@ Reply HandleVipInfo(RequestContext& ctx) {
 std::vector<Route> VipRoutes() {
   return {
       {"GET", "/api/vip/products", HandleProducts, kSigned},
-      {"POST", "/api/vip/order/create", HandleOrderCreate, kToken},
+      {"POST", "/api/vip/order/create", HandleOrderCreate, kToken, BodyLimit::kForm, RateClass::kOrder},
       {"GET", "/api/vip/order/list", HandleOrderList, kToken},
       {"POST", "/api/vip/order/cancel", HandleOrderCancel, kToken},
       {"POST", "/api/vip/pay/notify", HandlePayNotify, kPublic},

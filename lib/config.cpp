@@ -28,6 +28,7 @@ constexpr int64_t kMaxInt = 2147483647;
 
 const std::vector<Key>& KeyTable() {
   static const std::vector<Key> keys = {
+      {"server", "environment", &Config::environment, false, 0, 0},
       {"server", "threads", &Config::threads, false, 1, 256},
       {"server", "body_limit", &Config::body_limit, false, 1024, 64 << 20},
       {"server", "upload_limit", &Config::upload_limit, false, 1024, 1 << 30},
@@ -58,6 +59,11 @@ const std::vector<Key>& KeyTable() {
       {"message", "per_peer_per_minute", &Config::message_per_peer, false, 1, 100000},
       {"message", "per_minute", &Config::message_per_minute, false, 1, 100000},
       {"message", "unreplied", &Config::message_unreplied, false, 1, 1000},
+      {"limits", "upload_per_hour", &Config::upload_per_hour, false, 1, kMaxInt},
+      {"limits", "order_per_hour", &Config::order_per_hour, false, 1, kMaxInt},
+      {"limits", "report_per_day", &Config::report_per_day, false, 1, kMaxInt},
+      {"limits", "search_per_minute", &Config::search_per_minute, false, 1, kMaxInt},
+      {"limits", "like_per_minute", &Config::like_per_minute, false, 1, kMaxInt},
       {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
       {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
@@ -118,6 +124,9 @@ Status SetAppValue(const std::string& appkey, const std::string& name, const std
   if (name == "secret") {
     if (value.empty()) return Invalid(where, "must not be empty");
     app.secret = value;
+  } else if (name == "legacy") {
+    if (value != "0" && value != "1") return Invalid(where, "= '" + value + "' is not 0 or 1");
+    app.legacy = value == "1";
   } else if (name == "sign") {
     if (value == "md5") {
       app.method = SignMethod::kMd5;
@@ -140,7 +149,32 @@ bool ValidAppKey(const std::string& appkey) {
   return true;
 }
 
+// A pay key or app secret good enough for production; else the reason.
+Status CheckSecret(const std::string& where, const std::string& secret) {
+  if (IsPlaceholderSecret(secret)) {
+    return Invalid(where, "is a placeholder: put a long random value here (openssl rand -hex 24)");
+  }
+  if (secret.size() < kMinSecretBytes) {
+    return Invalid(where, "is shorter than " + std::to_string(kMinSecretBytes) +
+                              " bytes: use a long random value (openssl rand -hex 24)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool IsPlaceholderSecret(std::string_view secret) {
+  std::string folded;  // lower case, letters and digits only: "Change_Me!" -> "changeme"
+  for (unsigned char c : secret) {
+    if (isalnum(c)) folded.push_back(static_cast<char>(tolower(c)));
+  }
+  if (folded.empty() || folded.find_first_not_of(folded[0]) == std::string::npos) return true;
+  for (const char* start : {"changeme", "replaceme", "yoursecret", "yourkey", "placeholder", "example",
+                            "secret", "password", "todo", "fixme"}) {
+    if (folded.rfind(start, 0) == 0) return true;
+  }
+  return false;
+}
 
 bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoint>* out) {
   std::vector<Endpoint> parsed;
@@ -223,6 +257,15 @@ Status ParseConfig(std::string_view text, Config* out) {
   if (c.apps.empty()) return Invalid("[app.<appkey>]", "is missing: configure at least one app");
   for (const auto& [appkey, app] : c.apps) {
     if (app.secret.empty()) return Invalid("[app." + appkey + "] secret", "is missing");
+    // legacy = 1: the old service's secret, compiled into shipped apps (warned at start).
+    if (!app.legacy) RETURN_IF_ERROR(CheckSecret("[app." + appkey + "] secret", app.secret));
+  }
+  RETURN_IF_ERROR(CheckSecret("[pay] key", c.pay_key));
+  if (c.environment != "development" && c.environment != "production") {
+    return Invalid("[server] environment", "= '" + c.environment + "' is not development or production");
+  }
+  if (c.environment == "production" && c.sms_echo) {
+    return Invalid("[sms] echo", "= 1 is for development only ([server] environment = production)");
   }
   if (!c.mysql_replica_hosts.empty() && !ParseEndpoints(c.mysql_replica_hosts, 3306, &c.mysql_replicas)) {
     return Invalid("[mysql.replica] hosts", "= '" + c.mysql_replica_hosts + "' is not a list of host:port or socket paths");

@@ -18,7 +18,18 @@ namespace dt {
 struct AppConfig {
   std::string secret;
   SignMethod method = SignMethod::kMd5;
+  // A secret compiled into shipped apps (the old service's), kept although it is weak:
+  // exempt from the strength check, warned about at every start.
+  bool legacy = false;
 };
+
+// The shortest pay key or app secret accepted (bytes), unless an app says legacy = 1.
+constexpr size_t kMinSecretBytes = 16;
+
+// Whether `secret` is one of the placeholders examples carry ("change-me...",
+// "replace-me", "your-secret", "example", "secret", "password", ...) or one character
+// repeated.
+bool IsPlaceholderSecret(std::string_view secret);
 
 // A server to connect to: host and port, or a Unix socket.
 struct Endpoint {
@@ -33,6 +44,9 @@ bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoin
 
 struct Config {
   // [server]
+  // development or production: the development-only features (SMS echo, test numbers)
+  // are refused in production.
+  std::string environment = "production";
   int threads = 4;
   int64_t body_limit = 1 << 20;       // bytes, every route but upload
   int64_t upload_limit = 60 << 20;    // bytes, the upload route's whole body
@@ -78,6 +92,13 @@ struct Config {
   int message_per_peer = 10;          // messages to one recipient per minute
   int message_per_minute = 30;        // messages in all per minute
   int message_unreplied = 3;          // messages to someone who has never replied
+
+  // [limits]: per-user limits of some routes (429 beyond; Route::rate)
+  int upload_per_hour = 60;
+  int order_per_hour = 20;
+  int report_per_day = 20;
+  int search_per_minute = 30;
+  int like_per_minute = 60;
 
   // [safety]
   int report_threshold = 5;           // distinct reporters that put a user under review

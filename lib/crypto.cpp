@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace dt {
 namespace {
@@ -76,6 +77,36 @@ std::string HexEncode(std::string_view bytes) {
 std::string Md5Hex(std::string_view data) {
   static const EVP_MD* md5 = Fetched("MD5");
   return DigestHex(md5, data);
+}
+
+Md5Stream::Md5Stream() : ctx_(EVP_MD_CTX_new()) {
+  static const EVP_MD* md5 = Fetched("MD5");
+  if (!ctx_ || EVP_DigestInit_ex(ctx_, md5, nullptr) != 1) {
+    EVP_MD_CTX_free(ctx_);
+    throw std::runtime_error("openssl digest failed");
+  }
+}
+
+Md5Stream::~Md5Stream() { EVP_MD_CTX_free(ctx_); }
+
+Md5Stream::Md5Stream(Md5Stream&& other) noexcept : ctx_(other.ctx_) { other.ctx_ = nullptr; }
+
+Md5Stream& Md5Stream::operator=(Md5Stream&& other) noexcept {
+  std::swap(ctx_, other.ctx_);
+  return *this;
+}
+
+void Md5Stream::Update(std::string_view data) {
+  if (!ctx_ || EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1) {
+    throw std::runtime_error("openssl digest failed");
+  }
+}
+
+std::string Md5Stream::FinalHex() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!ctx_ || EVP_DigestFinal_ex(ctx_, out, &len) != 1) throw std::runtime_error("openssl digest failed");
+  return HexEncode(std::string_view(reinterpret_cast<char*>(out), len));
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
+
 namespace dt {
 
 std::string HexEncode(std::string_view bytes);
@@ -13,6 +15,24 @@ std::string HexEncode(std::string_view bytes);
 std::string Md5Hex(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
+// An MD5 over data that arrives in pieces (an upload streamed to disk). Move-only.
+class Md5Stream {
+ public:
+  Md5Stream();
+  ~Md5Stream();
+  Md5Stream(Md5Stream&&) noexcept;
+  Md5Stream& operator=(Md5Stream&&) noexcept;
+  Md5Stream(const Md5Stream&) = delete;
+  Md5Stream& operator=(const Md5Stream&) = delete;
+
+  void Update(std::string_view data);
+  // The digest of everything so far, as Md5Hex would give it; ends the stream.
+  std::string FinalHex();
+
+ private:
+  ::evp_md_ctx_st* ctx_;
+};
 
 // Cryptographically random bytes (RAND_bytes); throws std::runtime_error if the
 // generator fails, which the dispatcher turns into a 900.

@@ -11,6 +11,8 @@
 #include "lib/crypto.h"
 #include "lib/guard.h"
 #include "lib/log.h"
+#include "lib/media.h"
+#include "lib/ratelimit.h"
 #include "lib/request_params.h"
 
 namespace dt {
@@ -56,6 +58,9 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   ParamLimits limits;
   limits.max_params = config.max_params;
   limits.max_value_length = config.max_param_length;
+  limits.max_form_body = config.body_limit;
+  // The upload route spools its file parts beside the media store, to be renamed into it.
+  if (route->body == BodyLimit::kUpload) limits.spool_dir = UploadSpoolDir(config.media_root);
   RETURN_IF_ERROR(ParseParams(input, limits, &params));
 
   RequestContext ctx{env, params, db, reads, redis, services, 0, {}};
@@ -72,6 +77,12 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
                                  (route->needs & kToken) == kToken, env.method == "GET", db,
                                  redis, &ctx.user_id, &ctx.prefetched));
     *user_id = ctx.user_id;
+    if (route->rate != RateClass::kNone && ctx.user_id != 0) {
+      // Counted per verified caller. With Redis down a read goes on, as the guard let it;
+      // a write has failed closed there already.
+      Status limited = RateLimitHit(redis, {RouteRateRule(route->rate, config, ctx.user_id)});
+      if (!limited.ok() && !(limited.code() == kUnavailable && env.method == "GET")) return limited;
+    }
   }
   return route->handler(ctx);
 }

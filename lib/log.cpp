@@ -1,4 +1,4 @@
-// Formats log lines into a stack buffer and writes each with one write(2).
+// Formats log lines into a stack buffer, escaped by Clean, and writes each with one write(2).
 #include "lib/log.h"
 
 #include <sys/time.h>
@@ -30,11 +30,21 @@ size_t FormatNow(char* buf, size_t size) {
   return n;
 }
 
-// Keeps a log line one line: control characters and quotes become '?'.
-std::string Clean(std::string_view s, size_t max) {
-  std::string out(s.substr(0, max));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '"') c = '?';
+// The one escaping of everything that reaches a log line: control characters (a line
+// break would start a forged line) and the backslash (so that an escape is never
+// ambiguous) become \xNN; at most `max` bytes of `s` are looked at.
+std::string Clean(std::string_view s, size_t max = std::string_view::npos) {
+  s = s.substr(0, max);
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7F || c == '\\') {
+      static const char kHex[] = "0123456789abcdef";
+      out.append("\\x").push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
   }
   return out;
 }
@@ -84,22 +94,27 @@ LineBuffer* ThreadBuffer() {
 }
 
 void LogV(const char* level, std::string_view request_id, const char* format, va_list ap) {
-  char buf[2048];
+  char buf[4608];  // room for the message escaped (up to 4 bytes a byte)
   size_t n = FormatNow(buf, sizeof buf);
   if (request_id.empty()) {
     n += snprintf(buf + n, sizeof buf - n, " %s ", level);
   } else {
-    n += snprintf(buf + n, sizeof buf - n, " %s rid=%.*s ", level,
-                  static_cast<int>(request_id.size()), request_id.data());
+    const std::string rid = Clean(request_id, 64);
+    n += snprintf(buf + n, sizeof buf - n, " %s rid=%s ", level, rid.c_str());
   }
-  if (n < sizeof buf) n += vsnprintf(buf + n, sizeof buf - n, format, ap);
+  // The message is formatted first, then escaped whole: the values printf put in it are
+  // what a client sent (a trade_no, a phone) and may hold line breaks.
+  char message[1024];
+  vsnprintf(message, sizeof message, format, ap);
+  const std::string clean = Clean(message);
+  if (n < sizeof buf) n += snprintf(buf + n, sizeof buf - n, "%s", clean.c_str());
   WriteLine(buf, n, sizeof buf);
 }
 
 }  // namespace
 
 void LogAccess(const AccessRecord& r) {
-  char buf[1024];
+  char buf[2048];
   size_t n = FormatNow(buf, sizeof buf);
   std::string path = Clean(r.path, 200);
   std::string method = Clean(r.method, 16);

@@ -2,7 +2,9 @@
 // one line per fault (LogError). Lines are never split or interleaved. Access lines are
 // written at once, or, once StartLogFlusher has run (the worker), gathered per thread and
 // written every 50 ms in whole lines, so that supervisord reads a few large chunks rather
-// than one write per request. Never pass a token, secret or SMS code here. Thread-safe.
+// than one write per request. Every value is escaped on its way into a line (control
+// characters and the backslash as \xNN), so a client's text never starts a line of its own.
+// Never pass a token, secret or SMS code here. Thread-safe.
 #pragma once
 
 #include <cstdint>

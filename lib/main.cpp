@@ -10,6 +10,7 @@
 
 #include "handlers/handlers.h"
 #include "lib/config.h"
+#include "lib/log.h"
 #include "lib/server.h"
 #include "lib/sms.h"
 
@@ -35,6 +36,12 @@ int main(int argc, char** argv) {
   if (!s.ok()) {
     fprintf(stderr, "datingtoday: %s\n", s.msg().c_str());
     return 1;
+  }
+  // An app kept on a weak secret because shipped clients hold it: said at every start.
+  for (const auto& [appkey, app] : config.apps) {
+    if (!app.legacy) continue;
+    dt::LogInfo("warning: [app.%s] legacy = 1: its secret (%zu bytes) is weak; move its clients"
+                " to an app with a long random secret", appkey.c_str(), app.secret.size());
   }
   if (check_only) {
     printf("%s: ok\n", path.c_str());

@@ -1,6 +1,7 @@
 // Magic-byte sniffing and atomic media storage.
 #include "lib/media.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,7 +10,7 @@
 #include <cstring>
 
 #include "lib/crypto.h"
-#include "lib/log.h"
+#include "lib/files.h"
 
 namespace dt {
 namespace {
@@ -32,23 +33,6 @@ bool At(std::string_view data, size_t offset, std::string_view magic) {
 
 unsigned char Byte(std::string_view data, size_t i) {
   return i < data.size() ? static_cast<unsigned char>(data[i]) : 0;
-}
-
-Status MakeDirs(const std::string& path) {
-  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
-    std::string dir = path.substr(0, slash);
-    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      LogError("media: mkdir %s: %s", dir.c_str(), strerror(errno));
-      return Status::Internal();
-    }
-    if (slash == std::string::npos) return Status::Ok();
-  }
-}
-
-Status WriteFailure(const char* what, const std::string& path, int err) {
-  LogError("media: %s %s: %s", what, path.c_str(), strerror(err));
-  if (err == ENOSPC || err == EDQUOT) return Status::Unavailable("media storage is full.");
-  return Status::Internal();
 }
 
 }  // namespace
@@ -109,40 +93,47 @@ const MediaType* SniffMedia(std::string_view d) {
   return nullptr;
 }
 
-Status StoreMedia(const std::string& root, const MediaType& type, std::string_view data,
-                  std::string* relative) {
+std::string UploadSpoolDir(const std::string& root) { return root + "/.incoming"; }
+
+Status PruneUploadSpool(const std::string& root, int64_t now, int64_t max_age, int* removed) {
+  *removed = 0;
+  const std::string dir = UploadSpoolDir(root);
+  DIR* d = opendir(dir.c_str());
+  if (!d) return errno == ENOENT ? Status::Ok() : FileFailure("opendir", dir, errno);
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".part") != 0) continue;
+    const std::string path = dir + "/" + name;
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && st.st_mtime < now - max_age && unlink(path.c_str()) == 0) {
+      ++*removed;
+    }
+  }
+  closedir(d);
+  return Status::Ok();
+}
+
+Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* file,
+                   std::string* relative) {
   const std::string name = HexEncode(RandomBytes(16));
   const std::string dir = std::string(MediaKindName(type.kind)) + "/" + name.substr(0, 2) + "/" +
                           name.substr(2, 2);
   const std::string final_rel = dir + "/" + name + "." + type.ext;
   RETURN_IF_ERROR(MakeDirs(root + "/" + dir));
   const std::string final_path = root + "/" + final_rel;
-  const std::string temp_path = root + "/" + dir + "/." + name + ".part";
-
-  int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return WriteFailure("open", temp_path, errno);
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      close(fd);
-      unlink(temp_path.c_str());
-      return WriteFailure("write", temp_path, err);
-    }
-    done += static_cast<size_t>(n);
+  // The content reaches the disk before the name does: a crash leaves no short file.
+  int fd = open(file->path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileFailure("open", file->path(), errno);
+  if (fsync(fd) != 0) {
+    const int err = errno;
+    close(fd);
+    return FileFailure("sync", file->path(), err);
   }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    int err = errno;
-    unlink(temp_path.c_str());
-    return WriteFailure("sync", temp_path, err);
+  close(fd);
+  if (rename(file->path().c_str(), final_path.c_str()) != 0) {
+    return FileFailure("rename", final_path, errno);
   }
-  if (rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    int err = errno;
-    unlink(temp_path.c_str());
-    return WriteFailure("rename", final_path, err);
-  }
+  file->Release();
   *relative = final_rel;
   return Status::Ok();
 }

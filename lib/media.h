@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "lib/params.h"
 #include "lib/status.h"
 
 namespace dt {
@@ -31,10 +32,20 @@ int64_t MaxMediaSize(MediaKind kind);
 // nullptr when it is none of them.
 const MediaType* SniffMedia(std::string_view data);
 
-// Writes `data` as <root>/<kind>/<aa>/<bb>/<32 random hex>.<ext> and sets *relative to
-// the path under root. The file appears complete or not at all (written to a hidden
-// temporary name, synced, then renamed); on failure nothing is left. A full disk is 901.
-Status StoreMedia(const std::string& root, const MediaType& type, std::string_view data,
-                  std::string* relative);
+// Moves the spooled upload `file` (its content written by the request's parsing, on the
+// same file system as `root`) to <root>/<kind>/<aa>/<bb>/<32 random hex>.<ext> and sets
+// *relative to the path under root. The file appears complete or not at all (synced, then
+// renamed); on failure the spooled file is left to its owner, which removes it. A full
+// disk is 901.
+Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* file,
+                   std::string* relative);
+
+// The folder under `root` where uploads are spooled while their request is read (hidden:
+// nginx serves no dot-folder of the media root).
+std::string UploadSpoolDir(const std::string& root);
+
+// Removes spooled files older than `max_age` seconds at `now` (left by a worker that died
+// mid-upload; a live one removes its own); sets *removed to how many went.
+Status PruneUploadSpool(const std::string& root, int64_t now, int64_t max_age, int* removed);
 
 }  // namespace dt

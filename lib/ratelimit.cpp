@@ -56,6 +56,19 @@ Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules) {
   return Status::Error(kTooMany, "too many requests.", data);
 }
 
+RateRule RouteRateRule(RateClass rate, const Config& config, int64_t user) {
+  const std::string uid = std::to_string(user);
+  switch (rate) {
+    case RateClass::kUpload: return {"dt:rl:upload:" + uid, config.upload_per_hour, 3600};
+    case RateClass::kOrder: return {"dt:rl:order:" + uid, config.order_per_hour, 3600};
+    case RateClass::kReport: return {"dt:rl:report:" + uid, config.report_per_day, 86400};
+    case RateClass::kSearch: return {"dt:rl:search:" + uid, config.search_per_minute, 60};
+    case RateClass::kLike: return {"dt:rl:like:" + uid, config.like_per_minute, 60};
+    case RateClass::kNone: break;
+  }
+  return {"", 0, 0};
+}
+
 Status RateLimitRefund(Redis& redis, const std::vector<RateRule>& rules) {
   std::vector<std::string_view> keys;
   for (const RateRule& r : rules) keys.push_back(r.key);

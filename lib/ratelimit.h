@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "lib/config.h"
 #include "lib/redis.h"
+#include "lib/router.h"
 #include "lib/status.h"
 
 namespace dt {
@@ -20,6 +22,10 @@ struct RateRule {
 // Counts one hit on every rule when none is exhausted; otherwise counts nothing and
 // returns 429 with data {retry_after} (seconds until the exhausted window ends).
 Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules);
+
+// The rule of a route's per-user limit (Route::rate, [limits]) for `user`:
+// dt:rl:<class>:<uid> with the configured limit and window.
+RateRule RouteRateRule(RateClass rate, const Config& config, int64_t user);
 
 // Takes back one hit of RateLimitHit (what it counted did not happen after all).
 Status RateLimitRefund(Redis& redis, const std::vector<RateRule>& rules);

@@ -1,14 +1,18 @@
-// cgicc does the decoding; this file does the refusing that cgicc does not (it keeps
-// duplicates, passes broken escapes through and drops a broken multipart body silently).
+// The query string and urlencoded bodies are split here, on '&' only, and decoded with
+// cgicc's decoder; multipart bodies go to lib/multipart.cpp. cgicc's own Cgicc parser is
+// not used: it reads a whole body into memory (several copies of an upload), splits
+// urlencoded bodies on ';' as well as '&' (a raw ';' in a value broke its sign), keeps
+// duplicates, passes broken escapes through and drops a broken multipart body silently.
 #include "lib/request_params.h"
 
 #include <cgicc/CgiUtils.h>
-#include <cgicc/Cgicc.h>
 #include <strings.h>
 
-#include <exception>
+#include <cstring>
 #include <string>
 
+#include "lib/args.h"
+#include "lib/multipart.h"
 #include "lib/utf8.h"
 
 namespace dt {
@@ -49,10 +53,54 @@ Status CheckValue(const std::string& key, const std::string& value, const ParamL
   return Status::Ok();
 }
 
+Status CheckRoom(const ParamLimits& limits, const Params& params) {
+  if (static_cast<int>(params.size() + params.files().size()) >= limits.max_params) {
+    return BadRequest("too many parameters.");
+  }
+  return Status::Ok();
+}
+
+// The pairs of a query string or urlencoded body, split on '&' only.
+Status ParseUrlencoded(std::string_view text, const ParamLimits& limits, Params* params) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('&', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string pair(text.substr(start, end - start));
+    start = end + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    RETURN_IF_ERROR(AddCheckedParam(cgicc::form_urldecode(pair.substr(0, eq)),
+                                    cgicc::form_urldecode(pair.substr(eq + 1)), limits, params));
+  }
+  return Status::Ok();
+}
+
+// The body, all of it (its length was checked against the limit).
+std::string ReadBody(cgicc::CgiInput& input, int64_t length) {
+  std::string body(static_cast<size_t>(length), '\0');
+  size_t done = 0;
+  while (done < body.size()) {
+    const size_t n = input.read(body.data() + done, body.size() - done);
+    if (n == 0) break;  // the client sent less than it announced
+    done += n;
+  }
+  body.resize(done);
+  return body;
+}
+
+// The boundary parameter of a multipart Content-Type (cgi_input.h unquotes it).
+std::string Boundary(const std::string& content_type) {
+  const size_t at = content_type.find("boundary=");
+  if (at == std::string::npos) return {};
+  std::string b = content_type.substr(at + strlen("boundary="));
+  return b.substr(0, b.find_first_of("; \t"));
+}
+
 }  // namespace
 
 bool ValidUrlencoded(std::string_view s) {
-  // cgicc keeps a bare key ("flag") as an empty value, but drops it when it comes last;
+  // A bare key ("flag") would be an empty value in one parser and dropped in another;
   // rather than guess what a client signed, a pair without '=' is refused.
   size_t start = 0;
   while (start <= s.size()) {
@@ -74,83 +122,56 @@ bool ValidPercentEscapes(std::string_view s) {
   return true;
 }
 
+Status AddCheckedParam(std::string key, std::string value, const ParamLimits& limits,
+                       Params* params) {
+  RETURN_IF_ERROR(CheckKey(key, limits));
+  RETURN_IF_ERROR(CheckValue(key, value, limits));
+  bool duplicate = params->Has(key);
+  for (const UploadedFile& f : params->files()) duplicate |= f.field == key;
+  if (duplicate) return BadRequest(Printable(key) + " is given twice.");
+  RETURN_IF_ERROR(CheckRoom(limits, *params));
+  params->Add(std::move(key), std::move(value));
+  return Status::Ok();
+}
+
+Status CheckFilePartName(const std::string& key, const ParamLimits& limits, const Params& params) {
+  RETURN_IF_ERROR(CheckKey(key, limits));
+  bool duplicate = params.Has(key);
+  for (const UploadedFile& f : params.files()) duplicate |= f.field == key;
+  if (duplicate) return BadRequest(Printable(key) + " is given twice.");
+  return CheckRoom(limits, params);
+}
+
 Status ParseParams(cgicc::CgiInput& input, const ParamLimits& limits, Params* params) {
-  const std::string method = input.getenv("REQUEST_METHOD");
   const std::string query = input.getenv("QUERY_STRING");
   const std::string content_type = input.getenv("CONTENT_TYPE");
-  const bool has_body = strcasecmp(method.c_str(), "POST") == 0 &&
-                        input.getenv("CONTENT_LENGTH") != "0";
+  int64_t length = 0;
+  const std::string length_text = input.getenv("CONTENT_LENGTH");
+  if (!length_text.empty() && (!ParseInt64(length_text, &length) || length < 0)) {
+    return BadRequest("bad Content-Length.");
+  }
   if (!ValidUrlencoded(query)) return BadRequest("malformed query string.");
+  RETURN_IF_ERROR(ParseUrlencoded(query, limits, params));
+  if (length == 0) return Status::Ok();
 
-  bool urlencoded = false, multipart = false;
-  if (has_body) {
-    if (content_type.empty() || HasPrefixNoCase(content_type, "application/x-www-form-urlencoded")) {
-      urlencoded = true;
-    } else if (HasPrefixNoCase(content_type, "multipart/form-data")) {
-      multipart = true;
-      if (content_type.find("boundary=") == std::string::npos) {
-        return BadRequest("multipart body without a boundary.");
-      }
-    } else {
-      return BadRequest("unsupported content type (use urlencoded or multipart form data).");
-    }
+  // A body is read whatever the method: the old service read a GET's form body too
+  // (its clients' tests send one), with the same merge and duplicate rules.
+  const bool get = strcasecmp(input.getenv("REQUEST_METHOD").c_str(), "GET") == 0;
+  if (content_type.empty() || HasPrefixNoCase(content_type, "application/x-www-form-urlencoded")) {
+    if (length > limits.max_form_body) return Status::Error(kTooLarge);
+    const std::string body = ReadBody(input, length);
+    if (!ValidUrlencoded(body)) return BadRequest("malformed urlencoded body.");
+    return ParseUrlencoded(body, limits, params);
   }
-
-  if (!has_body) {
-    // Only a query string: split it here and decode with cgicc's decoder, rather than
-    // build a whole Cgicc (and its copy of 26 environment variables) per GET.
-    int count = 0;
-    size_t start = 0;
-    while (start < query.size()) {
-      size_t end = query.find('&', start);
-      if (end == std::string::npos) end = query.size();
-      const std::string pair = query.substr(start, end - start);
-      start = end + 1;
-      if (pair.empty()) continue;
-      if (++count > limits.max_params) return BadRequest("too many parameters.");
-      const size_t eq = pair.find('=');
-      std::string key = cgicc::form_urldecode(pair.substr(0, eq));
-      std::string value = cgicc::form_urldecode(pair.substr(eq + 1));
-      RETURN_IF_ERROR(CheckKey(key, limits));
-      RETURN_IF_ERROR(CheckValue(key, value, limits));
-      if (params->Has(key)) return BadRequest(Printable(key) + " is given twice.");
-      params->Add(std::move(key), std::move(value));
+  if (HasPrefixNoCase(content_type, "multipart/form-data") && !get) {
+    const std::string boundary = Boundary(content_type);
+    if (boundary.empty() || boundary.size() > 70) {
+      return BadRequest("multipart body without a usable boundary.");
     }
-    return Status::Ok();
+    return ParseMultipart(input, length, boundary, limits, params);
   }
-
-  try {
-    cgicc::Cgicc cgi(&input);
-    if (urlencoded && !ValidUrlencoded(cgi.getEnvironment().getPostData())) {
-      return BadRequest("malformed urlencoded body.");
-    }
-    const auto& elements = cgi.getElements();
-    const auto& files = cgi.getFiles();
-    if (multipart && elements.empty() && files.empty()) {
-      return BadRequest("malformed multipart body.");
-    }
-    if (static_cast<int>(elements.size() + files.size()) > limits.max_params) {
-      return BadRequest("too many parameters.");
-    }
-    for (const cgicc::FormEntry& e : elements) {
-      const std::string& key = e.getName();
-      const std::string& value = e.getValue();
-      RETURN_IF_ERROR(CheckKey(key, limits));
-      RETURN_IF_ERROR(CheckValue(key, value, limits));
-      if (!params->Add(key, value)) return BadRequest(Printable(key) + " is given twice.");
-    }
-    for (const cgicc::FormFile& f : files) {
-      const std::string& key = f.getName();
-      RETURN_IF_ERROR(CheckKey(key, limits));
-      bool duplicate = params->Has(key);
-      for (const UploadedFile& other : params->files()) duplicate |= other.field == key;
-      if (duplicate) return BadRequest(Printable(key) + " is given twice.");
-      params->files().push_back({key, f.getFilename(), f.getDataType(), f.getData()});
-    }
-  } catch (const std::exception&) {
-    return BadRequest("malformed request body.");
-  }
-  return Status::Ok();
+  if (get) return BadRequest("unsupported content type for a GET body (use urlencoded).");
+  return BadRequest("unsupported content type (use urlencoded or multipart form data).");
 }
 
 }  // namespace dt

@@ -1,6 +1,6 @@
 // Route and Router: the one declarative table of the API. Each handler file exports its
-// rows; the dispatcher enforces what a row says it needs (signature, token, body limit),
-// so no handler re-checks them. Immutable after construction; safe to share.
+// rows; the dispatcher enforces what a row says it needs (signature, token, body limit,
+// per-user rate limit), so no handler re-checks them. Immutable after construction; safe to share.
 #pragma once
 
 #include <cstdint>
@@ -42,12 +42,24 @@ enum class BodyLimit {
   kUpload,  // [server] upload_limit
 };
 
+// A per-user request limit of a route ([limits] in the config): the dispatcher counts every
+// request of the verified caller and answers 429 with retry_after beyond it.
+enum class RateClass {
+  kNone,
+  kUpload,  // [limits] upload_per_hour
+  kOrder,   // [limits] order_per_hour
+  kReport,  // [limits] report_per_day
+  kSearch,  // [limits] search_per_minute
+  kLike,    // [limits] like_per_minute
+};
+
 struct Route {
   const char* method;  // "GET" or "POST"
   const char* path;
   Handler handler;
   unsigned needs;
   BodyLimit body = BodyLimit::kForm;
+  RateClass rate = RateClass::kNone;  // with T only
   Speculate speculate = nullptr;
 };
 

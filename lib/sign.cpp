@@ -42,12 +42,14 @@ std::string ComputeSign(SignMethod method, std::string_view secret, std::string_
   return Md5Hex(data);
 }
 
-std::string SignParams(SignMethod method, std::string_view secret, const Params& params) {
+std::string SignParams(SignMethod method, std::string_view secret, const Params& params,
+                       bool with_token) {
   auto get = [&](std::string_view key) -> std::string_view {
     const std::string* v = params.Find(key);
     return v ? std::string_view(*v) : std::string_view();
   };
-  return ComputeSign(method, secret, CanonicalMessage(params), get("token"), get("timestamp"),
+  return ComputeSign(method, secret, CanonicalMessage(params),
+                     with_token ? get("token") : std::string_view(), get("timestamp"),
                      get("nonce"));
 }
 

@@ -25,7 +25,11 @@ std::string ComputeSign(SignMethod method, std::string_view secret, std::string_
                         std::string_view token, std::string_view timestamp,
                         std::string_view nonce);
 
-// The sign of a whole parameter set, taking token, timestamp and nonce from it.
-std::string SignParams(SignMethod method, std::string_view secret, const Params& params);
+// The sign of a whole parameter set, taking timestamp and nonce from it, and the token
+// when `with_token` (routes marked T). A route without a token signs an empty token
+// whatever `token` the request carries: otherwise the end of the last value in msg
+// could be moved into the token and one sign would verify two parameter sets.
+std::string SignParams(SignMethod method, std::string_view secret, const Params& params,
+                       bool with_token);
 
 }  // namespace dt

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "handlers/handlers.h"
 #include "lib/clock.h"
 #include "lib/config.h"
 #include "lib/crypto.h"
@@ -38,8 +39,8 @@ constexpr char kUsage[] =
     "       dtcurl [OPTIONS] pay TRADE_NO TOTAL_FEE [TRANSACTION_ID]\n"
     "       dtcurl [OPTIONS] login PHONE\n"
     "Signs a request to the DatingToday API as the server checks it (docs/API.md section 3:\n"
-    "appkey, timestamp, nonce, sign; userId and token when given), sends it and prints the\n"
-    "reply as indented JSON. Options may come anywhere on the line.\n"
+    "appkey, timestamp, nonce, sign; on routes marked T also userId and token when given),\n"
+    "sends it and prints the reply as indented JSON. Options may come anywhere on the line.\n"
     "  -c CONFIG        the app secrets, sign methods and [pay] key (default: config/dev.ini\n"
     "                   of the checkout holding this binary, else of the current directory)\n"
     "  -k APPKEY        the app (default 432ABZ, md5; HM256K signs with hmac-sha256)\n"
@@ -310,16 +311,27 @@ bool ReadFileParts(const std::vector<std::string>& specs, std::vector<FilePart>*
   return true;
 }
 
+// Whether the router marks `method` `path` T (a path it does not know counts as one, so
+// that a token given is signed).
+bool TakesToken(const std::string& method, const std::string& path) {
+  for (const dt::Route& r : dt::AllRoutes()) {
+    if (path == r.path && method == r.method) return (r.needs & dt::kToken) == dt::kToken;
+  }
+  return true;
+}
+
 // Adds appkey, timestamp, nonce (unless given), token, then the sign over all of them,
-// with lib/sign's SignParams: the very function the server's guard checks with.
-bool SignRequest(const App& app, const std::string& token, dt::Params* params, std::string* error) {
+// with lib/sign's SignParams: the very function the server's guard checks with. A route
+// without a token gets none (the server would not sign it).
+bool SignRequest(const App& app, const std::string& token, bool with_token, dt::Params* params,
+                 std::string* error) {
   if (!AddParam(params, "appkey", app.appkey, error)) return false;
   if (!params->Has("timestamp")) {
     params->Add("timestamp", std::to_string(dt::SystemClock().NowSeconds()));
   }
   if (!params->Has("nonce")) params->Add("nonce", dt::HexEncode(dt::RandomBytes(12)));
-  if (!token.empty() && !AddParam(params, "token", token, error)) return false;
-  return AddParam(params, "sign", dt::SignParams(app.method, app.secret, *params), error);
+  if (with_token && !token.empty() && !AddParam(params, "token", token, error)) return false;
+  return AddParam(params, "sign", dt::SignParams(app.method, app.secret, *params, with_token), error);
 }
 
 std::string BaseUrl(const std::string& base) {
@@ -371,8 +383,9 @@ bool BuildApiRequest(const Options& o, const App& app, Request* request, std::st
   }
   // The server signs only the non-file fields; a file is covered by the signed md5 field.
   if (files.size() == 1 && !params.Has("md5")) params.Add("md5", dt::Md5Hex(files[0].data));
-  if (!o.user.empty() && !AddParam(&params, "userId", o.user, error)) return false;
-  if (!SignRequest(app, o.token, &params, error)) return false;
+  const bool with_token = TakesToken(method, path);
+  if (with_token && !o.user.empty() && !AddParam(&params, "userId", o.user, error)) return false;
+  if (!SignRequest(app, o.token, with_token, &params, error)) return false;
   *request = MakeRequest(method, BaseUrl(o.base) + path, std::move(params), std::move(files));
   return true;
 }
@@ -575,7 +588,7 @@ bool PostSigned(const Options& o, const App& app, const std::string& path,
   dt::Params params;
   std::string error;
   Response response;
-  if (!AddPairs(pairs, &params, &error) || !SignRequest(app, "", &params, &error)) {
+  if (!AddPairs(pairs, &params, &error) || !SignRequest(app, "", false, &params, &error)) {
     *status = UsageError(error);
     return false;
   }

@@ -60,8 +60,8 @@ int FuzzSign(const uint8_t* data, size_t size) {
     params.Add(std::string(pair.substr(0, eq)), eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
     start = end + 1;
   }
-  (void)SignParams(SignMethod::kMd5, "secret", params);
-  (void)SignParams(SignMethod::kHmacSha256, "secret", params);
+  (void)SignParams(SignMethod::kMd5, "secret", params, true);
+  (void)SignParams(SignMethod::kHmacSha256, "secret", params, false);
   double seconds;
   (void)ParseClientTimestamp(text, &seconds);
   (void)CheckTimestamp(text, 1700000000.0, 300);

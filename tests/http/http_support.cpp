@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "handlers/handlers.h"
 #include "lib/crypto.h"
 #include "lib/params.h"
 #include "lib/visits.h"
@@ -72,17 +73,20 @@ void RecordShape(const std::string& method, const std::string& url, const Respon
 }
 
 Response Perform(CURL* curl, const std::string& method, const std::string& url,
-                 const std::string* body, const std::string& content_type) {
+                 const std::string* body, const std::string& content_type,
+                 const std::string& source = "") {
   Response r;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  if (!source.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + source).c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
   struct curl_slist* headers = nullptr;
-  if (method == "POST") {
+  if (method == "POST" || (method == "GET" && body && !body->empty())) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    if (method == "GET") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "GET");  // a GET with a form body
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body->data() : "");
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(body ? body->size() : 0));
@@ -171,31 +175,44 @@ std::string NowTimestamp() {
           std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-std::string SignFields(const Fields& fields, const std::string& appkey) {
+std::string SignFields(const Fields& fields, const std::string& appkey, bool with_token) {
   Params params;
   for (const auto& [k, v] : fields) params.Add(k, v);
   const Config& config = TestStack::Get().config();
   auto app = config.apps.find(appkey);
   if (app == config.apps.end()) return std::string(32, '0');  // an app the server does not know
-  return SignParams(app->second.method, app->second.secret, params);
+  return SignParams(app->second.method, app->second.secret, params, with_token);
 }
 
-// Adds userId, token, appkey, timestamp, nonce and sign to `fields` unless given.
-static void AddSignature(Fields* out, const Caller& caller) {
+bool TakesToken(const std::string& method, const std::string& path) {
+  static const std::vector<Route> routes = AllRoutes();
+  for (const Route& r : routes) {
+    if (path == r.path && method == r.method) return (r.needs & kToken) == kToken;
+  }
+  return true;  // a path the router does not know: sign as a token route would
+}
+
+// Adds userId and token (on token routes), appkey, timestamp, nonce and sign to `fields`
+// unless given.
+static void AddSignature(const std::string& method, const std::string& path, Fields* out,
+                         const Caller& caller) {
   Fields& fields = *out;
-  if (caller.user_id && !HasField(fields, "userId")) {
+  const bool with_token = TakesToken(method, path);
+  if (with_token && caller.user_id && !HasField(fields, "userId")) {
     fields.emplace_back("userId", std::to_string(caller.user_id));
   }
-  if (!caller.token.empty() && !HasField(fields, "token")) fields.emplace_back("token", caller.token);
+  if (with_token && !caller.token.empty() && !HasField(fields, "token")) {
+    fields.emplace_back("token", caller.token);
+  }
   if (!HasField(fields, "appkey")) fields.emplace_back("appkey", caller.appkey);
   if (!HasField(fields, "timestamp")) fields.emplace_back("timestamp", NowTimestamp());
   if (!HasField(fields, "nonce")) fields.emplace_back("nonce", NewNonce());
-  if (!HasField(fields, "sign")) fields.emplace_back("sign", SignFields(fields, caller.appkey));
+  if (!HasField(fields, "sign")) fields.emplace_back("sign", SignFields(fields, caller.appkey, with_token));
 }
 
 Response CallMultipart(const std::string& path, Fields fields, const std::vector<FilePart>& files,
                        const Caller& caller) {
-  AddSignature(&fields, caller);
+  AddSignature("POST", path, &fields, caller);
   auto curl = NewCurl();
   curl_mime* mime = curl_mime_init(curl.get());
   for (const auto& [k, v] : fields) {
@@ -265,7 +282,7 @@ std::string ReadBinary(const std::string& path) {
 
 Response Call(const std::string& method, const std::string& path, Fields fields,
               const Caller& caller, bool sign) {
-  if (sign) AddSignature(&fields, caller);
+  if (sign) AddSignature(method, path, &fields, caller);
   auto curl = NewCurl();
   std::string encoded;
   for (const auto& [k, v] : fields) {
@@ -281,9 +298,9 @@ Response Call(const std::string& method, const std::string& path, Fields fields,
 }
 
 Response Raw(const std::string& method, const std::string& target, const std::string& body,
-             const std::string& content_type) {
+             const std::string& content_type, const std::string& source) {
   auto curl = NewCurl();
-  return Perform(curl.get(), method, TestStack::Get().url() + target, &body, content_type);
+  return Perform(curl.get(), method, TestStack::Get().url() + target, &body, content_type, source);
 }
 
 void FlushQueuedVisits() {

@@ -119,12 +119,19 @@ std::string TestConfigPath();
 // The bytes of a file (tests/data fixtures).
 std::string ReadBinary(const std::string& path);
 
-// The sign of `fields` for `appkey` (its secret and method from the test config).
-std::string SignFields(const Fields& fields, const std::string& appkey);
+// The sign of `fields` for `appkey` (its secret and method from the test config); the
+// token slot holds `fields`' token when `with_token` (token routes), else stays empty.
+std::string SignFields(const Fields& fields, const std::string& appkey, bool with_token = true);
 
-// A request exactly as given: `target` is path plus query; `body` sent for POST.
+// Whether `method` `path` is a token route (T) of the router.
+bool TakesToken(const std::string& method, const std::string& path);
+
+// A request exactly as given: `target` is path plus query; `body` sent for POST (and for
+// a GET when not empty); from the local address `source` when given (e.g. "127.0.0.2":
+// another client for nginx's per-address limits).
 Response Raw(const std::string& method, const std::string& target, const std::string& body = "",
-             const std::string& content_type = "application/x-www-form-urlencoded");
+             const std::string& content_type = "application/x-www-form-urlencoded",
+             const std::string& source = "");
 
 // sendsms + login with the echoed code: a logged-in caller.
 Caller Login(const std::string& phone, const std::string& appkey = "432ABZ");

@@ -28,6 +28,7 @@ class LogTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testLogsHoldNoSecrets);
   CPPUNIT_TEST(testNoSanitizerReports);
   CPPUNIT_TEST(testRequestIdInBothLogs);
+  CPPUNIT_TEST(testClientTextCannotForgeLines);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -67,6 +68,25 @@ class LogTest : public CppUnit::TestFixture {
     for (const char* marker : {"AddressSanitizer", "LeakSanitizer", "runtime error:"}) {
       CPPUNIT_ASSERT_MESSAGE(marker, worker.find(marker) == std::string::npos);
     }
+  }
+
+  // Found by review (issue 16, item 9): a trade_no holding a line break wrote a forged
+  // line into worker.log, unsigned. Every value is escaped on its way into a line.
+  void testClientTextCannotForgeLines() {
+    TestStack& stack = TestStack::Get();
+    const std::string forged = "2026-01-01T00Z error FORGED-" + NewNonce().substr(0, 8);  // within %.64s
+    Response r = PayNotify("x\n" + forged + "\r\\n", "30.00", "t", 0, "not-the-pay-key-000");
+    CPPUNIT_ASSERT_EQUAL(500, r.code());  // refused, and logged
+    std::string log;
+    for (int i = 0; i < 40 && log.find(forged) == std::string::npos; ++i) {
+      usleep(100 * 1000);
+      log = ReadBinary(stack.VarPath("log/worker.log"));
+    }
+    const size_t at = log.find(forged);
+    CPPUNIT_ASSERT(at != std::string::npos);
+    CPPUNIT_ASSERT(log.compare(at - 5, 5, "x\\x0a") == 0);  // the line break, escaped
+    CPPUNIT_ASSERT(log.find("\n" + forged) == std::string::npos);
+    CPPUNIT_ASSERT(log.find(forged + "\\x0d\\x5cn") != std::string::npos);
   }
 };
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "handlers/handlers.h"
+#include "lib/crypto.h"
 #include "lib/session.h"
 #include "tests/http/http_support.h"
 
@@ -106,6 +107,7 @@ class SecurityHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testBrokenAuthenticationBruteForce);
   CPPUNIT_TEST(testPropertyLevelMassAssignment);
   CPPUNIT_TEST(testUnrestrictedResourceConsumption);
+  CPPUNIT_TEST(testPerUserRateLimits);
   CPPUNIT_TEST(testFunctionLevelAuthorization);
   CPPUNIT_TEST(testSqlInjectionSweep);
   CPPUNIT_TEST_SUITE_END();
@@ -215,6 +217,60 @@ class SecurityHttpTest : public CppUnit::TestFixture {
     const std::string phone = NewPhone();
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/sendsms", {{"phone", phone}}).code());
     CPPUNIT_ASSERT_EQUAL(429, Call("POST", "/api/auth/sendsms", {{"phone", phone}}).code());
+  }
+
+  // Found by review (issue 16, item 4): upload, order creation, report, search and like
+  // had no limit at all. Each now has a per-user one ([limits]), answered like the SMS and
+  // message limits: 429 with retry_after, and nothing done.
+  void testPerUserRateLimits() {
+    const Config& config = TestStack::Get().config();
+    Caller me = Login(NewPhone()), reported = Login(NewPhone()), liked = Login(NewPhone()),
+           other = Login(NewPhone());
+    const std::string png = ReadBinary("tests/data/sample.png");
+    const struct {
+      const char* method;
+      const char* path;
+      Fields fields;
+      const char* key;  // dt:rl:<key>:<uid>
+      int limit;
+      const char* stored;  // what a request that passed would have added, counted per caller
+    } routes[] = {
+        {"POST", "/api/vip/order/create", {{"productId", "1"}}, "order", config.order_per_hour,
+         "SELECT COUNT(*) FROM user_order WHERE user_id = ?"},
+        {"POST", "/api/user/report", {{"peerId", Id(reported)}, {"reason", "spam"}}, "report", config.report_per_day,
+         "SELECT COUNT(*) FROM user_report WHERE reporter_id = ?"},
+        {"POST", "/api/user/like", {{"peerId", Id(liked)}, {"action", "like"}}, "like", config.like_per_minute,
+         "SELECT COUNT(*) FROM user_like WHERE user_id = ?"},
+        {"GET", "/api/user/search", {{"keyword", "x"}}, "search", config.search_per_minute, nullptr},
+    };
+    RedisReply reply;
+    for (const auto& r : routes) {
+      const std::string key = std::string("dt:rl:") + r.key + ":" + Id(me);
+      TestStack::Get().redis().Command(&reply, "SET %s %d EX 50", key.c_str(), r.limit);
+      Response limited = Call(r.method, r.path, r.fields, me);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(r.path) + " " + limited.body, 429, limited.code());
+      CPPUNIT_ASSERT_EQUAL(429L, limited.status);
+      const int retry = limited.data()["retry_after"].asInt();
+      CPPUNIT_ASSERT_MESSAGE(r.path, retry >= 1 && retry <= 50);
+      CPPUNIT_ASSERT_EQUAL(std::to_string(retry), limited.headers["retry-after"]);
+      if (r.stored) CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, int64_t{0}, Count(r.stored, {me.user_id}));
+      // The counter is the caller's: another user goes on, and is counted.
+      Response fine = Call(r.method, r.path, r.fields, other);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(r.path) + " " + fine.body, 0, fine.code());
+      TestStack::Get().redis().Command(&reply, "GET dt:rl:%s:%lld", r.key, static_cast<long long>(other.user_id));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, std::string("1"), std::string(reply.Str()));
+      TestStack::Get().redis().Command(&reply, "DEL %s", key.c_str());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, 0, Call(r.method, r.path, r.fields, me).code());
+    }
+    // Uploads: refused before the file is stored.
+    const std::string key = "dt:rl:upload:" + Id(me);
+    TestStack::Get().redis().Command(&reply, "SET %s %d EX 50", key.c_str(), config.upload_per_hour);
+    Response upload = CallMultipart("/api/upload", {{"kind", "image"}, {"md5", Md5Hex(png)}},
+                                    {{"file", "a.png", "image/png", png}}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(upload.body, 429, upload.code());
+    TestStack::Get().redis().Command(&reply, "DEL %s", key.c_str());
+    CPPUNIT_ASSERT_EQUAL(0, CallMultipart("/api/upload", {{"kind", "image"}, {"md5", Md5Hex(png)}},
+                                          {{"file", "a.png", "image/png", png}}, me).code());
   }
 
   // API5: operator functions exist only as dtadmin commands, not as HTTP routes; the

@@ -40,8 +40,11 @@ std::vector<WorkerUsage> Workers() {
     std::string status = ReadBinary("/proc/" + std::to_string(w.pid) + "/status");
     size_t at = status.find("VmRSS:");
     if (at != std::string::npos) w.rss_kb = atol(status.c_str() + at + 6);
-    for (const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(w.pid) + "/fd")) {
-      (void)e;
+    // Called while the load threads run: it must not throw (a worker between two lives
+    // shows as no fds, and the pid check at the end names it).
+    std::error_code error;
+    for (std::filesystem::directory_iterator e("/proc/" + std::to_string(w.pid) + "/fd", error), end;
+         !error && e != end; e.increment(error)) {
       ++w.fds;
     }
     out.push_back(w);

@@ -2,7 +2,11 @@
 // byte; every refusal (type, kind, md5, size) leaves nothing on disk.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
 
 #include "lib/crypto.h"
 #include "tests/http/http_support.h"
@@ -26,6 +30,25 @@ Response Upload(const Caller& c, const std::string& kind, const std::string& dat
                        {{"file", filename, "application/octet-stream", data}}, c);
 }
 
+// A kB figure of /proc/<pid>/status ("VmRSS", "VmHWM"), or -1.
+int64_t StatusKb(int pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, field.size() + 1, field + ":") == 0) return std::stoll(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+// Starts a new peak-RSS measurement of `pid` (VmHWM back to the current RSS); false when
+// this process may not.
+bool ResetPeak(int pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5";
+  out.flush();
+  return out.good();
+}
+
 }  // namespace
 
 class UploadHttpTest : public CppUnit::TestFixture {
@@ -35,6 +58,7 @@ class UploadHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMd5Mismatch);
   CPPUNIT_TEST(testOversized);
   CPPUNIT_TEST(testMissingOrBadFields);
+  CPPUNIT_TEST(testUnsignedUploadsCostNoMemory);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -123,6 +147,76 @@ class UploadHttpTest : public CppUnit::TestFixture {
     Caller anonymous;
     CPPUNIT_ASSERT_EQUAL(504, CallMultipart("/api/upload", {{"kind", "image"}, {"md5", Md5Hex(png)}},
                                             {{"file", "a.png", "image/png", png}}, anonymous).code());
+  }
+
+  // Found by review (issue 16, item 3): the upload route read and parsed the whole body,
+  // several copies of it, before the signature was checked: a 59 MB unsigned body peaked
+  // a worker at 355 MB. Four at once, each unsigned or badly signed, now cost each worker
+  // less than 1.5 times one body, and leave nothing on disk.
+  void testUnsignedUploadsCostNoMemory() {
+    const std::vector<int> workers = {TestStack::Get().Pid("worker:worker_00"), TestStack::Get().Pid("worker:worker_01")};
+    std::string file = ReadBinary("tests/data/sample.png");
+    file.resize(59 << 20, 'x');
+    const std::string boundary = "dtmemtest0123456789";
+    auto body = [&](bool signed_badly) {
+      std::string b;
+      auto field = [&](const std::string& name, const std::string& value) {
+        b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+      };
+      field("kind", "image");
+      field("md5", Md5Hex(file));
+      if (signed_badly) {
+        field("appkey", "432ABZ");
+        field("timestamp", NowTimestamp());
+        field("nonce", NewNonce());
+        field("sign", std::string(32, 'a'));
+      }
+      b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+           "Content-Type: image/png\r\n\r\n" + file + "\r\n--" + boundary + "--\r\n";
+      return b;
+    };
+    const std::string bodies[] = {body(false), body(true)};
+    const size_t before = MediaFileCount();
+    std::vector<int64_t> base(workers.size());
+    bool peaks = true;
+    for (size_t i = 0; i < workers.size(); ++i) {
+      CPPUNIT_ASSERT(workers[i] > 0);
+      peaks &= ResetPeak(workers[i]);
+      base[i] = StatusKb(workers[i], "VmRSS");
+    }
+    // Without the right to reset the peak, the RSS is sampled while the uploads run.
+    std::vector<std::atomic<int64_t>> sampled(workers.size());
+    for (size_t i = 0; i < workers.size(); ++i) sampled[i] = base[i];
+    std::atomic<bool> running{true};
+    std::thread sampler([&] {
+      while (running) {
+        for (size_t i = 0; i < workers.size(); ++i) {
+          sampled[i] = std::max<int64_t>(sampled[i], StatusKb(workers[i], "VmRSS"));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    std::vector<Response> replies(4);
+    std::vector<std::thread> senders;
+    for (int i = 0; i < 4; ++i) {
+      senders.emplace_back([&, i] {
+        replies[i] = Raw("POST", "/api/upload", bodies[i % 2], "multipart/form-data; boundary=" + boundary);
+      });
+    }
+    for (std::thread& t : senders) t.join();
+    running = false;
+    sampler.join();
+    for (int i = 0; i < 4; ++i) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(replies[i].body, i % 2 ? 500 : 300, replies[i].code());
+    }
+    const int64_t limit_kb = static_cast<int64_t>(bodies[0].size() * 3 / 2 / 1024);
+    for (size_t i = 0; i < workers.size(); ++i) {
+      const int64_t peak = peaks ? StatusKb(workers[i], "VmHWM") : sampled[i].load();
+      printf("     worker %d: RSS %lld kB, peak during the uploads %lld kB (limit: +%lld kB)\n", workers[i],
+             static_cast<long long>(base[i]), static_cast<long long>(peak), static_cast<long long>(limit_kb));
+      CPPUNIT_ASSERT(peak - base[i] < limit_kb);
+    }
+    CPPUNIT_ASSERT_EQUAL(before, MediaFileCount());
   }
 };
 

@@ -2,16 +2,20 @@
 // with a message naming the key.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 #include "lib/config.h"
 
 namespace dt {
 
 const char kMinimal[] =
     "[mysql]\nuser = u\ndatabase = d\n"
-    "[pay]\nkey = k\n"
+    "[pay]\nkey = 3f9a0c27d41e8b65\n"
     "[media]\nroot = /tmp/m\nurl = http://x/media/\n"
     "[sms]\noutbox = /tmp/outbox\n"
-    "[app.A1]\nsecret = s\n";
+    "[app.A1]\nsecret = 9b1d7e44a0c3f25e\n";
 
 class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ConfigTest);
@@ -19,11 +23,14 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMinimalAndDefaults);
   CPPUNIT_TEST(testMistakesNameTheKey);
   CPPUNIT_TEST(testReplicasAndSentinels);
+  CPPUNIT_TEST(testExampleNeedsRealSecrets);
+  CPPUNIT_TEST(testWeakSecretsRefused);
+  CPPUNIT_TEST(testProductionRefusesDevelopmentFeatures);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   void testCommittedConfigsLoad() {
-    for (const char* path : {"config/dev.ini", "config/test.ini", "config/datingtoday.ini.example"}) {
+    for (const char* path : {"config/dev.ini", "config/test.ini"}) {
       Config c;
       Status s = LoadConfig(path, &c);
       CPPUNIT_ASSERT_MESSAGE(std::string(path) + ": " + s.msg(), s.ok());
@@ -35,7 +42,72 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("hmac-dev-secret-0001"), dev.apps.at("HM256K").secret);
     CPPUNIT_ASSERT(dev.apps.at("HM256K").method == SignMethod::kHmacSha256);
     CPPUNIT_ASSERT(dev.sms_echo);
-    CPPUNIT_ASSERT_EQUAL(std::string("sandbox-pay-key"), dev.pay_key);
+    CPPUNIT_ASSERT_EQUAL(std::string("sandbox-pay-key-0001"), dev.pay_key);
+    CPPUNIT_ASSERT(dev.apps.at("432ABZ").legacy && !dev.apps.at("HM256K").legacy);
+    CPPUNIT_ASSERT_EQUAL(std::string("development"), dev.environment);
+  }
+
+  // Found by review (issue 16, item 10): the example's `key = change-me` passed the check.
+  // The example is refused until its placeholders are replaced, and then it loads.
+  void testExampleNeedsRealSecrets() {
+    std::ifstream in("config/datingtoday.ini.example");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string example = text.str();
+    Config c;
+    Status s = ParseConfig(example, &c);
+    CPPUNIT_ASSERT(!s.ok());
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), s.msg().find("placeholder") != std::string::npos);
+    for (const char* placeholder : {"change-me-to-a-long-random-secret", "change-me"}) {
+      for (size_t at; (at = example.find(placeholder)) != std::string::npos;) {
+        example.replace(at, strlen(placeholder), "4c1f0a9e7d2b83561f0e");
+      }
+    }
+    s = ParseConfig(example, &c);
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("production"), c.environment);
+  }
+
+  void testWeakSecretsRefused() {
+    const struct {
+      std::string section;  // replaces kMinimal's [pay] or [app.A1]
+      const char* must_name;
+    } cases[] = {
+        {"[pay]\nkey = change-me\n", "[pay] key"},
+        {"[pay]\nkey = sandbox-pay-key\n", "[pay] key"},  // 15 bytes
+        {"[pay]\nkey = CHANGE_ME_please_0123456\n", "[pay] key"},
+        {"[pay]\nkey = xxxxxxxxxxxxxxxxxxxxxxxx\n", "[pay] key"},
+        {"[app.A1]\nsecret = change-me-to-a-long-random-secret\n", "[app.A1] secret"},
+        {"[app.A1]\nsecret = 1AE32B09224\n", "[app.A1] secret"},
+        {"[app.A1]\nsecret = your-secret-here-0001\n", "[app.A1] secret"},
+        {"[app.A1]\nsecret = 1AE32B09224\nlegacy = yes\n", "[app.A1] legacy"},
+    };
+    for (const auto& c : cases) {
+      std::string text = kMinimal;
+      const std::string head = c.section.substr(0, c.section.find('\n') + 1);
+      const size_t at = text.find(head);
+      text.replace(at, text.find('\n', at + head.size()) + 1 - at, c.section);
+      Config config;
+      Status s = ParseConfig(text, &config);
+      CPPUNIT_ASSERT_MESSAGE(c.section, !s.ok());
+      CPPUNIT_ASSERT_MESSAGE(c.must_name + std::string(" not in: ") + s.msg(),
+                             s.msg().find(c.must_name) != std::string::npos);
+    }
+    // The old service's app, marked legacy, loads with its short secret.
+    Config legacy;
+    Status s = ParseConfig(std::string(kMinimal) + "[app.432ABZ]\nsecret = 1AE32B09224\nlegacy = 1\n", &legacy);
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+    CPPUNIT_ASSERT(legacy.apps.at("432ABZ").legacy);
+    CPPUNIT_ASSERT(IsPlaceholderSecret("Change-Me") && IsPlaceholderSecret("") && !IsPlaceholderSecret("hmac-dev-secret-0001"));
+  }
+
+  void testProductionRefusesDevelopmentFeatures() {
+    Config c;
+    Status s = ParseConfig(std::string(kMinimal) + "[sms]\necho = 1\n", &c);
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), !s.ok() && s.msg().find("[sms] echo") != std::string::npos);
+    CPPUNIT_ASSERT(ParseConfig(std::string(kMinimal) + "[server]\nenvironment = development\n[sms]\necho = 1\n", &c).ok());
+    s = ParseConfig(std::string(kMinimal) + "[server]\nenvironment = staging\n", &c);
+    CPPUNIT_ASSERT(!s.ok() && s.msg().find("[server] environment") != std::string::npos);
   }
 
   void testMinimalAndDefaults() {

@@ -4,6 +4,12 @@
 #include <fstream>
 #include <iterator>
 
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "lib/files.h"
 #include "lib/media.h"
 #include "lib/profile.h"
 
@@ -25,9 +31,32 @@ class MediaTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testSniffing);
   CPPUNIT_TEST(testFixtures);
   CPPUNIT_TEST(testProfileViews);
+  CPPUNIT_TEST(testSpoolPrune);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // Abandoned spool files (a worker killed mid-upload) go after an hour; others stay.
+  void testSpoolPrune() {
+    const std::string root = "/tmp/dt-prune-test-" + std::to_string(getpid());
+    const std::string dir = UploadSpoolDir(root);
+    CPPUNIT_ASSERT(MakeDirs(dir).ok());
+    const time_t now = time(nullptr);
+    for (const char* name : {"old.part", "new.part", "old.keep"}) std::ofstream(dir + "/" + name) << "x";
+    const struct timeval hours_ago[2] = {{now - 7200, 0}, {now - 7200, 0}};
+    utimes((dir + "/old.part").c_str(), hours_ago);
+    utimes((dir + "/old.keep").c_str(), hours_ago);
+    int removed = -1;
+    CPPUNIT_ASSERT(PruneUploadSpool(root, now, 3600, &removed).ok());
+    CPPUNIT_ASSERT_EQUAL(1, removed);
+    CPPUNIT_ASSERT(access((dir + "/old.part").c_str(), F_OK) != 0);
+    CPPUNIT_ASSERT(access((dir + "/new.part").c_str(), F_OK) == 0);
+    CPPUNIT_ASSERT(access((dir + "/old.keep").c_str(), F_OK) == 0);
+    for (const char* name : {"new.part", "old.keep"}) unlink((dir + "/" + name).c_str());
+    rmdir(dir.c_str());
+    rmdir(root.c_str());
+    CPPUNIT_ASSERT(PruneUploadSpool(root, now, 3600, &removed).ok());  // no spool folder yet
+  }
+
   void testSniffing() {
     const struct {
       std::string head;

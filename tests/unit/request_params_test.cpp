@@ -1,7 +1,13 @@
 // ParseParams over in-memory requests: merging, decoding, and every refusal.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+
 #include "lib/cgi_input.h"
+#include "lib/crypto.h"
 #include "lib/request_params.h"
 
 namespace dt {
@@ -47,8 +53,12 @@ class RequestParamsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testQueryAndBodyMerge);
   CPPUNIT_TEST(testDecoding);
   CPPUNIT_TEST(testMultipartFieldsAndFile);
+  CPPUNIT_TEST(testLargeFileIsSpooled);
   CPPUNIT_TEST(testQuotedBoundary);
-  CPPUNIT_TEST(testGetIgnoresBody);
+  CPPUNIT_TEST(testMultipartHeaderForms);
+  CPPUNIT_TEST(testGetReadsFormBody);
+  CPPUNIT_TEST(testSemicolonIsPartOfAValue);
+  CPPUNIT_TEST(testFormBodyLimit);
   CPPUNIT_TEST(testRefusals);
   CPPUNIT_TEST(testLimits);
   CPPUNIT_TEST_SUITE_END();
@@ -82,9 +92,45 @@ class RequestParamsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("5"), Value(p, "userId"));
     CPPUNIT_ASSERT(p.Find("file") == nullptr);  // files are not parameters
     CPPUNIT_ASSERT_EQUAL(size_t{1}, p.files().size());
-    CPPUNIT_ASSERT_EQUAL(std::string("file"), p.files()[0].field);
-    CPPUNIT_ASSERT_EQUAL(std::string("a.png"), p.files()[0].filename);
-    CPPUNIT_ASSERT(png == p.files()[0].data);
+    const UploadedFile& f = p.files()[0];
+    CPPUNIT_ASSERT_EQUAL(std::string("file"), f.field);
+    CPPUNIT_ASSERT_EQUAL(std::string("a.png"), f.filename);
+    CPPUNIT_ASSERT_EQUAL(std::string("image/png"), f.content_type);
+    CPPUNIT_ASSERT_EQUAL(int64_t{16}, f.size);
+    CPPUNIT_ASSERT_EQUAL(Md5Hex(png), f.md5);
+    CPPUNIT_ASSERT(png == f.head);
+    CPPUNIT_ASSERT(f.spooled.path().empty());  // no spool folder: measured and dropped
+  }
+
+  // A file larger than the parser's pieces, with near-delimiters inside and across piece
+  // edges, arrives intact in the spool and goes with its Params.
+  void testLargeFileIsSpooled() {
+    const std::string dir = "/tmp/dt-spool-test-" + std::to_string(getpid());
+    std::string data;
+    for (int i = 0; data.size() < 300000; ++i) {
+      data += (i % 7 == 0) ? "\r\n--XyW\r\n-XyZ\r\n--Xy" : std::string(1000 + i % 37, static_cast<char>('a' + i % 26));
+    }
+    ParamLimits limits;
+    limits.spool_dir = dir;
+    std::string path;
+    {
+      Params p;
+      Status s = Parse("POST", "", kMultipart, Part("kind", "image") + FilePart("file", "big.bin", data) +
+                                                   Part("md5", "x") + "--XyZ--\r\n", &p, limits);
+      CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+      CPPUNIT_ASSERT_EQUAL(std::string("x"), Value(p, "md5"));
+      const UploadedFile& f = p.files()[0];
+      CPPUNIT_ASSERT_EQUAL(static_cast<int64_t>(data.size()), f.size);
+      CPPUNIT_ASSERT_EQUAL(Md5Hex(data), f.md5);
+      CPPUNIT_ASSERT(data.substr(0, kFileHeadBytes) == f.head);
+      path = f.spooled.path();
+      CPPUNIT_ASSERT_EQUAL(size_t{0}, path.rfind(dir + "/", 0));
+      std::ifstream in(path, std::ios::binary);
+      const std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      CPPUNIT_ASSERT(stored == data);
+    }
+    CPPUNIT_ASSERT(access(path.c_str(), F_OK) != 0);  // removed with its Params
+    rmdir(dir.c_str());
   }
 
   void testQuotedBoundary() {
@@ -94,10 +140,53 @@ class RequestParamsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("1"), Value(p, "a"));
   }
 
-  void testGetIgnoresBody() {
+  // Part headers as clients write them: filename before name, other case, a preamble.
+  void testMultipartHeaderForms() {
+    Params p;
+    const std::string body =
+        "preamble\r\n--XyZ\r\ncontent-disposition: form-data; filename=\"x;y.png\"; name=\"f\"\r\n\r\nDATA\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=b\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--\r\nepilogue";
+    Status s = Parse("POST", "", kMultipart, body, &p);
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("v"), Value(p, "b"));
+    CPPUNIT_ASSERT_EQUAL(std::string("x;y.png"), p.files()[0].filename);
+    CPPUNIT_ASSERT_EQUAL(std::string("f"), p.files()[0].field);
+    CPPUNIT_ASSERT_EQUAL(int64_t{4}, p.files()[0].size);
+  }
+
+  // Found by review (issue 16, item 13): the old service read a GET's form body too.
+  void testGetReadsFormBody() {
     Params p;
     CPPUNIT_ASSERT(Parse("GET", "a=1", kForm, "b=2", &p).ok());
-    CPPUNIT_ASSERT_EQUAL(size_t{1}, p.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, p.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("2"), Value(p, "b"));
+    Params q;
+    CPPUNIT_ASSERT(Parse("GET", "", "", "b=2", &q).ok());  // no Content-Type: urlencoded
+    CPPUNIT_ASSERT_EQUAL(std::string("2"), Value(q, "b"));
+    Params dup;
+    CPPUNIT_ASSERT_EQUAL(int{kBadRequest}, Parse("GET", "b=1", kForm, "b=2", &dup).code());
+    Params multipart;
+    CPPUNIT_ASSERT_EQUAL(int{kBadRequest},
+                         Parse("GET", "", kMultipart, Part("a", "1") + "--XyZ--\r\n", &multipart).code());
+  }
+
+  // Found by review (item 14): a raw ';' is part of a value, in bodies as in queries.
+  void testSemicolonIsPartOfAValue() {
+    Params p;
+    CPPUNIT_ASSERT(Parse("POST", "q=x;y", kForm, "content=a;b=c&d=1", &p).ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("a;b=c"), Value(p, "content"));
+    CPPUNIT_ASSERT_EQUAL(std::string("x;y"), Value(p, "q"));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), Value(p, "d"));
+    CPPUNIT_ASSERT_EQUAL(size_t{3}, p.size());
+  }
+
+  void testFormBodyLimit() {
+    ParamLimits limits;
+    limits.max_form_body = 100;
+    Params p;
+    CPPUNIT_ASSERT_EQUAL(int{kTooLarge}, Parse("POST", "", kForm, "a=" + std::string(99, 'x'), &p, limits).code());
+    Params q;
+    CPPUNIT_ASSERT(Parse("POST", "", kForm, "a=" + std::string(98, 'x'), &q, limits).ok());
   }
 
   void testRefusals() {
@@ -132,6 +221,15 @@ class RequestParamsTest : public CppUnit::TestFixture {
          kBadRequest},
         {"multipart part without name", "POST", "", kMultipart,
          "--XyZ\r\nContent-Disposition: form-data\r\n\r\nv\r\n--XyZ--\r\n", kBadRequest},
+        {"multipart closed before any part", "POST", "", kMultipart, "--XyZ--\r\n", kBadRequest},
+        {"multipart file part truncated", "POST", "", kMultipart, FilePart("f", "a", "data").substr(0, 90),
+         kBadRequest},
+        {"multipart headers too long", "POST", "", kMultipart,
+         "--XyZ\r\nX-Pad: " + std::string(20000, 'p') + "\r\n\r\nv\r\n--XyZ--\r\n", kBadRequest},
+        {"multipart unclosed quote", "POST", "", kMultipart,
+         "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--XyZ--\r\n", kBadRequest},
+        {"multipart value too long", "POST", "", kMultipart, Part("a", std::string(20000, 'v')) + "--XyZ--\r\n",
+         kBadRequest},
         {"plain ok", "POST", "", kForm, "a=1", kOk},
         {"empty body ok", "POST", "a=1", kForm, "", kOk},
     };

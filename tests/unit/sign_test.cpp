@@ -58,7 +58,7 @@ class SignTest : public CppUnit::TestFixture {
     for (const Vector& v : vectors) {
       SignMethod method = v.method == "hmac-sha256" ? SignMethod::kHmacSha256 : SignMethod::kMd5;
       CPPUNIT_ASSERT_EQUAL_MESSAGE(v.query, v.expected,
-                                   SignParams(method, v.secret, ParamsOf(v.query)));
+                                   SignParams(method, v.secret, ParamsOf(v.query), true));
     }
   }
 
@@ -75,16 +75,16 @@ class SignTest : public CppUnit::TestFixture {
 
   void testAnyChangeChangesSign() {
     const std::string base = "phone=1&appkey=k&timestamp=100&nonce=n&token=t";
-    const std::string sign = SignParams(SignMethod::kMd5, "s", ParamsOf(base));
+    const std::string sign = SignParams(SignMethod::kMd5, "s", ParamsOf(base), true);
     for (const char* other : {"phone=2&appkey=k&timestamp=100&nonce=n&token=t",
                               "phone=1&appkey=k&timestamp=101&nonce=n&token=t",
                               "phone=1&appkey=k&timestamp=100&nonce=m&token=t",
                               "phone=1&appkey=k&timestamp=100&nonce=n&token=u",
                               "phone=1&x=&appkey=k&timestamp=100&nonce=n&token=t"}) {
-      CPPUNIT_ASSERT_MESSAGE(other, sign != SignParams(SignMethod::kMd5, "s", ParamsOf(other)));
+      CPPUNIT_ASSERT_MESSAGE(other, sign != SignParams(SignMethod::kMd5, "s", ParamsOf(other), true));
     }
-    CPPUNIT_ASSERT(sign != SignParams(SignMethod::kMd5, "s2", ParamsOf(base)));
-    CPPUNIT_ASSERT(sign != SignParams(SignMethod::kHmacSha256, "s", ParamsOf(base)));
+    CPPUNIT_ASSERT(sign != SignParams(SignMethod::kMd5, "s2", ParamsOf(base), true));
+    CPPUNIT_ASSERT(sign != SignParams(SignMethod::kHmacSha256, "s", ParamsOf(base), true));
   }
 
   // RFC 4231 case 2, and an empty key (the per-thread context must not keep the last key).
