@@ -33,7 +33,7 @@ PKGS := libmariadb hiredis jsoncpp openssl fcgi
 CXX ?= g++
 CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra -I. $(SANITIZE) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lpthread
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lphonenumber -lpthread
 CURL_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 TEST_LDLIBS := $(LDLIBS) $(CURL_LDLIBS) $(shell pkg-config --libs cppunit 2>/dev/null)
 

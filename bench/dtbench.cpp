@@ -75,7 +75,7 @@ Status LoadMysql(dt::Db& db, int64_t users) {
   RETURN_IF_ERROR(Chunked(db, "users",
       "INSERT INTO user_info (id, nickname, phone, gender, birthday, avatar, height, sexual,"
       " education, salary, emotion, authority, create_time, update_time)"
-      " SELECT seq, CONCAT('bench', seq), CONCAT('+100', LPAD(seq, 10, '0')), 1 + seq % 2,"
+      " SELECT seq, CONCAT('bench', seq), CONCAT('+86130', LPAD(seq, 8, '0')), 1 + seq % 2,"
       " DATE('1975-01-01') + INTERVAL (seq * 7919) % 10000 DAY,"
       " CONCAT('https://cdn.example.com/avatar/', seq % 1000, '.jpg'), 150 + seq % 45,"
       " 2 - seq % 2, seq % 6, seq % 7, seq % 4, 1, UTC_TIMESTAMP() - INTERVAL (? - seq) SECOND,"
@@ -83,7 +83,7 @@ Status LoadMysql(dt::Db& db, int64_t users) {
       users, users));
   RETURN_IF_ERROR(Chunked(db, "logins",
       "INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type, login_time)"
-      " SELECT seq, CONCAT('+100', LPAD(seq, 10, '0')),"
+      " SELECT seq, CONCAT('+86130', LPAD(seq, 8, '0')),"
       " SHA2(MD5(CONCAT('bench-token-', seq)), 256), UTC_TIMESTAMP() + INTERVAL ? DAY, 'phone',"
       " UTC_TIMESTAMP() FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
       users, 365));
@@ -157,15 +157,19 @@ int Gen(const dt::Config& config, int64_t users) {
   if (!s.ok()) return Fail("bench_meta", s);
   dt::Row row;
   bool found = false;
-  s = db.QueryRow("SELECT value FROM bench_meta WHERE name = 'users'", {}, &row, &found);
+  // The data's format: 2 since phones are E.164 mobiles (+86130...), as login requires.
+  constexpr int64_t kFormat = 2;
+  s = db.QueryRow("SELECT (SELECT value FROM bench_meta WHERE name = 'users'),"
+                  " (SELECT value FROM bench_meta WHERE name = 'format')", {}, &row, &found);
   if (!s.ok()) return Fail("bench_meta", s);
   const auto start = std::chrono::steady_clock::now();
-  if (!found || row.Int(0) != users) {
+  if (!found || row.IsNull(0) || row.Int(0) != users || row.IsNull(1) || row.Int(1) != kFormat) {
     fprintf(stderr, "dtbench: loading %lld users into %s\n", static_cast<long long>(users),
             config.mysql_database.c_str());
     if (!(s = db.Exec("DELETE FROM bench_meta", {})).ok()) return Fail("bench_meta", s);
     if (!(s = LoadMysql(db, users)).ok()) return Fail("mysql", s);
-    if (!(s = db.Exec("INSERT INTO bench_meta (name, value) VALUES ('users', ?)", {users})).ok()) {
+    if (!(s = db.Exec("INSERT INTO bench_meta (name, value) VALUES ('users', ?), ('format', ?)",
+                      {users, kFormat})).ok()) {
       return Fail("bench_meta", s);
     }
   }
@@ -249,7 +253,7 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
   std::ofstream out(out_path);
   std::mt19937_64 rng(std::random_device{}());
   const std::string run = dt::HexEncode(dt::RandomBytes(6));
-  const uint32_t run_digits = 1000000 + dt::RandomBelow(9000000);  // sendsms phones of this file
+  const uint32_t run_digits = dt::RandomBelow(100000000);  // sendsms phones of this file
   const std::string timestamp = std::to_string(Now());
   const int64_t callers = std::min(kCallers, users);
   std::uniform_real_distribution<double> dlat(-kHalfLat * 0.8, kHalfLat * 0.8), dlng(-kHalfLng * 0.8, kHalfLng * 0.8);
@@ -301,12 +305,14 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
       // whose token must stay), with a seeded code.
       std::string phone;
       if (route == "sendsms") {
-        phone = "+199" + std::to_string(run_digits) + std::to_string(i);
+        char digits[16];
+        snprintf(digits, sizeof digits, "%08u", static_cast<unsigned>((run_digits + i) % 100000000));
+        phone = std::string("+86199") + digits;
       } else {
         char digits[24];
-        snprintf(digits, sizeof digits, "%010lld",
+        snprintf(digits, sizeof digits, "%08lld",
                  static_cast<long long>(callers + 1 + (login_start + i) % (users - callers)));
-        phone = std::string("+100") + digits;
+        phone = std::string("+86130") + digits;
       }
       f.emplace_back("phone", phone);
       if (route == "login") {

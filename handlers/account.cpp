@@ -7,6 +7,7 @@
 #include "lib/context.h"
 #include "lib/geo.h"
 #include "lib/hot.h"
+#include "lib/phone.h"
 #include "lib/profile.h"
 #include "lib/session.h"
 #include "lib/sms.h"
@@ -22,8 +23,13 @@ Reply HandleDelete(RequestContext& ctx) {
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow("SELECT phone FROM user_info WHERE id = ?", {ctx.user_id}, &row, &found));
   if (!found || row.IsNull(0)) return Status::Error(kNoUser);
-  // A stolen token alone cannot delete an account: the phone must confirm.
-  RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, row.Str(0), code));
+  // A stolen token alone cannot delete an account: the phone must confirm. Its code was
+  // stored under the E.164 form sendsms keys on, which a phone stored before
+  // normalisation (not migrated yet: dtadmin phones migrate) has only once normalised.
+  std::string phone = row.Str(0);
+  std::string e164;
+  if (NormalizeMobile(phone, ctx.config().sms_default_region, &e164)) phone = e164;
+  RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, phone, code));
 
   const int64_t me = ctx.user_id;
   const int64_t now = ctx.clock().NowSeconds();

@@ -2,6 +2,7 @@
 #include "handlers/handlers.h"
 #include "lib/args.h"
 #include "lib/context.h"
+#include "lib/media.h"
 #include "lib/profile.h"
 #include "lib/visibility.h"
 
@@ -37,7 +38,10 @@ Reply HandleAlbumList(RequestContext& ctx) {
 Reply HandleAlbumAdd(RequestContext& ctx) {
   std::string url;
   RETURN_IF_ERROR(RequireString(ctx.params, "url", &url));
-  if (!ValidUrl(url)) return InvalidParam("url");
+  // A photo of /api/upload: nothing from elsewhere (lib/media.h says why).
+  if (!IsStoredMedia(ctx.config().media_url, ctx.config().media_root, url, MediaKind::kImage)) {
+    return InvalidParam("url");
+  }
   const int64_t now = ctx.clock().NowSeconds();
   uint64_t photo_id = 0;
   {

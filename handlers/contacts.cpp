@@ -1,6 +1,7 @@
 // GET /api/contacts/list (API.md "Contacts and messages"): the caller's conversations,
-// most recent first, with the peer's name and avatar and the unread count (kept in the
-// contact row by message/send and message/read), in one query.
+// most recent first, with the peer's name and avatar (or the placeholder, when the peer's
+// profile is not for the caller) and the unread count (kept in the contact row by
+// message/send and message/read), in one query.
 #include "handlers/handlers.h"
 #include "lib/args.h"
 #include "lib/context.h"
@@ -8,9 +9,6 @@
 
 namespace dt {
 namespace {
-
-// How a deleted account is named where its conversations remain.
-constexpr const char* kDeletedUserName = "deleted user";
 
 Reply HandleContacts(RequestContext& ctx) {
   Page page;
@@ -21,7 +19,8 @@ Reply HandleContacts(RequestContext& ctx) {
   // Without anyone hidden (most callers) the anti-join is left out: MariaDB plans it on
   // every execution, a tenth of this query's cost.
 #define DT_CONTACTS_SELECT                                                                  \
-  "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time, c.unread, u.status"  \
+  "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time, c.unread, u.status,"  \
+  " u.authority, " DT_SQL_LIKED_IF_AUTHORITY_2("u.authority", "c.peer_id", "c.user_id")      \
   " FROM contacts c JOIN user_info u ON u.id = c.peer_id"                                   \
   " WHERE c.user_id = ? AND u.status NOT IN ('review', 'banned')"
 #define DT_CONTACTS_PAGE " ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?"
@@ -37,12 +36,13 @@ Reply HandleContacts(RequestContext& ctx) {
   JsonArray list;
   for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
-    // A conversation outlives a deleted account; its profile does not.
-    const bool deleted = r.Str(6) == "deleted";
+    // A conversation outlives a deleted account, and stays with one that hid itself; their
+    // profiles do not show (the one rule of lib/visibility.h).
+    const bool shown = FieldsVisible(r.Str(6), static_cast<int>(r.Int(7)), r.Int(8) != 0);
     JsonObject item;
     item.Int("peer_id", r.Int(0));
-    item.Str("nickname", deleted ? kDeletedUserName : r.Str(1));
-    item.Str("avatar", deleted ? "" : r.Str(2));
+    item.Str("nickname", shown ? r.Str(1) : kPlaceholderNickname);
+    item.Str("avatar", shown ? r.Str(2) : "");
     item.Str("last_msg", r.Str(3)).Str("update_time", r.Str(4)).Int("unread", r.Int(5));
     list.Add(item.Close());
   }

@@ -2,6 +2,7 @@
 #include "handlers/handlers.h"
 #include "lib/args.h"
 #include "lib/context.h"
+#include "lib/media.h"
 #include "lib/ratelimit.h"
 #include "lib/utf8.h"
 #include "lib/visibility.h"
@@ -20,8 +21,9 @@ struct Message {
   int64_t duration = 0;  // audio, video
 };
 
-// msgType and the fields it needs, validated (300 naming the field).
-Status ParseMessage(const Params& p, Message* m) {
+// msgType and the fields it needs, validated (300 naming the field). A media message's
+// url is one of /api/upload's files of that kind, nothing from elsewhere (lib/media.h).
+Status ParseMessage(const Params& p, const Config& config, Message* m) {
   RETURN_IF_ERROR(RequireString(p, "msgType", &m->type));
   if (m->type == "text") {
     RETURN_IF_ERROR(RequireString(p, "content", &m->content));
@@ -34,9 +36,10 @@ Status ParseMessage(const Params& p, Message* m) {
     }
     return Status::Ok();
   }
-  if (m->type != "image" && m->type != "audio" && m->type != "video") return InvalidParam("msgType");
+  MediaKind kind;  // image, audio or video: as the upload's kind
+  if (!ParseMediaKind(m->type, &kind)) return InvalidParam("msgType");
   RETURN_IF_ERROR(RequireString(p, "url", &m->url));
-  if (!ValidUrl(m->url)) return InvalidParam("url");
+  if (!IsStoredMedia(config.media_url, config.media_root, m->url, kind)) return InvalidParam("url");
   if (m->type != "image") RETURN_IF_ERROR(RequireInt(p, "duration", 1, kMaxDuration, &m->duration));
   return Status::Ok();
 }
@@ -124,7 +127,7 @@ Reply HandleSend(RequestContext& ctx) {
   int64_t peer;
   RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, &peer));
   Message m;
-  RETURN_IF_ERROR(ParseMessage(ctx.params, &m));
+  RETURN_IF_ERROR(ParseMessage(ctx.params, ctx.config(), &m));
   const std::string me = std::to_string(ctx.user_id);
   const std::vector<RateRule> rules = {
       {"dt:rl:msg:" + me + ":" + std::to_string(peer), ctx.config().message_per_peer, 60},

@@ -51,17 +51,22 @@ Reply HandleBlockList(RequestContext& ctx) {
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time FROM user_block b"
-      " JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
+      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status, u.authority, "
+      DT_SQL_LIKED_IF_AUTHORITY_2("u.authority", "b.blocked_id", "b.user_id")
+      " FROM user_block b JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
       " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, page.limit(), page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
   for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
     Json::Value item(Json::objectValue);
+    // The blocker sees whom they blocked, to unblock them, but no more of a profile than
+    // anyone may (the one rule of lib/visibility.h): a hidden, banned or deleted user shows
+    // the placeholder.
+    const bool shown = FieldsVisible(r.Str(4), static_cast<int>(r.Int(5)), r.Int(6) != 0);
     item["user_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["nickname"] = r.Str(1);
-    item["avatar"] = r.Str(2);
+    item["nickname"] = shown ? r.Str(1) : kPlaceholderNickname;
+    item["avatar"] = shown ? r.Str(2) : "";
     item["block_time"] = r.Str(3);
     list.append(item);
   }
@@ -90,7 +95,9 @@ Reply HandleReport(RequestContext& ctx) {
       {ctx.user_id, peer, reason, detail, now, now}));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
   bool under_review = false;
-  RETURN_IF_ERROR(ReviewIfReported(ctx.db, ctx.redis, peer, ctx.config().report_threshold, now,
+  const Config& c = ctx.config();
+  RETURN_IF_ERROR(ReviewIfReported(ctx.db, ctx.redis, peer,
+                                   {c.report_threshold, c.reporter_min_days, c.reporter_min_messages}, now,
                                    &under_review));
   return Reply::Ok();
 }

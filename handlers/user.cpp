@@ -5,6 +5,7 @@
 #include "lib/args.h"
 #include "lib/context.h"
 #include "lib/hot.h"
+#include "lib/media.h"
 #include "lib/moderation.h"
 #include "lib/profile.h"
 #include "lib/utf8.h"
@@ -113,7 +114,11 @@ Reply HandleUpdate(RequestContext& ctx) {
   const std::string* email = p.Find("email");
   if (email && !email->empty() && !ValidEmail(*email)) return InvalidField("email");
   const std::string* avatar = p.Find("avatar");
-  if (avatar && !avatar->empty() && !ValidUrl(*avatar)) return InvalidField("avatar");
+  const Config& config = ctx.config();
+  if (avatar && !avatar->empty() &&
+      !IsStoredMedia(config.media_url, config.media_root, *avatar, MediaKind::kImage)) {
+    return InvalidField("avatar");  // an image of /api/upload, nothing from elsewhere
+  }
   const std::string* birthday = p.Find("birthday");
   if (birthday) {
     Date date;
@@ -147,7 +152,10 @@ Reply HandleUpdate(RequestContext& ctx) {
   // A new authority may put the user on the hot list or take them off it.
   RETURN_IF_ERROR(p.Has("authority") ? AfterStatusChange(ctx.db, ctx.redis, ctx.user_id, now)
                                      : InvalidateProfile(ctx.redis, ctx.user_id));
+  // The old service answered {"data": <user id>} inside the envelope's data, and its
+  // clients read data.data; user_id is this contract's name for it.
   Json::Value data(Json::objectValue);
+  data["data"] = static_cast<Json::Int64>(ctx.user_id);
   data["user_id"] = static_cast<Json::Int64>(ctx.user_id);
   return Reply::Ok(std::move(data));
 }

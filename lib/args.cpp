@@ -60,18 +60,6 @@ Status OptionalInt(const Params& params, std::string_view key, int64_t min, int6
   return RequireInt(params, key, min, max, out);
 }
 
-Status RequirePhone(const Params& params, std::string_view key, std::string* out) {
-  std::string phone;
-  RETURN_IF_ERROR(RequireString(params, key, &phone));
-  if (phone.size() < 6 || phone.size() > 20) return InvalidParam(key);
-  for (size_t i = 0; i < phone.size(); ++i) {
-    char c = phone[i];
-    if (!(c >= '0' && c <= '9') && !(c == '+' && i == 0)) return InvalidParam(key);
-  }
-  *out = std::move(phone);
-  return Status::Ok();
-}
-
 Status OptionalId(const Params& params, std::string_view key, int64_t fallback, int64_t* out) {
   return OptionalInt(params, key, 1, kMaxId, fallback, out);
 }
@@ -112,22 +100,6 @@ bool ParseMoney(std::string_view text, int64_t* cents) {
   }
   if (fraction.size() == 1) part *= 10;
   *cents = whole * 100 + part;
-  return true;
-}
-
-bool ValidUrl(std::string_view url) {
-  std::string_view rest;
-  if (url.rfind("https://", 0) == 0) {
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else {
-    return false;
-  }
-  if (url.size() > 255 || rest.empty() || rest[0] == '/') return false;
-  for (unsigned char c : url) {
-    if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\') return false;
-  }
   return true;
 }
 

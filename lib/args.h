@@ -32,9 +32,6 @@ Status RequireInt(const Params& params, std::string_view key, int64_t min, int64
 Status OptionalInt(const Params& params, std::string_view key, int64_t min, int64_t max,
                    int64_t fallback, int64_t* out);
 
-// A phone number: optional leading '+', then digits; 6-20 characters in all.
-Status RequirePhone(const Params& params, std::string_view key, std::string* out);
-
 // The largest id a parameter may name (ids are INT UNSIGNED).
 constexpr int64_t kMaxId = 4294967295;
 
@@ -64,8 +61,5 @@ bool ParseDecimal(std::string_view text, double* out);
 // An amount in yuan ("30", "30.5", "30.00": digits, at most 2 decimals, below 10^9) as
 // integer cents; false when malformed.
 bool ParseMoney(std::string_view text, int64_t* cents);
-
-// An http(s) URL of at most 255 bytes, without spaces or control characters.
-bool ValidUrl(std::string_view url);
 
 }  // namespace dt

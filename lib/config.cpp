@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lib/args.h"
+#include "lib/phone.h"
 
 namespace dt {
 namespace {
@@ -65,10 +66,14 @@ const std::vector<Key>& KeyTable() {
       {"limits", "search_per_minute", &Config::search_per_minute, false, 1, kMaxInt},
       {"limits", "like_per_minute", &Config::like_per_minute, false, 1, kMaxInt},
       {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
+      {"safety", "reporter_min_days", &Config::reporter_min_days, false, 0, 3650},
+      {"safety", "reporter_min_messages", &Config::reporter_min_messages, false, 0, 100000},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
       {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
       {"sms", "echo", &Config::sms_echo, false, 0, 1},
       {"sms", "ip_limit", &Config::sms_ip_limit, false, 1, kMaxInt},
+      {"sms", "default_region", &Config::sms_default_region, false, 0, 0},
+      {"sms", "test_numbers", &Config::sms_test_numbers_text, false, 0, 0},
       {"pay", "key", &Config::pay_key, true, 0, 0},
       {"media", "root", &Config::media_root, true, 0, 0},
       {"media", "url", &Config::media_url, true, 0, 0},
@@ -147,6 +152,31 @@ bool ValidAppKey(const std::string& appkey) {
     if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return false;
   }
   return true;
+}
+
+// "18922986865:97532, +8613800138000:1234": each number a valid mobile of `region`, each
+// code 4-8 digits, no number twice.
+Status ParseTestNumbers(const std::string& text, const std::string& region,
+                        std::map<std::string, std::string, std::less<>>* out) {
+  const std::string where = "[sms] test_numbers";
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = Trim(std::string_view(text).substr(start, comma - start));
+    start = comma + 1;
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos) return Invalid(where, "item '" + item + "' is not number:code");
+    std::string e164;
+    const std::string number = Trim(std::string_view(item).substr(0, colon));
+    const std::string code = Trim(std::string_view(item).substr(colon + 1));
+    if (!NormalizeMobile(number, region, &e164)) {
+      return Invalid(where, "'" + number + "' is not a valid mobile number");
+    }
+    if (code.size() < 4 || code.size() > 8 || code.find_first_not_of("0123456789") != std::string::npos) {
+      return Invalid(where, "the code of " + number + " is not 4-8 digits");
+    }
+    if (!out->emplace(e164, code).second) return Invalid(where, "names " + e164 + " twice");
+  }
+  return Status::Ok();
 }
 
 // A pay key or app secret good enough for production; else the reason.
@@ -266,6 +296,15 @@ Status ParseConfig(std::string_view text, Config* out) {
   }
   if (c.environment == "production" && c.sms_echo) {
     return Invalid("[sms] echo", "= 1 is for development only ([server] environment = production)");
+  }
+  if (!KnownPhoneRegion(c.sms_default_region)) {
+    return Invalid("[sms] default_region", "= '" + c.sms_default_region + "' is not a region code (CN, US, ...)");
+  }
+  if (!c.sms_test_numbers_text.empty()) {
+    if (c.environment == "production") {
+      return Invalid("[sms] test_numbers", "is for development only ([server] environment = production)");
+    }
+    RETURN_IF_ERROR(ParseTestNumbers(c.sms_test_numbers_text, c.sms_default_region, &c.sms_test_numbers));
   }
   if (!c.mysql_replica_hosts.empty() && !ParseEndpoints(c.mysql_replica_hosts, 3306, &c.mysql_replicas)) {
     return Invalid("[mysql.replica] hosts", "= '" + c.mysql_replica_hosts + "' is not a list of host:port or socket paths");

@@ -102,12 +102,21 @@ struct Config {
 
   // [safety]
   int report_threshold = 5;           // distinct reporters that put a user under review
+  // Who counts toward that: accounts this many days old, with a match or this many
+  // messages sent (everyone's report hides the reported user from the reporter).
+  int reporter_min_days = 7;
+  int reporter_min_messages = 10;
 
   // [sms]
   std::string sms_provider = "log";
   std::string sms_outbox;             // file the log provider appends to
   bool sms_echo = false;              // return the code in the reply (development only)
   int sms_ip_limit = 50;              // codes per client IP per hour
+  std::string sms_default_region = "CN";  // of phone numbers without a country code
+  // "number:code, ..." (development only): numbers that log in with a fixed code and never
+  // reach a sender, for client test suites; parsed into sms_test_numbers (E.164 -> code).
+  std::string sms_test_numbers_text;
+  std::map<std::string, std::string, std::less<>> sms_test_numbers;
 
   // [pay]
   std::string pay_key;

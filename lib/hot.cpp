@@ -161,7 +161,9 @@ Status HotRebuild(Db& db, Redis& redis, int64_t now) {
   for (;;) {
     std::vector<Row> rows;
     RETURN_IF_ERROR(db.Query(
-        "SELECT id FROM user_info WHERE authority = 1 AND id > ? ORDER BY id LIMIT 5000",
+        // Listed as HotSetVisible keeps them: active with authority 1 (a banned or reviewed
+        // user keeps their authority; found when the review tests first banned one).
+        "SELECT id FROM user_info WHERE authority = 1 AND status = 'active' AND id > ? ORDER BY id LIMIT 5000",
         {after}, &rows));
     if (rows.empty()) break;
     std::vector<std::string> members;

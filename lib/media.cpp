@@ -93,6 +93,28 @@ const MediaType* SniffMedia(std::string_view d) {
   return nullptr;
 }
 
+bool IsStoredMedia(std::string_view media_url, const std::string& media_root, std::string_view url,
+                   MediaKind kind) {
+  if (media_url.empty() || url.substr(0, media_url.size()) != media_url) return false;
+  const std::string_view rel = url.substr(media_url.size());
+  const std::string prefix = std::string(MediaKindName(kind)) + "/";
+  // <kind>/aa/bb/ + 32 hex + '.' + an extension
+  if (rel.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view rest = rel.substr(prefix.size());
+  const size_t dot = rest.find('.');
+  if (rest.size() < 6 + 32 + 2 || dot != 6 + 32 || rest[2] != '/' || rest[5] != '/') return false;
+  const std::string_view name = rest.substr(6, 32);
+  if (name.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
+  if (rest.substr(0, 2) != name.substr(0, 2) || rest.substr(3, 2) != name.substr(2, 2)) return false;
+  const std::string_view ext = rest.substr(dot + 1);
+  bool known = false;
+  for (const MediaType* t : {&kJpeg, &kPng, &kWebp, &kGif, &kMp3, &kAac, &kM4a, &kAmr, &kOgg, &kMp4, &kWebm}) {
+    known |= t->kind == kind && ext == t->ext;
+  }
+  struct stat st;
+  return known && stat((media_root + "/" + std::string(rel)).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 std::string UploadSpoolDir(const std::string& root) { return root + "/.incoming"; }
 
 Status PruneUploadSpool(const std::string& root, int64_t now, int64_t max_age, int* removed) {

@@ -40,6 +40,14 @@ const MediaType* SniffMedia(std::string_view data);
 Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* file,
                    std::string* relative);
 
+// Whether `url` names a file of `kind` that this server stored: `media_url` (the [media]
+// url) followed by the store's own shape, <kind>/<aa>/<bb>/<32 hex>.<ext of that kind>
+// (aa and bb the name's first hex digits), and the file present under `media_root`. Only
+// such URLs go into avatars, albums and messages: a foreign URL would have every viewer's
+// app fetch from whoever hosts it (their IP leaks to them) and nothing moderates it.
+bool IsStoredMedia(std::string_view media_url, const std::string& media_root, std::string_view url,
+                   MediaKind kind);
+
 // The folder under `root` where uploads are spooled while their request is read (hidden:
 // nginx serves no dot-folder of the media root).
 std::string UploadSpoolDir(const std::string& root);

@@ -16,13 +16,24 @@ Status AfterStatusChange(Db& db, Redis& redis, int64_t user, int64_t now) {
   return HotSetVisible(redis, user, found && row.Int(0) == 1, now);
 }
 
-Status ReviewIfReported(Db& db, Redis& redis, int64_t user, int threshold, int64_t now,
+Status ReviewIfReported(Db& db, Redis& redis, int64_t user, const ReviewRule& rule, int64_t now,
                         bool* now_under_review) {
+  *now_under_review = false;
+  // The open reports whose reporter is established: old enough, and with a match or
+  // enough messages sent (the contact rows count them).
+  Row count;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT COUNT(*) FROM user_report r JOIN user_info u ON u.id = r.reporter_id"
+      " WHERE r.reported_id = ? AND r.handled = 0 AND u.create_time <= FROM_UNIXTIME(?) - INTERVAL ? DAY"
+      " AND (EXISTS (SELECT 1 FROM user_like a JOIN user_like b ON b.user_id = a.peer_id"
+      "              AND b.peer_id = a.user_id AND b.action = 1 WHERE a.user_id = r.reporter_id AND a.action = 1)"
+      "      OR (SELECT COALESCE(SUM(c.sent), 0) FROM contacts c WHERE c.user_id = r.reporter_id) >= ?)",
+      {user, now, int64_t{rule.reporter_days}, int64_t{rule.reporter_messages}}, &count, &found));
+  if (count.Int(0) < rule.threshold) return Status::Ok();
   uint64_t changed = 0;
-  RETURN_IF_ERROR(db.Exec(
-      "UPDATE user_info SET status = 'review' WHERE id = ? AND status = 'active'"
-      " AND (SELECT COUNT(*) FROM user_report WHERE reported_id = ? AND handled = 0) >= ?",
-      {user, user, int64_t{threshold}}, &changed));
+  RETURN_IF_ERROR(db.Exec("UPDATE user_info SET status = 'review' WHERE id = ? AND status = 'active'",
+                          {user}, &changed));
   *now_under_review = changed == 1;
   if (!*now_under_review) return Status::Ok();
   return AfterStatusChange(db, redis, user, now);

@@ -1,5 +1,6 @@
 // Moderation: what reports lead to and what an operator decides. A user reported by
-// `[safety] report_threshold` distinct users (reports not yet handled) goes under review:
+// `[safety] report_threshold` distinct established users (reports not yet handled) goes
+// under review:
 // hidden from everyone but themself. An operator then clears them (the reports are marked
 // handled) or bans them (hidden, sessions revoked, no new login). Used by the report
 // route and by dtadmin. Thread-safe given per-thread Db/Redis.
@@ -15,9 +16,17 @@
 
 namespace dt {
 
-// After a report of `user`: puts an active user under review once enough distinct users
-// have reported it. *now_under_review tells whether this call did it.
-Status ReviewIfReported(Db& db, Redis& redis, int64_t user, int threshold, int64_t now,
+// Who may put others under review with their reports ([safety]).
+struct ReviewRule {
+  int threshold;        // established reporters whose reports are not handled yet
+  int reporter_days;    // an established reporter's account is at least this old...
+  int reporter_messages;  // ...and has a match or has sent this many messages
+};
+
+// After a report of `user`: puts an active user under review once enough distinct
+// established reporters have reported it (throwaway accounts cannot hide anyone).
+// *now_under_review tells whether this call did it.
+Status ReviewIfReported(Db& db, Redis& redis, int64_t user, const ReviewRule& rule, int64_t now,
                         bool* now_under_review);
 
 struct UnderReview {

@@ -70,7 +70,9 @@ Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code)
 
 Status RequireSmsCode(const Params& params, std::string* out) {
   RETURN_IF_ERROR(RequireString(params, "code", out));
-  if (out->size() != 6 || out->find_first_not_of("0123456789") != std::string::npos) return InvalidParam("code");
+  if (out->size() < 4 || out->size() > 8 || out->find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidParam("code");
+  }
   return Status::Ok();
 }
 

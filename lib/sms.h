@@ -43,7 +43,8 @@ std::string NewSmsCode();
 // Stores `code` for `phone`, replacing any earlier code and its tries.
 Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code);
 
-// The request's `code` parameter, six digits (300 when missing or malformed).
+// The request's `code` parameter: 4-8 digits (sent codes have 6; [sms] test_numbers may
+// fix 4-8), 300 when missing or malformed.
 Status RequireSmsCode(const Params& params, std::string* out);
 
 // Uses up the code of `phone` when `code` is it (OK), else counts a wrong try and

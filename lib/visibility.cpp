@@ -103,20 +103,22 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
   const int64_t viewer = ctx.user_id;
   if (!found) return not_found;
   if (peer == viewer) return ProfileVisibleTo(*out, viewer) ? Status::Ok() : not_found;
-  if (out->status != "active") return not_found;
-  const int authority = out->authority;
-  if (authority == 0) return not_found;
+  if (!FieldsVisible(out->status, out->authority, true)) return not_found;
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   if (hidden.Contains(peer)) return not_found;
-  if (authority == 2) {  // only for users the owner has liked
+  if (out->authority == 2) {  // only for users the owner has liked
     Row row;
     RETURN_IF_ERROR(ctx.db.QueryRow(
         "SELECT 1 FROM user_like WHERE user_id = ? AND peer_id = ? AND action = 1",
         {peer, viewer}, &row, &found));
-    if (!found) return not_found;
+    if (!FieldsVisible(out->status, out->authority, found)) return not_found;
   }
   return Status::Ok();
+}
+
+bool FieldsVisible(const std::string& status, int authority, bool owner_liked_viewer) {
+  return status == "active" && (authority == 1 || (authority == 2 && owner_liked_viewer));
 }
 
 }  // namespace dt

@@ -50,6 +50,24 @@ std::string HiddenVersionKey(int64_t user);
 // LoadHidden's own round trip).
 void TakeHiddenReply(const RedisReply& reply, Prefetched* p);
 
+// The one rule on a profile's own fields, for every route: an active user with authority 1
+// is visible to everyone, with authority 2 only to users the owner has liked
+// (`owner_liked_viewer`); anyone else (authority 0, under review, banned, deleted) to
+// nobody but themself. Listings other than matches take authority 1 only (checking a like
+// per item is not worth it there); relations (blocks, reports) come on top: HiddenSet.
+bool FieldsVisible(const std::string& status, int authority, bool owner_liked_viewer);
+
+// What a user is called where a relation to them stays listed although the viewer may not
+// see their profile (a conversation in contacts/list, an entry of user/block/list): the
+// name of a deleted account, with no avatar, whichever reason it is.
+constexpr const char* kPlaceholderNickname = "deleted user";
+
+// The SQL of "`owner` has liked `viewer`", needed only when the owner's authority is 2
+// (binds nothing: give it the columns).
+#define DT_SQL_LIKED_IF_AUTHORITY_2(authority, owner, viewer)                         \
+  "(" authority " = 2 AND EXISTS (SELECT 1 FROM user_like l WHERE l.user_id = " owner \
+  " AND l.peer_id = " viewer " AND l.action = 1))"
+
 // The profile of `peer` when the caller of `ctx` may see it, else 501 (as if it did not
 // exist).
 Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out);

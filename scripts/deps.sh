@@ -7,7 +7,7 @@
 # bench adds wrk, fuzz adds clang.
 set -eu
 BASE="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
-libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev mariadb-server mariadb-client redis-server
+libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev libphonenumber-dev mariadb-server mariadb-client redis-server
 nginx supervisor curl openssl npm python3-yaml chromium"
 BENCH="wrk"
 FUZZ="clang libclang-rt-14-dev"

@@ -33,10 +33,12 @@ prepare() {
   install_mariadb
 }
 
-# The database of the stack's config, its user and the migrations ($1 = fresh: anew).
+# The database of the stack's config, its user and the migrations ($1 = fresh: anew),
+# then the data migration the SQL cannot do: stored phones to E.164 (libphonenumber).
 setup_database() {
   create_database "$(ini_get "$CONFIG" mysql database)" "$(ini_get "$CONFIG" mysql user)" \
     "$(ini_get "$CONFIG" mysql password)" "${1:-}"
+  "$(dirname "$WORKER")/dtadmin" --config "$CONFIG" phones migrate > /dev/null
 }
 
 health() { curl -sf "http://127.0.0.1:$PORT/api/health"; }

@@ -3,6 +3,7 @@
 //   dtadmin --config PATH rebuild-geo    remake the nearby GEO index from MySQL's locations
 //   dtadmin --config PATH review list    users under review, with their open reports
 //   dtadmin --config PATH review clear USER_ID | review ban USER_ID
+//   dtadmin --config PATH phones migrate stored phones to E.164 (after an upgrade; idempotent)
 #include <mysql.h>
 
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "lib/geo.h"
 #include "lib/hot.h"
 #include "lib/moderation.h"
+#include "lib/phone.h"
 #include "lib/redis.h"
 
 namespace {
@@ -28,7 +30,9 @@ int Usage() {
           "  rebuild-geo   remake the nearby index (Redis dt:geo) from MySQL\n"
           "  review list           users under review (reported by enough users)\n"
           "  review clear USER_ID  back to active; the reports so far count no more\n"
-          "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n");
+          "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n"
+          "  phones migrate        stored phones to E.164 ([sms] default_region for those\n"
+          "                        without a country code); accounts it cannot move are named\n");
   return 2;
 }
 
@@ -64,6 +68,15 @@ int main(int argc, char** argv) {
     s = dt::HotRebuild(db, redis, clock.NowSeconds());
   } else if (command == "rebuild-geo") {
     s = dt::GeoRebuild(db, redis, clock.NowSeconds());
+  } else if (command == "phones" && args.size() == 1 && args[0] == "migrate") {
+    dt::PhoneMigration report;
+    s = dt::MigratePhones(db, config.sms_default_region, &report);
+    if (s.ok()) {
+      printf("phones: %lld migrated to E.164, %lld not valid mobile numbers, %lld conflicting (left as they are)\n",
+             static_cast<long long>(report.migrated), static_cast<long long>(report.invalid),
+             static_cast<long long>(report.conflicts));
+      return 0;
+    }
   } else if (command == "review" && args.size() == 1 && args[0] == "list") {
     std::vector<dt::UnderReview> users;
     s = dt::ListUnderReview(db, &users);

@@ -90,18 +90,29 @@ class AlbumHttpTest : public CppUnit::TestFixture {
 
   void testAlbumAddListDelete() {
     Caller me = Login(NewPhone());
-    Response a = AddPhoto(me, "https://cdn.example.com/1.jpg");
-    Response b = AddPhoto(me, "http://cdn.example.com/2.jpg");
+    const std::string png = UploadedUrl("image");
+    Response a = AddPhoto(me, png);
+    Response b = AddPhoto(me, UploadedUrl("image"));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(a.body, 0, a.code());
     CPPUNIT_ASSERT(a.data()["photo_id"].isInt64());
     Response list = Call("GET", "/api/album/list", {}, me);
     CPPUNIT_ASSERT_EQUAL(2u, list.data()["list"].size());
     CPPUNIT_ASSERT_EQUAL(a.data()["photo_id"].asInt64(), list.data()["list"][0]["photo_id"].asInt64());
-    CPPUNIT_ASSERT_EQUAL(std::string("https://cdn.example.com/1.jpg"), list.data()["list"][0]["url"].asString());
+    CPPUNIT_ASSERT_EQUAL(png, list.data()["list"][0]["url"].asString());
     CPPUNIT_ASSERT_EQUAL(size_t{19}, list.data()["list"][0]["create_time"].asString().size());
-    for (const char* bad : {"javascript:alert(1)", "cdn.example.com/x.jpg", "https://", "https://a b/c"}) {
+    // Found by review (issue 16, item 11): any http(s) URL was taken, so every viewer's
+    // app fetched from whoever hosts it. Only this server's own uploads now.
+    const std::string media = TestStack::Get().config().media_url;
+    const std::string stored = png.substr(media.size());  // image/aa/bb/<32 hex>.png
+    std::string other_name = stored;
+    other_name[other_name.size() - 5] = other_name[other_name.size() - 5] == '0' ? '1' : '0';
+    for (const std::string& bad : {std::string("javascript:alert(1)"), std::string("https://cdn.example.com/1.jpg"),
+                                   "https://evil.example/" + stored, media + other_name,  // no such file
+                                   UploadedUrl("audio"), media + "image/../" + stored, media + stored + "?x=1",
+                                   media, media + "image/aa/bb/x.png", png.substr(0, png.size() - 3) + "mp3"}) {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, 300, AddPhoto(me, bad).code());
     }
+    CPPUNIT_ASSERT_EQUAL(int64_t{2}, PhotoCount(me.user_id));
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/album/delete", {{"photoId", a.data()["photo_id"].asString()}}, me).code());
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, PhotoCount(me.user_id));
     CPPUNIT_ASSERT_EQUAL(508, Call("POST", "/api/album/delete", {{"photoId", a.data()["photo_id"].asString()}}, me).code());
@@ -111,9 +122,9 @@ class AlbumHttpTest : public CppUnit::TestFixture {
   void testAlbumLimit() {
     Caller me = Login(NewPhone());
     for (int i = 0; i < 9; ++i) {
-      CPPUNIT_ASSERT_EQUAL(0, AddPhoto(me, "https://cdn.example.com/" + std::to_string(i) + ".jpg").code());
+      CPPUNIT_ASSERT_EQUAL(0, AddPhoto(me, UploadedUrl("image")).code());
     }
-    Response full = AddPhoto(me, "https://cdn.example.com/10.jpg");
+    Response full = AddPhoto(me, UploadedUrl("image"));
     CPPUNIT_ASSERT_EQUAL(509, full.code());
     CPPUNIT_ASSERT_EQUAL(int64_t{9}, PhotoCount(me.user_id));
   }
@@ -121,7 +132,7 @@ class AlbumHttpTest : public CppUnit::TestFixture {
   void testAlbumOfOthers() {
     Caller alice = Login(NewPhone());
     Caller bob = Login(NewPhone());
-    Response photo = AddPhoto(alice, "https://cdn.example.com/alice.jpg");
+    Response photo = AddPhoto(alice, UploadedUrl("image"));
     const std::string id = photo.data()["photo_id"].asString();
     // bob cannot delete it, neither with his own id nor by naming alice's.
     CPPUNIT_ASSERT_EQUAL(508, Call("POST", "/api/album/delete", {{"photoId", id}}, bob).code());

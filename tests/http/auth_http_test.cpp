@@ -57,11 +57,14 @@ class AuthHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testLoginWithoutOrWithMalformedCode);
   CPPUNIT_TEST(testReloginRotatesToken);
   CPPUNIT_TEST(testLogoutKillsToken);
+  CPPUNIT_TEST(testSpellingsOfOneHandsetAreOneAccount);
+  CPPUNIT_TEST(testStoredPhonesMigrate);
+  CPPUNIT_TEST(testTestNumbersLogInWithTheirCode);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   void testSendSmsStoresCode() {
-    std::string phone = "+86" + NewPhone();
+    std::string phone = NewPhone();
     Response r = SendSms(phone);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
     CPPUNIT_ASSERT_EQUAL(std::string("success"), r.msg());
@@ -88,7 +91,10 @@ class AuthHttpTest : public CppUnit::TestFixture {
         {"12345", "phone is invalid."},
         {"123456789012345678901", "phone is invalid."},
         {"86+13900000000", "phone is invalid."},
-        {"139 0000 0000", "phone is invalid."},
+        {"+13966660001", "phone is invalid."},     // +1 396: no such North American number
+        {"13966660001 ext 5", "phone is invalid."},
+        {"1390000000a", "phone is invalid."},
+        {"01012345678", "phone is invalid."},      // a Beijing landline: no SMS reaches it
     };
     for (const auto& c : cases) {
       Response r = SendSms(c.phone);
@@ -179,7 +185,7 @@ class AuthHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(db.QueryRow("SELECT nickname, phone, authority FROM user_info WHERE id = ?",
                                {uid}, &row, &found).ok());
     CPPUNIT_ASSERT(found);
-    CPPUNIT_ASSERT_EQUAL("u-" + phone, row.Str(0));
+    CPPUNIT_ASSERT_EQUAL("u-" + NationalOf(phone), row.Str(0));
     CPPUNIT_ASSERT_EQUAL(phone, row.Str(1));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(2));
     CPPUNIT_ASSERT(db.QueryRow("SELECT open_id, token, login_type, UNIX_TIMESTAMP(expired_time)"
@@ -230,7 +236,9 @@ class AuthHttpTest : public CppUnit::TestFixture {
     Response r = LoginWith(phone, "12ab56");
     CPPUNIT_ASSERT_EQUAL(300, r.code());
     CPPUNIT_ASSERT_EQUAL(std::string("code is invalid."), r.msg());
-    CPPUNIT_ASSERT_EQUAL(300, LoginWith(phone, "1234567").code());
+    CPPUNIT_ASSERT_EQUAL(300, LoginWith(phone, "123456789").code());  // codes are 4-8 digits
+    CPPUNIT_ASSERT_EQUAL(300, LoginWith(phone, "123").code());
+    CPPUNIT_ASSERT_EQUAL(503, LoginWith(phone, "1234567").code());  // well-formed, never sent
     r = Call("POST", "/api/auth/login", {{"phone", phone}});
     CPPUNIT_ASSERT_EQUAL(std::string("code is none."), r.msg());
   }
@@ -266,6 +274,97 @@ class AuthHttpTest : public CppUnit::TestFixture {
     RedisReply del;
     TestStack::Get().redis().Command(&del, "DEL dt:sess:%lld", static_cast<long long>(user.user_id));
     CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, user).code());
+  }
+
+  // Found by review (issue 16, item 6): 13966660001, +13966660001, 8613966660001,
+  // +8613966660001 and 008613966660001 each had an SMS budget of their own. Every spelling
+  // of a handset is now its E.164 form, for limits, storage and login; what is not a valid
+  // mobile number is refused.
+  void testSpellingsOfOneHandsetAreOneAccount() {
+    const std::string e164 = NewPhone(), national = NationalOf(e164);
+    Response sent = SendSms(national);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(sent.body, 0, sent.code());
+    CPPUNIT_ASSERT_EQUAL(e164, sent.data()["phone"].asString());
+    TestStack::Get().secrets_seen.push_back(sent.data()["code"].asString());
+    const std::string dashed = "+86 " + national.substr(0, 3) + "-" + national.substr(3, 4) + "-" + national.substr(7);
+    for (const std::string& spelling : {national, e164, "86" + national, "0086" + national, dashed,
+                                        "(+86) " + national}) {
+      Response again = SendSms(spelling);  // one budget: once a minute for all of them
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(spelling + " " + again.body, 429, again.code());
+    }
+    CPPUNIT_ASSERT_EQUAL(300, SendSms("+1" + national).code());
+    Response login = LoginWith(dashed, sent.data()["code"].asString());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(login.body, 0, login.code());
+    const int64_t user = login.data()["user_id"].asInt64();
+    TestStack::Get().secrets_seen.push_back(login.data()["token"].asString());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_info WHERE id = ? AND phone = ?", {user, e164}));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_auth WHERE user_id = ? AND open_id = ?", {user, e164}));
+    CPPUNIT_ASSERT_EQUAL("u-" + national, Call("GET", "/api/user/show", {}, Caller{"432ABZ", user, login.data()["token"].asString()})
+                                              .data()["nickname"].asString());
+    for (const std::string& spelling : {national, "0086" + national}) {
+      AllowNextSms(e164);
+      const std::string code = RequestCode(spelling);
+      Response same = LoginWith(spelling, code);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(spelling, user, same.data()["user_id"].asInt64());
+      TestStack::Get().secrets_seen.push_back(same.data()["token"].asString());
+    }
+  }
+
+  // Item 6 too: the phones stored before normalisation move to E.164 (dtadmin phones
+  // migrate, which make run and make test run after the SQL migrations); one whose E.164
+  // form another account has, and one that is no mobile number, are left for an operator.
+  void testStoredPhonesMigrate() {
+    Db& db = TestStack::Get().db();
+    auto legacy = [&](const std::string& phone) {
+      uint64_t id = 0;
+      CPPUNIT_ASSERT(db.Exec("INSERT INTO user_info (nickname, phone, authority) VALUES ('legacy', ?, 1)",
+                             {phone}, nullptr, &id).ok());
+      CPPUNIT_ASSERT(db.Exec("INSERT INTO user_auth (user_id, open_id, login_type) VALUES (?, ?, 'phone')",
+                             {static_cast<int64_t>(id), phone}).ok());
+      return static_cast<int64_t>(id);
+    };
+    const std::string moved = NewPhone(), taken = NewPhone();
+    const int64_t old_user = legacy(NationalOf(moved));
+    const int64_t twin = legacy("86" + NationalOf(taken));
+    Caller owner = Login(taken);
+    const int64_t junk = legacy("12345");
+    const std::string out = RunCommand(ToolCommand("dtadmin", "phones migrate"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("migrated to E.164") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_info WHERE id = ? AND phone = ?", {old_user, moved}));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_auth WHERE user_id = ? AND open_id = ?", {old_user, moved}));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_info WHERE id = ? AND phone = ?", {twin, "86" + NationalOf(taken)}));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_info WHERE id = ? AND phone = '12345'", {junk}));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("user " + std::to_string(twin) + ":") != std::string::npos);
+    // The old account logs in under any spelling; the twin's owner keeps theirs.
+    const std::string code = RequestCode(NationalOf(moved));
+    CPPUNIT_ASSERT_EQUAL(old_user, LoginWith("+86 " + NationalOf(moved), code).data()["user_id"].asInt64());
+    AllowNextSms(taken);
+    CPPUNIT_ASSERT_EQUAL(owner.user_id, Login(taken).user_id);
+    const std::string again = RunCommand(ToolCommand("dtadmin", "phones migrate"));  // idempotent
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_info WHERE id = ? AND phone = ?", {old_user, moved}));
+    // Rows made behind the API's back go again (a hot-list rebuild would count them).
+    for (int64_t id : {old_user, twin, junk}) {
+      CPPUNIT_ASSERT(db.Exec("DELETE FROM user_auth WHERE user_id = ?", {id}).ok());
+      CPPUNIT_ASSERT(db.Exec("DELETE FROM user_info WHERE id = ?", {id}).ok());
+    }
+  }
+
+  // Found by review (item 16): the old service's tests log in with a fixed code (97532).
+  // [sms] test_numbers (development only) gives such numbers their code; no sender is
+  // asked, and every limit still applies.
+  void testTestNumbersLogInWithTheirCode() {
+    const Config& config = TestStack::Get().config();
+    CPPUNIT_ASSERT_EQUAL(std::string("97532"), config.sms_test_numbers.at("+8618922986865"));
+    Response sent = SendSms("18922986865");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(sent.body, 0, sent.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("97532"), sent.data()["code"].asString());
+    CPPUNIT_ASSERT_EQUAL(429, SendSms("18922986865").code());
+    CPPUNIT_ASSERT(ReadBinary(config.sms_outbox).find("+8618922986865") == std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(503, LoginWith("18922986865", "97533").code());
+    Response login = LoginWith("18922986865", "97532");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(login.body, 0, login.code());
+    TestStack::Get().secrets_seen.push_back(login.data()["token"].asString());
+    CPPUNIT_ASSERT_EQUAL(503, LoginWith("18922986865", "97532").code());  // single use, as any code
   }
 };
 

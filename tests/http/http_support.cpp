@@ -160,12 +160,15 @@ bool TestStack::WaitHealthy(int seconds) {
 
 std::string NewPhone() {
   static std::atomic<int> counter{0};  // the soak's threads ask at once
-  // 139 + 4 random digits (per run) + 4 counting digits: unique within a run.
+  // A China Mobile number in E.164, as the server stores it: +86 139, 4 random digits (per
+  // run) and 4 counting digits: unique within a run.
   static const uint32_t run = RandomBelow(10000);
   char buf[32];
-  snprintf(buf, sizeof buf, "139%04u%04d", run, ++counter);
+  snprintf(buf, sizeof buf, "+86139%04u%04d", run, ++counter);
   return buf;
 }
+
+std::string NationalOf(const std::string& e164) { return e164.substr(3); }
 
 std::string NewNonce() { return HexEncode(RandomBytes(12)); }
 
@@ -342,6 +345,27 @@ bool InHotList(const Caller& viewer, int64_t id) {
     if (!r.data()["has_next"].asBool()) return false;
   }
   return false;
+}
+
+std::string UploadedUrl(const std::string& kind) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> urls;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = urls.find(kind);
+  if (it != urls.end()) return it->second;
+  static const Caller uploader = Login(NewPhone());
+  std::string data;
+  if (kind == "image") {
+    data = ReadBinary("tests/data/sample.png");
+  } else if (kind == "audio") {
+    data = ReadBinary("tests/data/sample.mp3");
+  } else {
+    data = std::string("\0\0\0\x18" "ftypisom\0\0\x02\0" "isomiso2", 24) + std::string(1000, '\0');  // an MP4 box
+  }
+  Response r = CallMultipart("/api/upload", {{"kind", kind}, {"md5", Md5Hex(data)}},
+                             {{"file", "f", "application/octet-stream", data}}, uploader);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  return urls[kind] = r.data()["url"].asString();
 }
 
 void AllowNextSms(const std::string& phone) {

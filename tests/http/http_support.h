@@ -82,8 +82,10 @@ class TestStack {
 // number, string, array, object; array items as "path[]").
 void JsonShape(const Json::Value& value, const std::string& prefix, std::set<std::string>* out);
 
-// A phone number no other test uses.
+// A mobile number no other test uses, in E.164 ("+86139..."), the form the server stores.
 std::string NewPhone();
+// Its national spelling ("139..."), as the old clients send numbers.
+std::string NationalOf(const std::string& e164);
 // A fresh nonce.
 std::string NewNonce();
 // The current time as a timestamp string (seconds).
@@ -153,6 +155,10 @@ bool ListHas(const Response& r, const char* key, int64_t id);
 
 // Whether `id` is on any page of the hot list `viewer` gets.
 bool InHotList(const Caller& viewer, int64_t id);
+
+// The url of a file of `kind` ("image", "audio", "video") uploaded once per run: what
+// avatars, albums and media messages may name (only this server's own media).
+std::string UploadedUrl(const std::string& kind = "image");
 
 // Forgets the once-a-minute SMS limit of `phone`, for tests that log in twice.
 void AllowNextSms(const std::string& phone);

@@ -29,6 +29,7 @@ class LogTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNoSanitizerReports);
   CPPUNIT_TEST(testRequestIdInBothLogs);
   CPPUNIT_TEST(testClientTextCannotForgeLines);
+  CPPUNIT_TEST(testLegacyAppsWarnedAtStart);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -61,6 +62,14 @@ class LogTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_MESSAGE("worker log", in_worker);
     CPPUNIT_ASSERT_MESSAGE("nginx access log", in_nginx);
+  }
+
+  // Found by review (issue 16, item 10): an app kept on its weak secret (legacy = 1, the
+  // old service's 432ABZ in the test config) is named at every start.
+  void testLegacyAppsWarnedAtStart() {
+    const std::string worker = ReadBinary(TestStack::Get().VarPath("log/worker.log"));
+    CPPUNIT_ASSERT(worker.find("info warning: [app.432ABZ] legacy = 1: its secret (11 bytes) is weak") != std::string::npos);
+    CPPUNIT_ASSERT(worker.find("[app.HM256K] legacy") == std::string::npos);
   }
 
   void testNoSanitizerReports() {

@@ -47,6 +47,28 @@ Response SendText(const Caller& from, const Caller& to, const std::string& text)
   return Call("POST", "/api/message/send", {{"peerId", Id(to)}, {"msgType", "text"}, {"content", text}}, from);
 }
 
+// The `nickname` and `avatar` of the item of `list` whose `key` is `id` ("<absent>" when
+// not listed).
+std::pair<std::string, std::string> NameIn(const Response& r, const char* key, const Caller& who) {
+  for (const Json::Value& item : r.data()["list"]) {
+    if (item[key].asInt64() == who.user_id) return {item["nickname"].asString(), item["avatar"].asString()};
+  }
+  return {"<absent>", "<absent>"};
+}
+
+// A user who may put others under review with their reports: the account is older than
+// [safety] reporter_min_days and has a match (with `friend_`).
+Caller EstablishedUser(const Caller& friend_) {
+  Caller user = Login(NewPhone());
+  const int days = TestStack::Get().config().reporter_min_days + 1;
+  CPPUNIT_ASSERT(TestStack::Get().db().Exec("UPDATE user_info SET create_time = create_time - INTERVAL ? DAY WHERE id = ?",
+                                            {int64_t{days}, user.user_id}).ok());
+  CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/like", {{"peerId", Id(friend_)}, {"action", "like"}}, user).code());
+  Response match = Call("POST", "/api/user/like", {{"peerId", Id(user)}, {"action", "like"}}, friend_);
+  CPPUNIT_ASSERT(match.data()["matched"].asBool());
+  return user;
+}
+
 }  // namespace
 
 class BlockHttpTest : public CppUnit::TestFixture {
@@ -61,12 +83,13 @@ class BlockHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testMessagesBothWays);
   CPPUNIT_TEST(testNoVisitOrLikeRecorded);
   CPPUNIT_TEST(testBlockListAndValidation);
+  CPPUNIT_TEST(testListedRelationsShowOnlyVisibleProfiles);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   void testShowAndAlbum() {
     Caller a = Login(NewPhone()), b = Login(NewPhone());
-    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/album/add", {{"url", "https://x.example/a.jpg"}}, a).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/album/add", {{"url", UploadedUrl("image")}}, a).code());
     CPPUNIT_ASSERT_EQUAL(0, ShowCode(b, a));
     CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());
     CPPUNIT_ASSERT_EQUAL(0, Block(a, b).code());  // idempotent
@@ -211,6 +234,52 @@ class BlockHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, row.Int(0));
   }
 
+  // Found by review (issue 16, item 7): a hidden (authority 0 or 2), banned or deleted user
+  // showed their name and avatar in a peer's contacts/list and in user/block/list. One rule
+  // renders every profile: where the relation stays listed, the placeholder of a deleted
+  // account stands in.
+  void testListedRelationsShowOnlyVisibleProfiles() {
+    Caller me = Login(NewPhone()), bob = Login(NewPhone()), carol = Login(NewPhone()), dave = Login(NewPhone());
+    const std::string avatar = UploadedUrl("image");
+    for (const Caller* c : {&bob, &carol, &dave}) {
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "named" + Id(*c)}, {"avatar", avatar}}, *c).code());
+    }
+    CPPUNIT_ASSERT_EQUAL(0, SendText(bob, me, "hi").code());
+    CPPUNIT_ASSERT_EQUAL(0, SendText(dave, me, "hello").code());
+    CPPUNIT_ASSERT_EQUAL(0, Block(me, carol).code());
+    const std::pair<std::string, std::string> placeholder = {"deleted user", ""};
+    auto contact = [&](const Caller& c) { return NameIn(Call("GET", "/api/contacts/list", {}, me), "peer_id", c); };
+    auto blocked = [&](const Caller& c) { return NameIn(Call("GET", "/api/user/block/list", {}, me), "user_id", c); };
+    const std::pair<std::string, std::string> bob_named = {"named" + Id(bob), avatar};
+    CPPUNIT_ASSERT(contact(bob) == bob_named);
+    CPPUNIT_ASSERT(blocked(carol) == std::make_pair("named" + Id(carol), avatar));
+    // Hidden from everyone: the conversation stays, the name does not.
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, bob).code());
+    CPPUNIT_ASSERT(contact(bob) == placeholder);
+    // Only for users bob has liked: not for me until he likes me.
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "2"}}, bob).code());
+    CPPUNIT_ASSERT(contact(bob) == placeholder);
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/like", {{"peerId", Id(me)}, {"action", "like"}}, bob).code());
+    CPPUNIT_ASSERT(contact(bob) == bob_named);
+    // The block list: hidden and banned users show the placeholder too (a deleted account
+    // takes its blocks with it; its conversations stay, under the placeholder).
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, carol).code());
+    CPPUNIT_ASSERT(blocked(carol) == placeholder);
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "1"}}, carol).code());
+    CPPUNIT_ASSERT(Dtadmin("review ban " + Id(carol)).find("done") != std::string::npos);
+    CPPUNIT_ASSERT(blocked(carol) == placeholder);
+    Row phone;
+    bool found = false;
+    TestStack::Get().db().QueryRow("SELECT phone FROM user_info WHERE id = ?", {dave.user_id}, &phone, &found);
+    AllowNextSms(phone.Str(0));
+    const std::string code = RequestCode(phone.Str(0));
+    CPPUNIT_ASSERT(contact(dave) == std::make_pair("named" + Id(dave), avatar));
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/account/delete", {{"code", code}}, dave).code());
+    CPPUNIT_ASSERT(contact(dave) == placeholder);
+    const std::string body = Call("GET", "/api/user/block/list", {}, me).body + Call("GET", "/api/contacts/list", {}, me).body;
+    CPPUNIT_ASSERT(body.find("named" + Id(carol)) == std::string::npos && body.find("named" + Id(dave)) == std::string::npos);
+  }
+
   void testBlockListAndValidation() {
     Caller a = Login(NewPhone()), b = Login(NewPhone()), c = Login(NewPhone());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "blocked-b"}}, b).code());
@@ -242,6 +311,7 @@ class ReportHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testValidationAndRepeat);
   CPPUNIT_TEST(testReporterStopsSeeing);
   CPPUNIT_TEST(testThresholdReviewClearAndBan);
+  CPPUNIT_TEST(testThrowawayReportersHideNobody);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -284,9 +354,10 @@ class ReportHttpTest : public CppUnit::TestFixture {
     Caller target = Login(NewPhone()), third = Login(NewPhone());
     const std::string here = Located(target, 47.3, -25.1);
     const int threshold = TestStack::Get().config().report_threshold;
+    Caller friend_ = Login(NewPhone());
     for (int i = 0; i < threshold; ++i) {
       CPPUNIT_ASSERT_EQUAL(0, ShowCode(third, target));
-      Caller reporter = Login(NewPhone());
+      Caller reporter = EstablishedUser(friend_);
       CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(target)}, {"reason", "fake"}}, reporter).code());
     }
     // Under review: hidden from everyone but themself.
@@ -321,6 +392,56 @@ class ReportHttpTest : public CppUnit::TestFixture {
     Response login = Call("POST", "/api/auth/login", {{"phone", phone}, {"code", code}});
     CPPUNIT_ASSERT_EQUAL(504, login.code());
     CPPUNIT_ASSERT_EQUAL(std::string("account is banned."), login.msg());
+  }
+
+  // Found by review (issue 16, item 5): reports from five brand-new accounts put anyone
+  // under review, hidden from everyone. A report counts toward review only when its
+  // reporter is established ([safety] reporter_min_days old, with a match or
+  // reporter_min_messages sent); every reporter still stops seeing the reported user.
+  void testThrowawayReportersHideNobody() {
+    const Config& config = TestStack::Get().config();
+    Caller target = Login(NewPhone()), third = Login(NewPhone()), friend_ = Login(NewPhone());
+    Db& db = TestStack::Get().db();
+    auto status = [&] {
+      Row row;
+      bool found = false;
+      db.QueryRow("SELECT status FROM user_info WHERE id = ?", {target.user_id}, &row, &found);
+      return row.Str(0);
+    };
+    std::vector<Caller> reporters;
+    for (int i = 0; i < config.report_threshold + 2; ++i) {
+      Caller fresh = Login(NewPhone());
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(target)}, {"reason", "fake"}}, fresh).code());
+      CPPUNIT_ASSERT_EQUAL(501, ShowCode(fresh, target));  // the reporter stops seeing them
+      reporters.push_back(fresh);
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("active"), status());
+    CPPUNIT_ASSERT_EQUAL(0, ShowCode(third, target));
+    // Old but without history, or with history but new: still not enough.
+    Caller old_silent = Login(NewPhone());
+    CPPUNIT_ASSERT(db.Exec("UPDATE user_info SET create_time = create_time - INTERVAL 400 DAY WHERE id = ?",
+                           {old_silent.user_id}).ok());
+    Caller new_chatty = Login(NewPhone());
+    for (int i = 0; i < config.reporter_min_messages; ++i) {
+      CPPUNIT_ASSERT_EQUAL(0, SendText(new_chatty, i % 2 ? friend_ : third, "hello " + std::to_string(i)).code());
+      if (i == 1) CPPUNIT_ASSERT_EQUAL(0, SendText(third, new_chatty, "hi back").code());
+      if (i == 2) CPPUNIT_ASSERT_EQUAL(0, SendText(friend_, new_chatty, "hi back").code());
+    }
+    for (const Caller* c : {&old_silent, &new_chatty}) {
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(target)}, {"reason", "spam"}}, *c).code());
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("active"), status());
+    // Established reporters do count: messages sent are history too.
+    CPPUNIT_ASSERT(db.Exec("UPDATE user_info SET create_time = create_time - INTERVAL 400 DAY WHERE id = ?",
+                           {new_chatty.user_id}).ok());
+    for (int i = 1; i < config.report_threshold; ++i) {
+      Caller established = EstablishedUser(friend_);
+      CPPUNIT_ASSERT_EQUAL(std::string("active"), status());
+      CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(target)}, {"reason", "spam"}}, established).code());
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("review"), status());
+    CPPUNIT_ASSERT_EQUAL(501, ShowCode(third, target));
+    CPPUNIT_ASSERT(Dtadmin("review clear " + Id(target)).find("done") != std::string::npos);
   }
 };
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <ctime>
 #include <thread>
+#include <vector>
 
 #include "lib/clock.h"
 #include "tests/http/http_support.h"
@@ -51,6 +52,7 @@ class VipHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testProducts);
   CPPUNIT_TEST(testPurchaseFlow);
   CPPUNIT_TEST(testRefusedNotifiesChangeNothing);
+  CPPUNIT_TEST(testTradeNumbersMatchExactly);
   CPPUNIT_TEST(testConcurrentNotifiesExtendOnce);
   CPPUNIT_TEST(testOrdersStackAndExpire);
   CPPUNIT_TEST(testOrdersBelongToTheirOwner);
@@ -142,6 +144,32 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{2}, Order(cancelled).Int(0));
     CPPUNIT_ASSERT(Order(cancelled).IsNull(1));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+  }
+
+  // Found by review (issue 16, item 8): trade numbers matched ignoring case and trailing
+  // spaces (the table's collation), so a correctly signed notify for "TRADE_NO " paid the
+  // real order. Opaque ids are VARBINARY now: byte-exact.
+  void testTradeNumbersMatchExactly() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateOrder(me, 1).data()["trade_no"].asString();
+    std::string swapped = trade_no;
+    for (char& c : swapped) c = static_cast<char>(isupper(static_cast<unsigned char>(c)) ? tolower(c) : toupper(c));
+    std::vector<std::string> others = {trade_no + " ", " " + trade_no, trade_no + "\t"};
+    if (swapped != trade_no) others.insert(others.end(), {swapped + " ", swapped});  // hex letters there
+    for (const std::string& other : others) {
+      Response r = PayNotify(other, "30.00", "t-" + NewNonce());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("'" + other + "': " + r.body, 508, r.code());
+      CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
+      CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    }
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30.00", "t-exact").code());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
+    // The other opaque ids are byte strings too.
+    CPPUNIT_ASSERT_EQUAL(int64_t{7}, Count("SELECT COUNT(*) FROM information_schema.columns"
+                                           " WHERE table_schema = DATABASE() AND data_type = 'varbinary' AND"
+                                           " CONCAT(table_name, '.', column_name) IN ('user_order.trade_no',"
+                                           " 'user_order.transaction_id', 'user_order.open_id', 'user_auth.open_id',"
+                                           " 'user_auth.token', 'user_auth.session_key', 'user_info.phone')", {}));
   }
 
   void testConcurrentNotifiesExtendOnce() {
