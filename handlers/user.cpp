@@ -117,7 +117,12 @@ Reply HandleUpdate(RequestContext& ctx) {
   const Config& config = ctx.config();
   if (avatar && !avatar->empty() &&
       !IsStoredMedia(config.media_url, config.media_root, *avatar, MediaKind::kImage)) {
-    return InvalidField("avatar");  // an image of /api/upload, nothing from elsewhere
+    // An image of /api/upload, nothing from elsewhere; but an old client sends its whole
+    // profile back, with the avatar the old service stored: unchanged, it may stay.
+    Row current;
+    bool found = false;
+    RETURN_IF_ERROR(ctx.db.QueryRow("SELECT avatar FROM user_info WHERE id = ?", {ctx.user_id}, &current, &found));
+    if (!found || current.Str(0) != *avatar) return InvalidField("avatar");
   }
   const std::string* birthday = p.Find("birthday");
   if (birthday) {

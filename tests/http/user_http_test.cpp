@@ -202,6 +202,14 @@ class UserHttpTest : public CppUnit::TestFixture {
     }
     const Row after = UserRow(me.user_id);
     for (size_t i = 0; i < before.size(); ++i) CPPUNIT_ASSERT_EQUAL(before.Str(i), after.Str(i));
+    // An avatar from the old service (migrated data) may be sent back unchanged, as old
+    // clients send their whole profile; no other foreign URL gets in.
+    const std::string legacy = "https://old-cdn.example.com/avatar/1.jpg";
+    CPPUNIT_ASSERT(TestStack::Get().db().Exec("UPDATE user_info SET avatar = ? WHERE id = ?", {legacy, me.user_id}).ok());
+    CPPUNIT_ASSERT_EQUAL(0, Update(me, {{"avatar", legacy}, {"nickname", "kept"}}).code());
+    CPPUNIT_ASSERT_EQUAL(505, Update(me, {{"avatar", legacy + "?x"}}).code());
+    CPPUNIT_ASSERT_EQUAL(std::string("kept"), UserRow(me.user_id).Str(0));
+    CPPUNIT_ASSERT_EQUAL(legacy, UserRow(me.user_id).Str(2));
   }
 
   void testUpdateIsPartialAndAtomic() {
