@@ -51,8 +51,7 @@ Reply HandleBlockList(RequestContext& ctx) {
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status, u.authority, "
-      DT_SQL_LIKED_IF_AUTHORITY_2("u.authority", "b.blocked_id", "b.user_id")
+      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status, u.authority"
       " FROM user_block b JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
       " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, page.limit(), page.offset()}, &rows));
@@ -63,7 +62,9 @@ Reply HandleBlockList(RequestContext& ctx) {
     // The blocker sees whom they blocked, to unblock them, but no more of a profile than
     // anyone may (the one rule of lib/visibility.h): a hidden, banned or deleted user shows
     // the placeholder.
-    const bool shown = FieldsVisible(r.Str(4), static_cast<int>(r.Int(5)), r.Int(6) != 0);
+    bool shown = false;
+    RETURN_IF_ERROR(ListedFieldsVisible(ctx.db, r.Str(4), static_cast<int>(r.Int(5)), r.Int(0),
+                                        ctx.user_id, &shown));
     item["user_id"] = static_cast<Json::Int64>(r.Int(0));
     item["nickname"] = shown ? r.Str(1) : kPlaceholderNickname;
     item["avatar"] = shown ? r.Str(2) : "";

@@ -82,13 +82,17 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
 
   // Remembered for twice the window: a request stamped `window` ahead of the server
   // stays acceptable that long after it was first seen. Recorded only now that the sign
-  // is good, so a forged request cannot burn a real nonce. Two keys: the nonce (never
-  // reused, API.md section 3), and the sign itself, which stands for the signed bytes:
-  // the signed text ends in timestamp + nonce with nothing between them, so digits moved
-  // from a fractional timestamp into the nonce ("...143.123" "abc" -> "...143.12" "3abc")
-  // make a new nonce but the same sign, as does any other reshaping of the same bytes.
-  const std::string nonce_key = "dt:nonce:" + *appkey + ":" + *nonce;
-  const std::string signed_key = "dt:signed:" + *appkey + ":" + expected;
+  // is good, so a forged request cannot burn a real nonce. The signed text ends in
+  // timestamp + nonce with nothing between them, so digits can move from a fractional
+  // timestamp into the nonce, or back ("...143.123" "abc" = "...143.12" "3abc"): the
+  // same signed bytes under a "new" nonce. The key is therefore the fraction's digits and
+  // the nonce together, which no such move changes; an integer timestamp keys on the
+  // nonce alone, as always (its digits cannot move without leaving the window).
+  const size_t dot = timestamp->find('.');
+  const std::string_view fraction =
+      dot == std::string::npos ? std::string_view() : std::string_view(*timestamp).substr(dot + 1);
+  std::string nonce_key = "dt:nonce:" + *appkey + ":";
+  nonce_key.append(fraction).append(*nonce);
   const std::string ttl = std::to_string(2 * config.timestamp_window);
   const std::string session_key = needs_token ? SessionKey(uid) : std::string();
   const bool want_profile = needs_token && prefetched->profile_wanted;
@@ -96,8 +100,7 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
   const std::string profile_key = want_profile ? ProfileKey(uid) : std::string();
   const std::string hidden_key = want_hidden ? HiddenKey(uid) : std::string();
   const std::string hidden_version_key = want_hidden ? HiddenVersionKey(uid) : std::string();
-  std::vector<std::vector<std::string_view>> commands = {{"SET", nonce_key, "1", "NX", "EX", ttl},
-                                                         {"SET", signed_key, "1", "NX", "EX", ttl}};
+  std::vector<std::vector<std::string_view>> commands = {{"SET", nonce_key, "1", "NX", "EX", ttl}};
   if (needs_token) commands.push_back({"GET", session_key});
   if (want_profile) commands.push_back({"GET", profile_key});
   if (want_hidden) commands.push_back({"MGET", hidden_key, hidden_version_key});
@@ -118,14 +121,12 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
     *user_id = uid;
     return Status::Ok();
   }
-  for (size_t i : {0, 1}) {
-    if (replies[i].get()->type == REDIS_REPLY_ERROR) return Status::Internal("redis: nonce");
-  }
-  if (replies[0].IsNil() || replies[1].IsNil()) return Status::Error(kReplay);
+  if (replies[0].get()->type == REDIS_REPLY_ERROR) return Status::Internal("redis: nonce");
+  if (replies[0].IsNil()) return Status::Error(kReplay);
   if (!needs_token) return Status::Ok();
-  RETURN_IF_ERROR(VerifyToken(db, redis, uid, *token, static_cast<int64_t>(now), replies[2]));
+  RETURN_IF_ERROR(VerifyToken(db, redis, uid, *token, static_cast<int64_t>(now), replies[1]));
   *user_id = uid;
-  size_t next = 3;
+  size_t next = 2;
   if (want_profile) {
     const RedisReply& r = replies[next++];
     prefetched->has_profile = r.IsString();

@@ -29,8 +29,8 @@ bool ValidNonce(std::string_view nonce);
 
 // The whole guard of a signed request: appkey, timestamp, sign (with the token only on a
 // token route: elsewhere the token slot of the signed text is empty), then (for a token route)
-// userId and token, then in one Redis round trip the nonce and the sign (each recorded,
-// 507 if seen: the same signed bytes are never accepted twice, however they are split), the
+// userId and token, then in one Redis round trip the nonce (recorded with the timestamp's
+// fraction digits, 507 if seen: the same signed bytes are never accepted twice), the
 // session, and what `prefetched` asks for of the caller's caches. On success for a token
 // route *user_id is the verified caller.
 //

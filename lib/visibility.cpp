@@ -107,18 +107,27 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   if (hidden.Contains(peer)) return not_found;
-  if (out->authority == 2) {  // only for users the owner has liked
-    Row row;
-    RETURN_IF_ERROR(ctx.db.QueryRow(
-        "SELECT 1 FROM user_like WHERE user_id = ? AND peer_id = ? AND action = 1",
-        {peer, viewer}, &row, &found));
-    if (!FieldsVisible(out->status, out->authority, found)) return not_found;
-  }
-  return Status::Ok();
+  bool visible = false;  // authority 2: only for users the owner has liked
+  RETURN_IF_ERROR(ListedFieldsVisible(ctx.db, out->status, out->authority, peer, viewer, &visible));
+  return visible ? Status::Ok() : not_found;
 }
 
 bool FieldsVisible(const std::string& status, int authority, bool owner_liked_viewer) {
   return status == "active" && (authority == 1 || (authority == 2 && owner_liked_viewer));
+}
+
+Status OwnerLikedViewer(Db& db, int64_t owner, int64_t viewer, bool* liked) {
+  Row row;
+  return db.QueryRow("SELECT 1 FROM user_like WHERE user_id = ? AND peer_id = ? AND action = 1",
+                     {owner, viewer}, &row, liked);
+}
+
+Status ListedFieldsVisible(Db& db, const std::string& status, int authority, int64_t owner,
+                           int64_t viewer, bool* visible) {
+  bool liked = false;
+  if (status == "active" && authority == 2) RETURN_IF_ERROR(OwnerLikedViewer(db, owner, viewer, &liked));
+  *visible = FieldsVisible(status, authority, liked);
+  return Status::Ok();
 }
 
 }  // namespace dt
