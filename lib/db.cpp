@@ -29,9 +29,9 @@ bool IsClientError(unsigned err) { return err >= CR_MIN_ERROR && err <= CR_MAX_E
 
 }  // namespace
 
-int64_t Row::Int(size_t i) const { return nulls_[i] ? 0 : strtoll(values_[i].c_str(), nullptr, 10); }
+int64_t Row::Int(size_t i) const { return IsNull(i) ? 0 : strtoll(values_[i].c_str(), nullptr, 10); }
 
-double Row::Double(size_t i) const { return nulls_[i] ? 0 : strtod(values_[i].c_str(), nullptr); }
+double Row::Double(size_t i) const { return IsNull(i) ? 0 : strtod(values_[i].c_str(), nullptr); }
 
 std::string IdList(const std::vector<int64_t>& ids) {
   std::string out = "[";

@@ -48,9 +48,11 @@ class Arg {
 // formats them), NULL kept apart.
 class Row {
  public:
+  // A column that is not there (a bug: a query of fewer columns, or a row never filled)
+  // throws std::out_of_range, which the dispatcher answers with 900 and a test reports.
   size_t size() const { return values_.size(); }
-  bool IsNull(size_t i) const { return nulls_[i]; }
-  const std::string& Str(size_t i) const { return values_[i]; }
+  bool IsNull(size_t i) const { return nulls_.at(i); }
+  const std::string& Str(size_t i) const { return values_.at(i); }
   int64_t Int(size_t i) const;     // 0 for NULL
   double Double(size_t i) const;   // 0 for NULL
 

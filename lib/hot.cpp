@@ -122,10 +122,15 @@ Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now) {
 
 Status HotPage(Redis& redis, const std::vector<int64_t>& excluded, int64_t offset, int64_t count,
                std::vector<int64_t>* ids, int64_t* total) {
+  return RankingPage(redis, kWeek, excluded, offset, count, ids, total);
+}
+
+Status RankingPage(Redis& redis, const std::string& key, const std::vector<int64_t>& excluded,
+                   int64_t offset, int64_t count, std::vector<int64_t>* ids, int64_t* total) {
   std::vector<std::string> args = {std::to_string(offset), std::to_string(count)};
   for (int64_t id : excluded) args.push_back(Member(id));
   RedisReply reply;
-  RETURN_IF_ERROR(redis.Eval(kPage, {kWeek}, std::vector<std::string_view>(args.begin(), args.end()),
+  RETURN_IF_ERROR(redis.Eval(kPage, {key}, std::vector<std::string_view>(args.begin(), args.end()),
                              &reply));
   if (reply.size() == 0) return Status::Internal("hot page: bad reply");
   *total = reply.Element(0)->integer;

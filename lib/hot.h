@@ -43,6 +43,10 @@ Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now);
 Status HotPage(Redis& redis, const std::vector<int64_t>& excluded, int64_t offset, int64_t count,
                std::vector<int64_t>* ids, int64_t* total);
 
+// HotPage over any ranking set `key` (the paging arithmetic, e.g. under test).
+Status RankingPage(Redis& redis, const std::string& key, const std::vector<int64_t>& excluded,
+                   int64_t offset, int64_t count, std::vector<int64_t>* ids, int64_t* total);
+
 // Subtracts the days that left the window, a bounded chunk at a time (many workers may
 // call it; a lock lets one work). The housekeeping task of the workers.
 Status HotRollover(Redis& redis, int64_t now);

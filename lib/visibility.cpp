@@ -38,6 +38,8 @@ Status ReadHidden(Db& db, int64_t viewer, int64_t now, std::string* value) {
   return Status::Ok();
 }
 
+}  // namespace
+
 void DecodeHidden(const std::string& value, HiddenScope scope, int64_t now, HiddenSet* out) {
   out->ids.clear();
   size_t start = 0;
@@ -58,8 +60,6 @@ void DecodeHidden(const std::string& value, HiddenScope scope, int64_t now, Hidd
   }
   std::sort(out->ids.begin(), out->ids.end());
 }
-
-}  // namespace
 
 void TakeHiddenReply(const RedisReply& reply, Prefetched* p) {
   const redisReply* value = reply.size() == 2 ? reply.Element(0) : nullptr;

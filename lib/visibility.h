@@ -46,6 +46,10 @@ Status InvalidateHidden(Redis& redis, int64_t user);
 std::string HiddenKey(int64_t user);
 std::string HiddenVersionKey(int64_t user);
 
+// The ids of the cached hidden-set value (comma-separated ids, "id:until" for passes,
+// which hide from the hot list only, and only until that Unix time) for `scope` at `now`.
+void DecodeHidden(const std::string& value, HiddenScope scope, int64_t now, HiddenSet* out);
+
 // Reads the reply to MGET HiddenKey HiddenVersionKey into `p` (the guard's prefetch, or
 // LoadHidden's own round trip).
 void TakeHiddenReply(const RedisReply& reply, Prefetched* p);

@@ -10,8 +10,8 @@ namespace {
 
 std::vector<int64_t> StoredLabels(int64_t user) {
   std::vector<Row> rows;
-  TestStack::Get().db().Query("SELECT label_id FROM user_label WHERE user_id = ? ORDER BY label_id",
-                              {user}, &rows);
+  CheckDb(TestStack::Get().db().Query("SELECT label_id FROM user_label WHERE user_id = ? ORDER BY label_id",
+                              {user}, &rows));
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
   return ids;
@@ -20,7 +20,7 @@ std::vector<int64_t> StoredLabels(int64_t user) {
 int64_t PhotoCount(int64_t user) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM user_album WHERE user_id = ?", {user}, &row, &found);
+  CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM user_album WHERE user_id = ?", {user}, &row, &found));
   return row.Int(0);
 }
 

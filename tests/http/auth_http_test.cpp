@@ -218,7 +218,7 @@ class AuthHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(503, LoginWith(phone, code).code());
     Row row;
     bool found = true;
-    TestStack::Get().db().QueryRow("SELECT id FROM user_info WHERE phone = ?", {phone}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT id FROM user_info WHERE phone = ?", {phone}, &row, &found));
     CPPUNIT_ASSERT(!found);  // nobody was registered
   }
 
@@ -252,8 +252,8 @@ class AuthHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(first.token != second.token);
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM user_info WHERE phone = ?", {phone}, &row,
-                                   &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM user_info WHERE phone = ?", {phone}, &row,
+                                   &found));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
     CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, first).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, second).code());
@@ -266,8 +266,8 @@ class AuthHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, user).code());
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT token FROM user_auth WHERE user_id = ?", {user.user_id},
-                                   &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT token FROM user_auth WHERE user_id = ?", {user.user_id},
+                                   &row, &found));
     CPPUNIT_ASSERT(found && row.IsNull(0));
     CPPUNIT_ASSERT_EQUAL(std::string(), RedisString("GET dt:sess:%s", std::to_string(user.user_id)));
     // Still dead when the cache is gone and MySQL is asked.

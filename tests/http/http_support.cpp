@@ -322,6 +322,10 @@ Response PayNotify(const std::string& trade_no, const std::string& fee, const st
   return Call("POST", "/api/vip/pay/notify", f, {}, false);
 }
 
+void CheckDb(const Status& s) {
+  CPPUNIT_ASSERT_MESSAGE("test database: " + std::to_string(s.code()) + " " + s.msg(), s.ok());
+}
+
 int64_t Count(const char* sql, std::initializer_list<Arg> args) {
   Row row;
   bool found = false;

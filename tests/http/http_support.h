@@ -147,6 +147,10 @@ void FlushQueuedVisits();
 Response PayNotify(const std::string& trade_no, const std::string& fee, const std::string& transaction_id,
                    int64_t timestamp = 0, const std::string& key = "");
 
+// Fails the test unless `s` (a direct query of the test database) is OK: a failed query
+// must not pass for an empty answer.
+void CheckDb(const Status& s);
+
 // The first column of a one-row query of the test database (asserts it ran).
 int64_t Count(const char* sql, std::initializer_list<Arg> args);
 

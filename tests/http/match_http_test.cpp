@@ -61,8 +61,8 @@ class MatchHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!InHotList(a, c.user_id));
     CPPUNIT_ASSERT(InHotList(c, a.user_id));  // a pass hides only for the one who passed
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {{"peerId", Id(c)}}, a).code());
-    TestStack::Get().db().Exec("UPDATE user_like SET update_time = UTC_TIMESTAMP() - INTERVAL 31 DAY"
-                               " WHERE user_id = ? AND peer_id = ?", {a.user_id, c.user_id});
+    CheckDb(TestStack::Get().db().Exec("UPDATE user_like SET update_time = UTC_TIMESTAMP() - INTERVAL 31 DAY"
+                               " WHERE user_id = ? AND peer_id = ?", {a.user_id, c.user_id}));
     RedisReply forget;  // the change went around the API: drop the cached hidden set
     TestStack::Get().redis().Command(&forget, "DEL dt:hidden:%lld", static_cast<long long>(a.user_id));
     CPPUNIT_ASSERT(InHotList(a, c.user_id));
@@ -147,8 +147,8 @@ class AccountHttpTest : public CppUnit::TestFixture {
     // The stored data is gone; the row is a cleared tombstone; the phone is free.
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT status, phone, email, nickname, avatar, authority FROM user_info WHERE id = ?",
-                                   {d.user_id}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT status, phone, email, nickname, avatar, authority FROM user_info WHERE id = ?",
+                                   {d.user_id}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(std::string("deleted"), row.Str(0));
     CPPUNIT_ASSERT(row.IsNull(1) && row.IsNull(2));
     CPPUNIT_ASSERT_EQUAL(std::string(""), row.Str(3));

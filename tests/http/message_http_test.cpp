@@ -41,17 +41,17 @@ int64_t Unread(const Caller& me) {
 int64_t StoredBetween(int64_t a, int64_t b) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow(
+  CheckDb(TestStack::Get().db().QueryRow(
       "SELECT COUNT(*) FROM message WHERE (from_uid = ? AND to_uid = ?) OR (from_uid = ? AND to_uid = ?)",
-      {a, b, b, a}, &row, &found);
+      {a, b, b, a}, &row, &found));
   return row.Int(0);
 }
 
 std::string ContactLastMsg(int64_t user, int64_t peer) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow("SELECT last_msg FROM contacts WHERE user_id = ? AND peer_id = ?",
-                                 {user, peer}, &row, &found);
+  CheckDb(TestStack::Get().db().QueryRow("SELECT last_msg FROM contacts WHERE user_id = ? AND peer_id = ?",
+                                 {user, peer}, &row, &found));
   return found ? row.Str(0) : "<none>";
 }
 
@@ -68,8 +68,8 @@ std::pair<Caller, Caller> Pair() {
 std::pair<int64_t, int64_t> ContactCounts(int64_t user, int64_t peer) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow("SELECT unread, sent FROM contacts WHERE user_id = ? AND peer_id = ?",
-                                 {user, peer}, &row, &found);
+  CheckDb(TestStack::Get().db().QueryRow("SELECT unread, sent FROM contacts WHERE user_id = ? AND peer_id = ?",
+                                 {user, peer}, &row, &found));
   CPPUNIT_ASSERT(found);
   return {row.Int(0), row.Int(1)};
 }
@@ -78,10 +78,10 @@ std::pair<int64_t, int64_t> ContactCounts(int64_t user, int64_t peer) {
 std::pair<int64_t, int64_t> CountedInMessages(int64_t user, int64_t peer) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow(
+  CheckDb(TestStack::Get().db().QueryRow(
       "SELECT COALESCE(SUM(to_uid = ? AND `read` = 0), 0), COALESCE(SUM(from_uid = ?), 0) FROM message"
       " WHERE (from_uid = ? AND to_uid = ?) OR (from_uid = ? AND to_uid = ?)",
-      {user, user, user, peer, peer, user}, &row, &found);
+      {user, user, user, peer, peer, user}, &row, &found));
   return {row.Int(0), row.Int(1)};
 }
 
@@ -148,8 +148,8 @@ class MessageHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("[video]"), ContactLastMsg(a.user_id, b.user_id));
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT content FROM message WHERE id = ?",
-                                   {sent.data()["message_id"].asInt64()}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT content FROM message WHERE id = ?",
+                                   {sent.data()["message_id"].asInt64()}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(text, row.Str(0));
   }
 
@@ -427,9 +427,9 @@ class MessageHttpTest : public CppUnit::TestFixture {
     }
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow(
+    CheckDb(TestStack::Get().db().QueryRow(
         "SELECT COUNT(*), MIN(last_msg_id), MAX(last_msg_id) FROM contacts WHERE (user_id = ? AND peer_id = ?) OR (user_id = ? AND peer_id = ?)",
-        {a.user_id, b.user_id, b.user_id, a.user_id}, &row, &found);
+        {a.user_id, b.user_id, b.user_id, a.user_id}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(int64_t{2}, row.Int(0));
     CPPUNIT_ASSERT_EQUAL(ids.front(), row.Int(1));
     CPPUNIT_ASSERT_EQUAL(ids.front(), row.Int(2));

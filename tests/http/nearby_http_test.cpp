@@ -118,8 +118,8 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{3}, Ids(Nearby(me, here)).size());
     // The last report 31 days ago, as MySQL and the index would hold it.
     const int64_t old = time(nullptr) - 31 * 86400;
-    TestStack::Get().db().Exec("UPDATE location SET update_time = FROM_UNIXTIME(?) WHERE user_id = ?",
-                               {old, stale.user_id});
+    CheckDb(TestStack::Get().db().Exec("UPDATE location SET update_time = FROM_UNIXTIME(?) WHERE user_id = ?",
+                               {old, stale.user_id}));
     RedisReply r;  // the change went around the API: drop the cached record
     TestStack::Get().redis().Command(&r, "DEL dt:profile:%lld", static_cast<long long>(stale.user_id));
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, hidden).code());
@@ -172,7 +172,7 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     }
     Row row;
     bool found = true;
-    TestStack::Get().db().QueryRow("SELECT user_id FROM location WHERE user_id = ?", {me.user_id}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT user_id FROM location WHERE user_id = ?", {me.user_id}, &row, &found));
     CPPUNIT_ASSERT(!found);
   }
 
@@ -188,9 +188,9 @@ class NearbyHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(std::fabs(lat - 31.2304123) < 0.001 && std::fabs(lng - 121.4737456) < 0.002);
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow(
+    CheckDb(TestStack::Get().db().QueryRow(
         "SELECT latitude, longitude, ip_addr, UNIX_TIMESTAMP(update_time) FROM location WHERE user_id = ?",
-        {me.user_id}, &row, &found);
+        {me.user_id}, &row, &found));
     CPPUNIT_ASSERT(found);
     CPPUNIT_ASSERT_DOUBLES_EQUAL(lat, row.Double(0), 1e-6);
     CPPUNIT_ASSERT_DOUBLES_EQUAL(lng, row.Double(1), 1e-6);

@@ -36,9 +36,9 @@ std::string Located(const Caller& c, double lat, double lng) {
 std::string Dtadmin(const std::string& args) { return RunCommand(ToolCommand("dtadmin", args)); }
 
 void MakeVip(const Caller& c) {
-  TestStack::Get().db().Exec(
+  CheckDb(TestStack::Get().db().Exec(
       "INSERT INTO vip_info (user_id, vip_deadline) VALUES (?, UTC_TIMESTAMP() + INTERVAL 30 DAY)"
-      " ON DUPLICATE KEY UPDATE vip_deadline = VALUES(vip_deadline)", {c.user_id});
+      " ON DUPLICATE KEY UPDATE vip_deadline = VALUES(vip_deadline)", {c.user_id}));
   RedisReply r;
   TestStack::Get().redis().Command(&r, "DEL dt:profile:%lld", static_cast<long long>(c.user_id));
 }
@@ -203,12 +203,12 @@ class BlockHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(513, SendText(b, a, "me neither").code());
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid IN (?, ?) AND to_uid IN (?, ?)",
-                                   {a.user_id, b.user_id, a.user_id, b.user_id}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid IN (?, ?) AND to_uid IN (?, ?)",
+                                   {a.user_id, b.user_id, a.user_id, b.user_id}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
     // The refused sends changed no count and were not counted against the rate limit.
-    TestStack::Get().db().QueryRow("SELECT unread, sent FROM contacts WHERE user_id = ? AND peer_id = ?",
-                                   {b.user_id, a.user_id}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT unread, sent FROM contacts WHERE user_id = ? AND peer_id = ?",
+                                   {b.user_id, a.user_id}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, row.Int(1));
     RedisReply counted;
@@ -227,10 +227,10 @@ class BlockHttpTest : public CppUnit::TestFixture {
     FlushQueuedVisits();
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow(
+    CheckDb(TestStack::Get().db().QueryRow(
         "SELECT (SELECT COUNT(*) FROM visitor WHERE user_id = ? AND visitor_id = ?) + "
         "(SELECT COUNT(*) FROM user_like WHERE user_id = ? AND peer_id = ?)",
-        {a.user_id, b.user_id, b.user_id, a.user_id}, &row, &found);
+        {a.user_id, b.user_id, b.user_id, a.user_id}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, row.Int(0));
   }
 
@@ -270,7 +270,7 @@ class BlockHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(blocked(carol) == placeholder);
     Row phone;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT phone FROM user_info WHERE id = ?", {dave.user_id}, &phone, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT phone FROM user_info WHERE id = ?", {dave.user_id}, &phone, &found));
     AllowNextSms(phone.Str(0));
     const std::string code = RequestCode(phone.Str(0));
     CPPUNIT_ASSERT(contact(dave) == std::make_pair("named" + Id(dave), avatar));
@@ -325,8 +325,8 @@ class ReportHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "spam"}}, a).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/report", {{"peerId", Id(b)}, {"reason", "fake"}, {"detail", "假照片"}}, a).code());
     std::vector<Row> rows;
-    TestStack::Get().db().Query("SELECT reason, detail FROM user_report WHERE reporter_id = ? AND reported_id = ?",
-                                {a.user_id, b.user_id}, &rows);
+    CheckDb(TestStack::Get().db().Query("SELECT reason, detail FROM user_report WHERE reporter_id = ? AND reported_id = ?",
+                                {a.user_id, b.user_id}, &rows));
     CPPUNIT_ASSERT_EQUAL(size_t{1}, rows.size());
     CPPUNIT_ASSERT_EQUAL(std::string("fake"), rows[0].Str(0));
     CPPUNIT_ASSERT_EQUAL(std::string("假照片"), rows[0].Str(1));
@@ -337,7 +337,7 @@ class ReportHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_report WHERE reported_id = ?", {b.user_id}));
     Row status;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT status FROM user_info WHERE id = ?", {b.user_id}, &status, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT status FROM user_info WHERE id = ?", {b.user_id}, &status, &found));
     CPPUNIT_ASSERT_EQUAL(std::string("active"), status.Str(0));
   }
 
@@ -367,7 +367,7 @@ class ReportHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {}, target).code());
     Row row;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT status FROM user_info WHERE id = ?", {target.user_id}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT status FROM user_info WHERE id = ?", {target.user_id}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(std::string("review"), row.Str(0));
     std::string listed = Dtadmin("review list");
     CPPUNIT_ASSERT_MESSAGE(listed, listed.find(Id(target) + "\t" + std::to_string(threshold) + " reports") != std::string::npos);
@@ -385,7 +385,7 @@ class ReportHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Dtadmin("review ban " + Id(target)).find("done") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(501, ShowCode(third, target));
     CPPUNIT_ASSERT_EQUAL(504, Call("GET", "/api/user/show", {}, target).code());  // sessions revoked
-    TestStack::Get().db().QueryRow("SELECT phone FROM user_info WHERE id = ?", {target.user_id}, &row, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT phone FROM user_info WHERE id = ?", {target.user_id}, &row, &found));
     const std::string phone = row.Str(0);
     AllowNextSms(phone);
     std::string code = RequestCode(phone);

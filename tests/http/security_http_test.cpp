@@ -85,9 +85,9 @@ std::string ValidValue(const std::string& param, const Caller& peer) {
 std::string UserRow(int64_t id) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow(
+  CheckDb(TestStack::Get().db().QueryRow(
       "SELECT CONCAT_WS('|', id, email, nickname, phone, gender, birthday, avatar, emotion, height,"
-      " sexual, education, salary, authority, status) FROM user_info WHERE id = ?", {id}, &row, &found);
+      " sexual, education, salary, authority, status) FROM user_info WHERE id = ?", {id}, &row, &found));
   return found ? row.Str(0) : "<none>";
 }
 
@@ -303,7 +303,7 @@ class SecurityHttpTest : public CppUnit::TestFixture {
     const std::string before = UserRow(bystander.user_id);
     Row tables;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", {}, &tables, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", {}, &tables, &found));
     const char* payloads[] = {
         "' OR '1'='1", "1 OR 1=1", "1; DROP TABLE user_info; --", "\" OR \"\"=\"",
         "1' UNION SELECT phone FROM user_info -- ", "\\'; SHUTDOWN; --", "%' AND SLEEP(3) AND '%'='",
@@ -332,7 +332,7 @@ class SecurityHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(requests > 300);
     CPPUNIT_ASSERT_EQUAL(before, UserRow(bystander.user_id));
     Row after;
-    TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", {}, &after, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()", {}, &after, &found));
     CPPUNIT_ASSERT_EQUAL(tables.Int(0), after.Int(0));
     // Stored as text, literally: the attacker's nickname is the payload itself.
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "x' OR '1'='1"}}, attacker).code());

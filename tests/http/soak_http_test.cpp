@@ -134,7 +134,7 @@ class SoakHttpTest : public CppUnit::TestFixture {
     for (int i = 0; i < kThreads * 2; ++i) {
       Row row;
       bool found = false;
-      TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid = ?", {users[i].user_id}, &row, &found);
+      CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM message WHERE from_uid = ?", {users[i].user_id}, &row, &found));
       CPPUNIT_ASSERT_EQUAL(acked[i].load(), static_cast<long>(row.Int(0)));
       acked_total += acked[i].load();
       stored_total += static_cast<long>(row.Int(0));

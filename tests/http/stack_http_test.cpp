@@ -72,7 +72,7 @@ class StackHttpTest : public CppUnit::TestFixture {
     Caller user = Login(phone);  // registers now: the failed attempt left nothing behind
     Row row;
     bool found = false;
-    stack.db().QueryRow("SELECT COUNT(*) FROM user_info WHERE phone = ?", {phone}, &row, &found);
+    CheckDb(stack.db().QueryRow("SELECT COUNT(*) FROM user_info WHERE phone = ?", {phone}, &row, &found));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, user).code());
   }

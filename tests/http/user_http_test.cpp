@@ -37,10 +37,10 @@ std::string DateBefore(int years, int days = 0) {
 Row UserRow(int64_t id) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow(
+  CheckDb(TestStack::Get().db().QueryRow(
       "SELECT nickname, email, avatar, birthday, gender, sexual, height, education, emotion,"
       " salary, authority FROM user_info WHERE id = ?",
-      {id}, &row, &found);
+      {id}, &row, &found));
   CPPUNIT_ASSERT(found);
   return row;
 }

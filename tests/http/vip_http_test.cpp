@@ -26,16 +26,16 @@ Response CreateOrder(const Caller& c, int product) {
 int64_t Deadline(int64_t user) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?",
-                                 {user}, &row, &found);
+  CheckDb(TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?",
+                                 {user}, &row, &found));
   return found ? row.Int(0) : 0;
 }
 
 Row Order(const std::string& trade_no) {
   Row row;
   bool found = false;
-  TestStack::Get().db().QueryRow("SELECT pay, transaction_id, pay_time IS NOT NULL, fee FROM user_order WHERE trade_no = ?",
-                                 {trade_no}, &row, &found);
+  CheckDb(TestStack::Get().db().QueryRow("SELECT pay, transaction_id, pay_time IS NOT NULL, fee FROM user_order WHERE trade_no = ?",
+                                 {trade_no}, &row, &found));
   CPPUNIT_ASSERT(found);
   return row;
 }
@@ -137,7 +137,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     const std::string cancelled = CreateOrder(me, 2).data()["trade_no"].asString();
     Row id;
     bool found = false;
-    TestStack::Get().db().QueryRow("SELECT id FROM user_order WHERE trade_no = ?", {cancelled}, &id, &found);
+    CheckDb(TestStack::Get().db().QueryRow("SELECT id FROM user_order WHERE trade_no = ?", {cancelled}, &id, &found));
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/vip/order/cancel", {{"orderId", id.Str(0)}}, me).code());
     Response late = PayNotify(cancelled, "78.00", "t6");
     CPPUNIT_ASSERT_EQUAL(512, late.code());
@@ -196,8 +196,8 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(quarter, "78.00", "q").code());
     CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 120 * kDay)) < 60);
     // Expired yesterday: a non-VIP again; a new purchase counts from now, not from then.
-    TestStack::Get().db().Exec("UPDATE vip_info SET vip_deadline = UTC_TIMESTAMP() - INTERVAL 1 DAY WHERE user_id = ?",
-                               {me.user_id});
+    CheckDb(TestStack::Get().db().Exec("UPDATE vip_info SET vip_deadline = UTC_TIMESTAMP() - INTERVAL 1 DAY WHERE user_id = ?",
+                               {me.user_id}));
     ForgetProfile(me.user_id);
     Response info = Call("GET", "/api/vip/info", {}, me);
     CPPUNIT_ASSERT(!info.data()["is_vip"].asBool());
@@ -255,8 +255,8 @@ class VipHttpTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "visitor" + std::to_string(i)}}, visitors[i]).code());
       CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {{"peerId", std::to_string(target.user_id)}}, visitors[i]).code());
       FlushQueuedVisits();
-      TestStack::Get().db().Exec("UPDATE visitor SET visit_time = visit_time - INTERVAL ? SECOND WHERE user_id = ? AND visitor_id = ?",
-                                 {int64_t{10 - i}, target.user_id, visitors[i].user_id});
+      CheckDb(TestStack::Get().db().Exec("UPDATE visitor SET visit_time = visit_time - INTERVAL ? SECOND WHERE user_id = ? AND visitor_id = ?",
+                                 {int64_t{10 - i}, target.user_id, visitors[i].user_id}));
     }
     Caller hidden = Login(NewPhone());
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {{"peerId", std::to_string(target.user_id)}}, hidden).code());

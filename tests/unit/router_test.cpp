@@ -1,0 +1,85 @@
+// The route table (lib/router.h) and the one mapping from an error code to its HTTP
+// status, reason and message (lib/errors.h).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <stdexcept>
+
+#include "handlers/handlers.h"
+#include "lib/router.h"
+
+namespace dt {
+namespace {
+
+Reply Nothing(RequestContext&) { return Reply::Ok(); }
+
+}  // namespace
+
+class RouterTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(RouterTest);
+  CPPUNIT_TEST(testFind);
+  CPPUNIT_TEST(testDuplicateRowRefused);
+  CPPUNIT_TEST(testTheApiTable);
+  CPPUNIT_TEST(testErrorMapping);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testFind() {
+    Router router({{"GET", "/a", Nothing, kPublic}, {"POST", "/a", Nothing, kSigned}, {"POST", "/b", Nothing, kToken}});
+    Status s;
+    const Route* r = router.Find("GET", "/a", &s);
+    CPPUNIT_ASSERT(r && std::string(r->method) == "GET");
+    r = router.Find("POST", "/a", &s);
+    CPPUNIT_ASSERT(r && r->needs == kSigned);
+    CPPUNIT_ASSERT(router.Find("GET", "/b", &s) == nullptr);
+    CPPUNIT_ASSERT_EQUAL(int{kBadMethod}, s.code());
+    CPPUNIT_ASSERT(router.Find("GET", "/c", &s) == nullptr);
+    CPPUNIT_ASSERT_EQUAL(int{kNoRoute}, s.code());
+    CPPUNIT_ASSERT(router.Find("GET", "/a/", &s) == nullptr);  // exact paths only
+    CPPUNIT_ASSERT(router.Find("get", "/a", &s) == nullptr);
+    CPPUNIT_ASSERT_EQUAL(int{kBadMethod}, s.code());
+  }
+
+  void testDuplicateRowRefused() {
+    CPPUNIT_ASSERT_THROW(Router({{"GET", "/a", Nothing, kPublic}, {"GET", "/a", Nothing, kSigned}}), std::logic_error);
+  }
+
+  // Every row of the API: a T route is signed too, a rate class is only on T routes, an
+  // upload body only on the upload route.
+  void testTheApiTable() {
+    const std::vector<Route> routes = AllRoutes();
+    Router router(routes);  // no row twice
+    for (const Route& r : routes) {
+      const std::string path = r.path;
+      CPPUNIT_ASSERT_MESSAGE(path, path.rfind("/api/", 0) == 0);
+      CPPUNIT_ASSERT_MESSAGE(path, std::string(r.method) == "GET" || std::string(r.method) == "POST");
+      if ((r.needs & kToken) == kToken) CPPUNIT_ASSERT(r.needs & kSigned);
+      if (r.rate != RateClass::kNone) CPPUNIT_ASSERT_MESSAGE(path, (r.needs & kToken) == kToken);
+      CPPUNIT_ASSERT_MESSAGE(path, (r.body == BodyLimit::kUpload) == (path == "/api/upload"));
+    }
+  }
+
+  void testErrorMapping() {
+    const struct {
+      int code, status;
+      const char* message;
+    } cases[] = {
+        {kOk, 200, "success"}, {kBadParam, 200, "parameter error."}, {kBadRequest, 400, "bad request."},
+        {kNoRoute, 404, "no such api."}, {kBadMethod, 405, "method not allowed."},
+        {kTooLarge, 413, "request body too large."}, {kTooMany, 429, "too many requests."},
+        {kBadSign, 200, "signature is error."}, {kReplay, 200, "nonce replayed."},
+        {kVipRequired, 200, "vip required."}, {kInternal, 500, "internal error."},
+        {kUnavailable, 503, "service unavailable."},
+    };
+    for (const auto& c : cases) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.message, c.status, HttpStatusFor(c.code));
+      CPPUNIT_ASSERT_EQUAL(std::string(c.message), std::string(DefaultMessage(c.code)));
+      CPPUNIT_ASSERT(std::string(HttpReason(c.status)) != "Unknown");
+      CPPUNIT_ASSERT_EQUAL(std::string(c.message), Status::Error(c.code).msg());
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("Unknown"), std::string(HttpReason(418)));
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(RouterTest, "unit");
+
+}  // namespace dt
