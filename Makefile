@@ -4,7 +4,8 @@
 #   make run        the dev stack on 127.0.0.1:8080 under one supervisord, in the foreground
 #   make test       the whole suite against its own stack under var/test, on the
 #                   AddressSanitizer + UBSan build (ASAN=0: the plain build; T=name: only
-#                   the tests whose names contain it)
+#                   the tests whose names contain it); warnings are errors (WERROR= to
+#                   relax), and StyleTest checks the formatting (scripts/format.sh fixes it)
 #   make faults     the fault tests alone (MariaDB/Redis stopped and frozen, workers killed...)
 #   make cluster-test  several hosts in network namespaces (root): a worker host, the
 #                   Redis primary and the MySQL replica stopped under load (docs/SCALING.md)
@@ -31,7 +32,8 @@ endif
 
 PKGS := libmariadb hiredis jsoncpp openssl fcgi
 CXX ?= g++
-CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra -I. $(SANITIZE) \
+WERROR ?= -Werror
+CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra $(WERROR) -I. $(SANITIZE) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lphonenumber -lpthread
 CURL_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)

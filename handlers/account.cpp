@@ -21,7 +21,8 @@ Reply HandleDelete(RequestContext& ctx) {
   RETURN_IF_ERROR(RequireSmsCode(ctx.params, &code));
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT phone FROM user_info WHERE id = ?", {ctx.user_id}, &row, &found));
+  RETURN_IF_ERROR(
+      ctx.db.QueryRow("SELECT phone FROM user_info WHERE id = ?", {ctx.user_id}, &row, &found));
   if (!found || row.IsNull(0)) return Status::Error(kNoUser);
   // A stolen token alone cannot delete an account: the phone must confirm. Its code was
   // stored under the E.164 form sendsms keys on, which a phone stored before
@@ -39,7 +40,8 @@ Reply HandleDelete(RequestContext& ctx) {
     RETURN_IF_ERROR(db.Exec(
         "UPDATE user_info SET phone = NULL, email = NULL, nickname = '', avatar = '',"
         " birthday = NULL, height = NULL, gender = 0, sexual = 0, education = 0, salary = 0,"
-        " emotion = 0, authority = 0, status = 'deleted', update_time = FROM_UNIXTIME(?) WHERE id = ?",
+        " emotion = 0, authority = 0, status = 'deleted', update_time = FROM_UNIXTIME(?) WHERE id "
+        "= ?",
         {now, me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_album WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_label WHERE user_id = ?", {me}));
@@ -47,7 +49,8 @@ Reply HandleDelete(RequestContext& ctx) {
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_like WHERE user_id = ? OR peer_id = ?", {me, me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM visitor WHERE user_id = ? OR visitor_id = ?", {me, me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_report WHERE reporter_id = ?", {me}));
-    RETURN_IF_ERROR(db.Exec("DELETE FROM user_block WHERE user_id = ? OR blocked_id = ?", {me, me}));
+    RETURN_IF_ERROR(
+        db.Exec("DELETE FROM user_block WHERE user_id = ? OR blocked_id = ?", {me, me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM contacts WHERE user_id = ?", {me}));
     return db.Exec("DELETE FROM vip_info WHERE user_id = ?", {me});
   }));

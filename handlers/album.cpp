@@ -19,9 +19,9 @@ Reply HandleAlbumList(RequestContext& ctx) {
     RETURN_IF_ERROR(LoadVisibleProfile(ctx, owner, &record));
   }
   std::vector<Row> rows;
-  RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT id, photo, create_time FROM user_album WHERE user_id = ? ORDER BY id", {owner},
-      &rows));
+  RETURN_IF_ERROR(
+      ctx.db.Query("SELECT id, photo, create_time FROM user_album WHERE user_id = ? ORDER BY id",
+                   {owner}, &rows));
   Json::Value list(Json::arrayValue);
   for (const Row& row : rows) {
     Json::Value item(Json::objectValue);

@@ -56,8 +56,8 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
   // and two sign-ups whose phones fall in the same gap then deadlock on their inserts.
   // A sign-up racing one for the same phone fails its insert on the unique key instead,
   // and the caller tries again.
-  RETURN_IF_ERROR(db.QueryRow(
-      "SELECT 1 FROM user_auth WHERE open_id = ? AND login_type = 'phone'", {phone}, &row, &found));
+  RETURN_IF_ERROR(db.QueryRow("SELECT 1 FROM user_auth WHERE open_id = ? AND login_type = 'phone'",
+                              {phone}, &row, &found));
   if (found) {
     RETURN_IF_ERROR(db.QueryRow(
         "SELECT a.user_id, u.status FROM user_auth a JOIN user_info u ON u.id = a.user_id"
@@ -68,22 +68,22 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
   if (found && row.Str(1) == "banned") return Status::Error(kNoPermission, "account is banned.");
   if (found) {
     *user_id = row.Int(0);
-    RETURN_IF_ERROR(db.Exec(
-        "UPDATE user_auth SET token = ?, expired_time = FROM_UNIXTIME(?),"
-        " login_time = FROM_UNIXTIME(?) WHERE user_id = ? AND login_type = 'phone'",
-        {hash, expire, now, *user_id}));
+    RETURN_IF_ERROR(
+        db.Exec("UPDATE user_auth SET token = ?, expired_time = FROM_UNIXTIME(?),"
+                " login_time = FROM_UNIXTIME(?) WHERE user_id = ? AND login_type = 'phone'",
+                {hash, expire, now, *user_id}));
   } else {
     uint64_t id = 0;
-    RETURN_IF_ERROR(db.Exec(
-        "INSERT INTO user_info (nickname, phone, authority, create_time, update_time)"
-        " VALUES (?, ?, 1, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
-        {"u-" + NationalNumber(phone), phone, now, now}, nullptr, &id));
+    RETURN_IF_ERROR(
+        db.Exec("INSERT INTO user_info (nickname, phone, authority, create_time, update_time)"
+                " VALUES (?, ?, 1, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+                {"u-" + NationalNumber(phone), phone, now, now}, nullptr, &id));
     *user_id = static_cast<int64_t>(id);
-    RETURN_IF_ERROR(db.Exec(
-        "INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type,"
-        " login_time, create_time)"
-        " VALUES (?, ?, ?, FROM_UNIXTIME(?), 'phone', FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
-        {*user_id, phone, hash, expire, now, now}));
+    RETURN_IF_ERROR(
+        db.Exec("INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type,"
+                " login_time, create_time)"
+                " VALUES (?, ?, ?, FROM_UNIXTIME(?), 'phone', FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+                {*user_id, phone, hash, expire, now, now}));
   }
   return tx.Commit();
 }
@@ -119,10 +119,10 @@ Reply HandleLogin(RequestContext& ctx) {
 
 Reply HandleLogout(RequestContext& ctx) {
   const int64_t now = ctx.clock().NowSeconds();
-  RETURN_IF_ERROR(ctx.db.Exec(
-      "UPDATE user_auth SET token = NULL, expired_time = FROM_UNIXTIME(?)"
-      " WHERE user_id = ? AND login_type = 'phone'",
-      {now, ctx.user_id}));
+  RETURN_IF_ERROR(
+      ctx.db.Exec("UPDATE user_auth SET token = NULL, expired_time = FROM_UNIXTIME(?)"
+                  " WHERE user_id = ? AND login_type = 'phone'",
+                  {now, ctx.user_id}));
   RETURN_IF_ERROR(CacheSession(ctx.redis, ctx.user_id, "", 0, now));
   return Reply::Ok();
 }

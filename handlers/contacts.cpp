@@ -18,16 +18,17 @@ Reply HandleContacts(RequestContext& ctx) {
   std::vector<Row> rows;
   // Without anyone hidden (most callers) the anti-join is left out: MariaDB plans it on
   // every execution, a tenth of this query's cost.
-#define DT_CONTACTS_SELECT                                                                  \
-  "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time, c.unread, u.status,"  \
-  " u.authority FROM contacts c JOIN user_info u ON u.id = c.peer_id"                       \
+#define DT_CONTACTS_SELECT                                                                 \
+  "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time, c.unread, u.status," \
+  " u.authority FROM contacts c JOIN user_info u ON u.id = c.peer_id"                      \
   " WHERE c.user_id = ? AND u.status NOT IN ('review', 'banned')"
 #define DT_CONTACTS_PAGE " ORDER BY c.last_msg_id DESC LIMIT ? OFFSET ?"
   if (hidden.ids.empty()) {
     RETURN_IF_ERROR(ctx.db.Query(DT_CONTACTS_SELECT DT_CONTACTS_PAGE,
                                  {ctx.user_id, page.limit(), page.offset()}, &rows));
   } else {
-    RETURN_IF_ERROR(ctx.db.Query(DT_CONTACTS_SELECT " AND " DT_SQL_NOT_HIDDEN("c.peer_id") DT_CONTACTS_PAGE,
+    RETURN_IF_ERROR(ctx.db.Query(DT_CONTACTS_SELECT " AND " DT_SQL_NOT_HIDDEN("c.peer_id")
+                                     DT_CONTACTS_PAGE,
                                  {ctx.user_id, hidden.json(), page.limit(), page.offset()}, &rows));
   }
 #undef DT_CONTACTS_PAGE

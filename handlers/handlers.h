@@ -11,17 +11,19 @@ namespace dt {
 std::vector<Route> AuthRoutes();    // handlers/auth.cpp: /api/auth/*
 std::vector<Route> HealthRoutes();  // handlers/health.cpp: /api/health
 std::vector<Route> UserRoutes();    // handlers/user.cpp: profile show/update, hot list, search
-std::vector<Route> NearbyRoutes();  // handlers/nearby.cpp: /api/user/location, /api/user/nearby/list
-std::vector<Route> LabelRoutes();   // handlers/label.cpp: /api/label/list, /api/user/labels
-std::vector<Route> AlbumRoutes();   // handlers/album.cpp: /api/album/*
-std::vector<Route> UploadRoutes();  // handlers/upload.cpp: /api/upload
+std::vector<Route>
+NearbyRoutes();                    // handlers/nearby.cpp: /api/user/location, /api/user/nearby/list
+std::vector<Route> LabelRoutes();  // handlers/label.cpp: /api/label/list, /api/user/labels
+std::vector<Route> AlbumRoutes();  // handlers/album.cpp: /api/album/*
+std::vector<Route> UploadRoutes();    // handlers/upload.cpp: /api/upload
 std::vector<Route> MessageRoutes();   // handlers/message.cpp: /api/message/*
 std::vector<Route> ContactsRoutes();  // handlers/contacts.cpp: /api/contacts/list
 std::vector<Route> VipRoutes();       // handlers/vip.cpp: /api/vip/*
 std::vector<Route> VisitorRoutes();   // handlers/visitor.cpp: /api/visitor/list
-std::vector<Route> SafetyRoutes();    // handlers/safety.cpp: /api/user/block, unblock, block/list, report
-std::vector<Route> MatchRoutes();     // handlers/match.cpp: /api/user/like, /api/user/match/list
-std::vector<Route> AccountRoutes();   // handlers/account.cpp: /api/account/delete
+std::vector<Route>
+SafetyRoutes();  // handlers/safety.cpp: /api/user/block, unblock, block/list, report
+std::vector<Route> MatchRoutes();    // handlers/match.cpp: /api/user/like, /api/user/match/list
+std::vector<Route> AccountRoutes();  // handlers/account.cpp: /api/account/delete
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

@@ -23,11 +23,13 @@ Reply HandleLike(RequestContext& ctx) {
   const bool like = action == "like";
   bool matched = false;
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
-    RETURN_IF_ERROR(ctx.db.Exec(
-        "INSERT INTO user_like (user_id, peer_id, action, update_time) VALUES (?, ?, ?, FROM_UNIXTIME(?))"
-        " ON DUPLICATE KEY UPDATE update_time = IF(action = VALUES(action), update_time, VALUES(update_time)),"
-        " action = VALUES(action)",
-        {ctx.user_id, peer, like ? 1 : 0, now}));
+    RETURN_IF_ERROR(
+        ctx.db.Exec("INSERT INTO user_like (user_id, peer_id, action, update_time) VALUES (?, ?, "
+                    "?, FROM_UNIXTIME(?))"
+                    " ON DUPLICATE KEY UPDATE update_time = IF(action = VALUES(action), "
+                    "update_time, VALUES(update_time)),"
+                    " action = VALUES(action)",
+                    {ctx.user_id, peer, like ? 1 : 0, now}));
     if (!like) return Status::Ok();
     Row row;
     RETURN_IF_ERROR(ctx.db.QueryRow(
@@ -36,10 +38,11 @@ Reply HandleLike(RequestContext& ctx) {
     if (!matched) return Status::Ok();
     // A match opens the conversation on both sides (kept if it exists already).
     for (const auto& [user, other] : {std::pair{ctx.user_id, peer}, std::pair{peer, ctx.user_id}}) {
-      RETURN_IF_ERROR(ctx.db.Exec(
-          "INSERT IGNORE INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg)"
-          " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), '')",
-          {user, other, ctx.user_id, now, now}));
+      RETURN_IF_ERROR(
+          ctx.db.Exec("INSERT IGNORE INTO contacts (user_id, peer_id, creator_id, update_time, "
+                      "create_time, last_msg)"
+                      " VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), '')",
+                      {user, other, ctx.user_id, now, now}));
     }
     return Status::Ok();
   }));
@@ -63,8 +66,8 @@ Reply HandleMatches(RequestContext& ctx) {
       " JOIN user_like b ON b.user_id = a.peer_id AND b.peer_id = a.user_id AND b.action = 1"
       " JOIN user_info u ON u.id = a.peer_id AND u.status = 'active' AND u.authority <> 0"
       " WHERE a.user_id = ? AND a.action = 1"
-      " AND " DT_SQL_NOT_HIDDEN("a.peer_id")
-      " ORDER BY matched_at DESC, a.peer_id DESC LIMIT ? OFFSET ?",
+      " AND " DT_SQL_NOT_HIDDEN(
+          "a.peer_id") " ORDER BY matched_at DESC, a.peer_id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, hidden.json(), page.limit(), page.offset()}, &rows));
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
@@ -88,7 +91,8 @@ Reply HandleMatches(RequestContext& ctx) {
 
 std::vector<Route> MatchRoutes() {
   return {
-      {"POST", "/api/user/like", HandleLike, kToken | kWithHidden, BodyLimit::kForm, RateClass::kLike},
+      {"POST", "/api/user/like", HandleLike, kToken | kWithHidden, BodyLimit::kForm,
+       RateClass::kLike},
       {"GET", "/api/user/match/list", HandleMatches, kToken | kWithHidden},
   };
 }

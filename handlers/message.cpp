@@ -10,9 +10,9 @@
 namespace dt {
 namespace {
 
-constexpr size_t kMaxText = 1000;     // characters of a text message
-constexpr int64_t kMaxDuration = 600; // seconds of audio or video
-constexpr size_t kPreview = 255;      // characters of contacts.last_msg
+constexpr size_t kMaxText = 1000;      // characters of a text message
+constexpr int64_t kMaxDuration = 600;  // seconds of audio or video
+constexpr size_t kPreview = 255;       // characters of contacts.last_msg
 
 struct Message {
   std::string type;      // text, audio, image, video
@@ -53,9 +53,9 @@ std::string Preview(const Message& m) {
 Status Refused(RequestContext& ctx, int64_t peer) {
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow(
-      "SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY " FROM user_info u WHERE u.id = ?",
-      {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY
+                                  " FROM user_info u WHERE u.id = ?",
+                                  {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
   if (found && row.Str(0) != "deleted" && row.Int(1) != 0) return Status::Error(kBlocked);
   // Not found, deleted, or (a block lifted in between) no longer refused: as not found.
   return Status::Error(kNotFound, "peer not found.");
@@ -85,9 +85,10 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
         " SELECT ?, u.id, ?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), 0 FROM user_info u"
         " WHERE u.id = ? AND u.status <> 'deleted' AND NOT " DT_SQL_BLOCKED_EITHER_WAY,
         {me, lo, hi, m.type, text ? Arg(m.content) : Arg(nullptr),
-         m.type == "audio" ? Arg(m.url) : Arg(nullptr), m.type == "image" ? Arg(m.url) : Arg(nullptr),
-         m.type == "video" ? Arg(m.url) : Arg(nullptr), text || m.type == "image" ? Arg(nullptr) : Arg(m.duration),
-         now, peer, me, peer, peer, me},
+         m.type == "audio" ? Arg(m.url) : Arg(nullptr),
+         m.type == "image" ? Arg(m.url) : Arg(nullptr),
+         m.type == "video" ? Arg(m.url) : Arg(nullptr),
+         text || m.type == "image" ? Arg(nullptr) : Arg(m.duration), now, peer, me, peer, peer, me},
         &stored, message_id));
     refused = stored == 0;
     if (refused) return Status::Error(kNotFound);  // rolled back; Refused() tells why
@@ -97,7 +98,8 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
     std::vector<Row> sides;
     RETURN_IF_ERROR(db.Query(
         "INSERT INTO contacts (user_id, peer_id, creator_id, update_time, create_time, last_msg,"
-        " last_msg_id, unread, sent) VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?),"
+        " last_msg_id, unread, sent) VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, "
+        "?),"
         " (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?)"
         " ON DUPLICATE KEY UPDATE"
         " unread = unread + VALUES(unread), sent = sent + VALUES(sent),"
@@ -105,8 +107,8 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
         " last_msg = IF(VALUES(last_msg_id) > last_msg_id, VALUES(last_msg), last_msg),"
         " last_msg_id = GREATEST(last_msg_id, VALUES(last_msg_id))"
         " RETURNING user_id, sent",
-        {lo, hi, me, now, now, preview, id, hi_sent, lo_sent,
-         hi, lo, me, now, now, preview, id, lo_sent, hi_sent},
+        {lo, hi, me, now, now, preview, id, hi_sent, lo_sent, hi, lo, me, now, now, preview, id,
+         lo_sent, hi_sent},
         &sides));
     // Has the peer ever answered? Both sides' counts, this message included.
     int64_t mine = 0, theirs = 0;
@@ -114,9 +116,11 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
     if (theirs == 0 && mine > ctx.config().message_unreplied) {
       Json::Value data(Json::objectValue);
       data["retry_after"] = 60;
-      return Status::Error(kTooMany, "no reply yet: at most " +
-                                         std::to_string(ctx.config().message_unreplied) +
-                                         " messages before the other side answers.", data);
+      return Status::Error(kTooMany,
+                           "no reply yet: at most " +
+                               std::to_string(ctx.config().message_unreplied) +
+                               " messages before the other side answers.",
+                           data);
     }
     return Status::Ok();
   });
@@ -167,9 +171,18 @@ Reply HandleList(RequestContext& ctx) {
     JsonObject item;
     item.Int("message_id", r.Int(0)).Int("from_uid", r.Int(1)).Int("to_uid", r.Int(2));
     item.Str("msg_type", r.Str(3));
-    if (r.IsNull(4)) item.Null("content"); else item.Str("content", r.Str(4));
-    if (r.IsNull(5)) item.Null("url"); else item.Str("url", r.Str(5));
-    if (r.IsNull(6)) item.Null("duration"); else item.Int("duration", r.Int(6));
+    if (r.IsNull(4))
+      item.Null("content");
+    else
+      item.Str("content", r.Str(4));
+    if (r.IsNull(5))
+      item.Null("url");
+    else
+      item.Str("url", r.Str(5));
+    if (r.IsNull(6))
+      item.Null("duration");
+    else
+      item.Int("duration", r.Int(6));
     item.Str("send_time", r.Str(7)).Bool("read", r.Int(8) != 0);
     list.Add(item.Close());
   }
@@ -189,8 +202,9 @@ Reply HandleRead(RequestContext& ctx) {
   // (the unread range is locked) and counts after it, or has inserted already and this
   // UPDATE waits for it to commit and marks its message read before clearing the count.
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
-    RETURN_IF_ERROR(ctx.db.Exec("UPDATE message SET `read` = 1 WHERE to_uid = ? AND `read` = 0 AND from_uid = ?",
-                                {ctx.user_id, peer}, &updated));
+    RETURN_IF_ERROR(ctx.db.Exec(
+        "UPDATE message SET `read` = 1 WHERE to_uid = ? AND `read` = 0 AND from_uid = ?",
+        {ctx.user_id, peer}, &updated));
     return ctx.db.Exec("UPDATE contacts SET unread = 0 WHERE user_id = ? AND peer_id = ?",
                        {ctx.user_id, peer});
   }));

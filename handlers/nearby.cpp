@@ -46,7 +46,8 @@ Reply HandleLocation(RequestContext& ctx) {
   RETURN_IF_ERROR(ctx.db.Exec(
       "INSERT INTO location (user_id, ip_addr, longitude, latitude, update_time)"
       " VALUES (?, ?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE ip_addr = VALUES(ip_addr),"
-      " longitude = VALUES(longitude), latitude = VALUES(latitude), update_time = VALUES(update_time)",
+      " longitude = VALUES(longitude), latitude = VALUES(latitude), update_time = "
+      "VALUES(update_time)",
       {ctx.user_id, ctx.env.client_ip, cell.lng, cell.lat, now}));
   RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));  // the record holds the report time
@@ -96,7 +97,8 @@ Status ParseNearbyQuery(const Params& params, NearbyQuery* q) {
   LatLng here;
   RETURN_IF_ERROR(RequireLatLng(params, &here));
   if (const std::string* r = params.Find("radius"); r && !r->empty()) {
-    if (!ParseDecimal(*r, &q->radius) || !(q->radius > 0 && q->radius <= 100)) return InvalidParam("radius");
+    if (!ParseDecimal(*r, &q->radius) || !(q->radius > 0 && q->radius <= 100))
+      return InvalidParam("radius");
   }
   RETURN_IF_ERROR(OptionalInt(params, "gender", 0, 2, -1, &q->gender));
   RETURN_IF_ERROR(RequirePage(params, 50, 10, &q->page));
@@ -109,7 +111,8 @@ Status ParseNearbyQuery(const Params& params, NearbyQuery* q) {
 // a dense city then costs two round trips to Redis instead of three.
 void SpeculateNearby(const Params& params, std::vector<std::string>* argv) {
   NearbyQuery q;
-  if (ParseNearbyQuery(params, &q).ok()) *argv = GeoSearchCommand(q.centre, q.first_radius(), q.first_count());
+  if (ParseNearbyQuery(params, &q).ok())
+    *argv = GeoSearchCommand(q.centre, q.first_radius(), q.first_count());
 }
 
 Reply HandleNearby(RequestContext& ctx) {
@@ -160,7 +163,8 @@ Reply HandleNearby(RequestContext& ctx) {
 
   JsonArray list;
   const Page& page = q.page;
-  for (size_t i = page.offset(); i < matched.size() && i < static_cast<size_t>(page.offset() + page.count); ++i) {
+  for (size_t i = page.offset();
+       i < matched.size() && i < static_cast<size_t>(page.offset() + page.count); ++i) {
     char distance[32];
     snprintf(distance, sizeof distance, "\"distance\":%.1f", ShownDistance(matched[i].km));
     list.Add(ProfileJson(matched[i].record, ProfileView::kListItem, now, distance));
@@ -176,8 +180,8 @@ Reply HandleNearby(RequestContext& ctx) {
 std::vector<Route> NearbyRoutes() {
   return {
       {"POST", "/api/user/location", HandleLocation, kToken},
-      {"GET", "/api/user/nearby/list", HandleNearby, kToken | kWithHidden, BodyLimit::kForm, RateClass::kNone,
-       SpeculateNearby},
+      {"GET", "/api/user/nearby/list", HandleNearby, kToken | kWithHidden, BodyLimit::kForm,
+       RateClass::kNone, SpeculateNearby},
   };
 }
 

@@ -10,9 +10,9 @@ namespace dt {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
-                    MessageRoutes, ContactsRoutes, VipRoutes, VisitorRoutes, SafetyRoutes,
-                    MatchRoutes, AccountRoutes}) {
+  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes,
+                    UploadRoutes, MessageRoutes, ContactsRoutes, VipRoutes, VisitorRoutes,
+                    SafetyRoutes, MatchRoutes, AccountRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }
@@ -34,7 +34,8 @@ Status PruneStaleLocations(Db& db, Redis& redis, const Services& services) {
 // Spooled uploads an hour old belong to a request that died with its worker.
 Status PruneSpool(Db&, Redis&, const Services& services) {
   int removed = 0;
-  RETURN_IF_ERROR(PruneUploadSpool(services.config.media_root, services.clock.NowSeconds(), 3600, &removed));
+  RETURN_IF_ERROR(
+      PruneUploadSpool(services.config.media_root, services.clock.NowSeconds(), 3600, &removed));
   if (removed > 0) LogInfo("spool-prune: removed %d abandoned upload(s)", removed);
   return Status::Ok();
 }

@@ -12,7 +12,8 @@
 namespace dt {
 namespace {
 
-constexpr const char* kReasons[] = {"spam", "fake", "harassment", "inappropriate", "underage", "other"};
+constexpr const char* kReasons[] = {"spam",          "fake",     "harassment",
+                                    "inappropriate", "underage", "other"};
 constexpr size_t kMaxDetail = 500;  // characters
 
 // peerId: another user that exists (deleted accounts do not).
@@ -20,7 +21,8 @@ Status RequirePeer(RequestContext& ctx, int64_t* peer) {
   RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, peer));
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT status FROM user_info WHERE id = ?", {*peer}, &row, &found));
+  RETURN_IF_ERROR(
+      ctx.db.QueryRow("SELECT status FROM user_info WHERE id = ?", {*peer}, &row, &found));
   if (!found || row.Str(0) == "deleted") return Status::Error(kNoUser);
   return Status::Ok();
 }
@@ -28,9 +30,10 @@ Status RequirePeer(RequestContext& ctx, int64_t* peer) {
 Reply HandleBlock(RequestContext& ctx) {
   int64_t peer;
   RETURN_IF_ERROR(RequirePeer(ctx, &peer));
-  RETURN_IF_ERROR(ctx.db.Exec(
-      "INSERT IGNORE INTO user_block (user_id, blocked_id, create_time) VALUES (?, ?, FROM_UNIXTIME(?))",
-      {ctx.user_id, peer, ctx.clock().NowSeconds()}));
+  RETURN_IF_ERROR(
+      ctx.db.Exec("INSERT IGNORE INTO user_block (user_id, blocked_id, create_time) VALUES (?, ?, "
+                  "FROM_UNIXTIME(?))",
+                  {ctx.user_id, peer, ctx.clock().NowSeconds()}));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, peer));
   return Reply::Ok();
@@ -50,11 +53,11 @@ Reply HandleBlockList(RequestContext& ctx) {
   Page page;
   RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
   std::vector<Row> rows;
-  RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status, u.authority"
-      " FROM user_block b JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
-      " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
-      {ctx.user_id, page.limit(), page.offset()}, &rows));
+  RETURN_IF_ERROR(
+      ctx.db.Query("SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status, u.authority"
+                   " FROM user_block b JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
+                   " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
+                   {ctx.user_id, page.limit(), page.offset()}, &rows));
   Json::Value list(Json::arrayValue);
   for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
@@ -90,16 +93,18 @@ Reply HandleReport(RequestContext& ctx) {
   const int64_t now = ctx.clock().NowSeconds();
   // One report per pair: a repeat replaces it and counts again if it had been handled.
   RETURN_IF_ERROR(ctx.db.Exec(
-      "INSERT INTO user_report (reporter_id, reported_id, reason, detail, handled, create_time, update_time)"
+      "INSERT INTO user_report (reporter_id, reported_id, reason, detail, handled, create_time, "
+      "update_time)"
       " VALUES (?, ?, ?, ?, 0, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE"
-      " reason = VALUES(reason), detail = VALUES(detail), handled = 0, update_time = VALUES(update_time)",
+      " reason = VALUES(reason), detail = VALUES(detail), handled = 0, update_time = "
+      "VALUES(update_time)",
       {ctx.user_id, peer, reason, detail, now, now}));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));
   bool under_review = false;
   const Config& c = ctx.config();
-  RETURN_IF_ERROR(ReviewIfReported(ctx.db, ctx.redis, peer,
-                                   {c.report_threshold, c.reporter_min_days, c.reporter_min_messages}, now,
-                                   &under_review));
+  RETURN_IF_ERROR(ReviewIfReported(
+      ctx.db, ctx.redis, peer, {c.report_threshold, c.reporter_min_days, c.reporter_min_messages},
+      now, &under_review));
   return Reply::Ok();
 }
 

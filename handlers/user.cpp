@@ -44,8 +44,8 @@ bool ParseDate(const std::string& s, Date* out) {
 }
 
 int AgeAt(const Date& birth, const Date& today) {
-  bool before_birthday = today.month < birth.month ||
-                         (today.month == birth.month && today.day < birth.day);
+  bool before_birthday =
+      today.month < birth.month || (today.month == birth.month && today.day < birth.day);
   return today.year - birth.year - (before_birthday ? 1 : 0);
 }
 
@@ -77,7 +77,8 @@ Reply HandleShow(RequestContext& ctx) {
   // A visit: one visitor row per pair, moved to now and unread again on a repeat, and a
   // view for the hot ranking (lib/visits.h).
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordView(ctx.redis, peer, ctx.user_id, now));
-  return Reply::Ok(RawJson(ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
+  return Reply::Ok(RawJson(
+      ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
 }
 
 // The small integer fields of a profile and their ranges (API.md update).
@@ -86,13 +87,14 @@ struct IntField {
   int min, max;
 };
 constexpr IntField kIntFields[] = {
-    {"gender", 0, 2},    {"sexual", 0, 2}, {"height", 50, 250}, {"education", 0, 5},
-    {"emotion", 0, 3},   {"salary", 0, 6}, {"authority", 0, 2},
+    {"gender", 0, 2},  {"sexual", 0, 2}, {"height", 50, 250}, {"education", 0, 5},
+    {"emotion", 0, 3}, {"salary", 0, 6}, {"authority", 0, 2},
 };
 
 bool ValidEmail(const std::string& email) {
   size_t at = email.find('@');
-  if (email.size() > 64 || at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) {
+  if (email.size() > 64 || at == std::string::npos || at == 0 ||
+      email.find('@', at + 1) != std::string::npos) {
     return false;
   }
   size_t dot = email.find('.', at);
@@ -121,7 +123,8 @@ Reply HandleUpdate(RequestContext& ctx) {
     // profile back, with the avatar the old service stored: unchanged, it may stay.
     Row current;
     bool found = false;
-    RETURN_IF_ERROR(ctx.db.QueryRow("SELECT avatar FROM user_info WHERE id = ?", {ctx.user_id}, &current, &found));
+    RETURN_IF_ERROR(ctx.db.QueryRow("SELECT avatar FROM user_info WHERE id = ?", {ctx.user_id},
+                                    &current, &found));
     if (!found || current.Str(0) != *avatar) return InvalidField("avatar");
   }
   const std::string* birthday = p.Find("birthday");
@@ -224,7 +227,8 @@ Reply HandleSearch(RequestContext& ctx) {
   const std::string pattern = LikePattern(keyword);
   // Born on or before this date: at least ageMin; born after that one: at most ageMax.
   const std::string born_by = age_min >= 0 ? YearsBefore(today, static_cast<int>(age_min)) : "";
-  const std::string born_after = age_max >= 0 ? YearsBefore(today, static_cast<int>(age_max) + 1) : "";
+  const std::string born_after =
+      age_max >= 0 ? YearsBefore(today, static_cast<int>(age_max) + 1) : "";
   const Arg g = gender >= 0 ? Arg(gender) : Arg(nullptr);
   const Arg by = age_min >= 0 ? Arg(born_by) : Arg(nullptr);
   const Arg after = age_max >= 0 ? Arg(born_after) : Arg(nullptr);
@@ -234,14 +238,14 @@ Reply HandleSearch(RequestContext& ctx) {
   const std::string hidden_ids = hidden.json();
   // The matches, counted and paged, from a replica if there is one (a search may lag).
   // Binds: caller, pattern, gender x2, born_by x2, born_after x2, hidden ids.
-#define DT_SEARCH_MATCHES                                                                   \
-  " FROM user_info WHERE authority = 1 AND status = 'active' AND id <> ?"                   \
-  " AND nickname LIKE ? AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)"     \
+#define DT_SEARCH_MATCHES                                                               \
+  " FROM user_info WHERE authority = 1 AND status = 'active' AND id <> ?"               \
+  " AND nickname LIKE ? AND (? IS NULL OR gender = ?) AND (? IS NULL OR birthday <= ?)" \
   " AND (? IS NULL OR birthday > ?) AND " DT_SQL_NOT_HIDDEN("id")
   std::vector<Row> count;
-  RETURN_IF_ERROR(ctx.reads.Query(
-      "SELECT COUNT(*)" DT_SEARCH_MATCHES,
-      {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids}, &count));
+  RETURN_IF_ERROR(ctx.reads.Query("SELECT COUNT(*)" DT_SEARCH_MATCHES,
+                                  {ctx.user_id, pattern, g, g, by, by, after, after, hidden_ids},
+                                  &count));
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.reads.Query(
       "SELECT id" DT_SEARCH_MATCHES " ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -260,7 +264,8 @@ std::vector<Route> UserRoutes() {
       {"GET", "/api/user/show", HandleShow, kToken | kWithProfile | kWithHiddenForPeer},
       {"POST", "/api/user/update", HandleUpdate, kToken},
       {"GET", "/api/user/hot/list", HandleHotList, kToken | kWithHidden},
-      {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden, BodyLimit::kForm, RateClass::kSearch},
+      {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden, BodyLimit::kForm,
+       RateClass::kSearch},
   };
 }
 

@@ -22,8 +22,8 @@ int64_t Cents(const Row& row, size_t i) {
 Reply HandleProducts(RequestContext& ctx) {
   std::vector<Row> rows;
   // Products change by migrations only: a replica may answer (an order reads the primary).
-  RETURN_IF_ERROR(ctx.reads.Query("SELECT id, name, `desc`, vip_time, price FROM product ORDER BY id",
-                                  {}, &rows));
+  RETURN_IF_ERROR(ctx.reads.Query(
+      "SELECT id, name, `desc`, vip_time, price FROM product ORDER BY id", {}, &rows));
   Json::Value list(Json::arrayValue);
   for (const Row& r : rows) {
     Json::Value item(Json::objectValue);
@@ -59,7 +59,8 @@ Reply HandleOrderCreate(RequestContext& ctx) {
   RETURN_IF_ERROR(ctx.db.Exec(
       "INSERT INTO user_order (user_id, product_id, product_name, fee, trade_no, pay, order_time)"
       " VALUES (?, ?, ?, ?, ?, 0, FROM_UNIXTIME(?))",
-      {ctx.user_id, product_id, product.Str(0), product.Str(1), trade_no, now}, nullptr, &order_id));
+      {ctx.user_id, product_id, product.Str(0), product.Str(1), trade_no, now}, nullptr,
+      &order_id));
   Json::Value data(Json::objectValue);
   data["order_id"] = static_cast<Json::Int64>(order_id);
   data["trade_no"] = trade_no;
@@ -99,9 +100,9 @@ Reply HandleOrderCancel(RequestContext& ctx) {
   int64_t order_id;
   RETURN_IF_ERROR(RequireInt(ctx.params, "orderId", 1, kMaxId, &order_id));
   uint64_t cancelled = 0;
-  RETURN_IF_ERROR(ctx.db.Exec(
-      "UPDATE user_order SET pay = 2 WHERE id = ? AND user_id = ? AND pay = 0",
-      {order_id, ctx.user_id}, &cancelled));
+  RETURN_IF_ERROR(
+      ctx.db.Exec("UPDATE user_order SET pay = 2 WHERE id = ? AND user_id = ? AND pay = 0",
+                  {order_id, ctx.user_id}, &cancelled));
   if (cancelled == 1) return Reply::Ok();
   Row row;
   bool found = false;
@@ -109,7 +110,8 @@ Reply HandleOrderCancel(RequestContext& ctx) {
                                   {order_id, ctx.user_id}, &row, &found));
   // Someone else's order is not found, not a conflict: its existence is not told.
   if (!found) return Status::Error(kNotFound, "order not found.");
-  return Status::Error(kOrderState, row.Int(0) == kPaid ? "order already paid." : "order already cancelled.");
+  return Status::Error(kOrderState,
+                       row.Int(0) == kPaid ? "order already paid." : "order already cancelled.");
 }
 
 // The gateway's callback: signed with the pay key over its other fields, idempotent.
@@ -139,10 +141,10 @@ Reply HandlePayNotify(RequestContext& ctx) {
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
     Row order;
     bool found = false;
-    RETURN_IF_ERROR(ctx.db.QueryRow(
-        "SELECT o.id, o.user_id, o.fee, o.pay, p.vip_time FROM user_order o"
-        " JOIN product p ON p.id = o.product_id WHERE o.trade_no = ? FOR UPDATE",
-        {trade_no}, &order, &found));
+    RETURN_IF_ERROR(
+        ctx.db.QueryRow("SELECT o.id, o.user_id, o.fee, o.pay, p.vip_time FROM user_order o"
+                        " JOIN product p ON p.id = o.product_id WHERE o.trade_no = ? FOR UPDATE",
+                        {trade_no}, &order, &found));
     if (!found) return Status::Error(kNotFound, "unknown trade_no.");
     if (Cents(order, 2) != fee) {
       LogError("pay notify: trade_no %s fee %s differs from the order's", trade_no.c_str(),
@@ -156,9 +158,10 @@ Reply HandlePayNotify(RequestContext& ctx) {
                transaction_id.c_str());
       return Status::Error(kOrderState, "order cancelled.");
     }
-    RETURN_IF_ERROR(ctx.db.Exec(
-        "UPDATE user_order SET pay = 1, transaction_id = ?, pay_time = FROM_UNIXTIME(?) WHERE id = ?",
-        {transaction_id, now, order.Int(0)}));
+    RETURN_IF_ERROR(
+        ctx.db.Exec("UPDATE user_order SET pay = 1, transaction_id = ?, pay_time = "
+                    "FROM_UNIXTIME(?) WHERE id = ?",
+                    {transaction_id, now, order.Int(0)}));
     RETURN_IF_ERROR(ctx.db.Exec(
         "INSERT INTO vip_info (user_id, vip_deadline) VALUES (?, FROM_UNIXTIME(?) + INTERVAL ? DAY)"
         " ON DUPLICATE KEY UPDATE"
@@ -171,7 +174,8 @@ Reply HandlePayNotify(RequestContext& ctx) {
   // [cache] profile_ttl (a Redis that restarted holds no cache at all). Repeats of the
   // notify invalidate too.
   Status cache = InvalidateProfile(ctx.redis, user_id);
-  if (!cache.ok()) LogError("pay notify: trade_no %s paid, profile cache not invalidated", trade_no.c_str());
+  if (!cache.ok())
+    LogError("pay notify: trade_no %s paid, profile cache not invalidated", trade_no.c_str());
   return Reply::Ok();
 }
 
@@ -192,7 +196,8 @@ Reply HandleVipInfo(RequestContext& ctx) {
 std::vector<Route> VipRoutes() {
   return {
       {"GET", "/api/vip/products", HandleProducts, kSigned},
-      {"POST", "/api/vip/order/create", HandleOrderCreate, kToken, BodyLimit::kForm, RateClass::kOrder},
+      {"POST", "/api/vip/order/create", HandleOrderCreate, kToken, BodyLimit::kForm,
+       RateClass::kOrder},
       {"GET", "/api/vip/order/list", HandleOrderList, kToken},
       {"POST", "/api/vip/order/cancel", HandleOrderCancel, kToken},
       {"POST", "/api/vip/pay/notify", HandlePayNotify, kPublic},

@@ -24,13 +24,12 @@ Reply HandleVisitors(RequestContext& ctx) {
   Row counts;
   bool found = false;
   // The visits listed, counted and paged (binds: caller, hidden ids).
-#define DT_SHOWN_VISITS                                                            \
-  " FROM visitor v JOIN user_info u ON u.id = v.visitor_id"                        \
-  " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'"               \
+#define DT_SHOWN_VISITS                                              \
+  " FROM visitor v JOIN user_info u ON u.id = v.visitor_id"          \
+  " WHERE v.user_id = ? AND u.authority = 1 AND u.status = 'active'" \
   " AND " DT_SQL_NOT_HIDDEN("v.visitor_id")
-  RETURN_IF_ERROR(ctx.db.QueryRow(
-      "SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0)" DT_SHOWN_VISITS,
-      {ctx.user_id, hidden_ids}, &counts, &found));
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0)" DT_SHOWN_VISITS,
+                                  {ctx.user_id, hidden_ids}, &counts, &found));
   Json::Value data(Json::objectValue);
   data["total"] = static_cast<Json::Int64>(counts.Int(0));
   data["unread"] = static_cast<Json::Int64>(counts.Int(1));

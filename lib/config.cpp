@@ -14,8 +14,7 @@
 namespace dt {
 namespace {
 
-using Field = std::variant<int Config::*, int64_t Config::*, bool Config::*,
-                           std::string Config::*>;
+using Field = std::variant<int Config::*, int64_t Config::*, bool Config::*, std::string Config::*>;
 
 struct Key {
   const char* section;
@@ -171,7 +170,8 @@ Status ParseTestNumbers(const std::string& text, const std::string& region,
     if (!NormalizeMobile(number, region, &e164)) {
       return Invalid(where, "'" + number + "' is not a valid mobile number");
     }
-    if (code.size() < 4 || code.size() > 8 || code.find_first_not_of("0123456789") != std::string::npos) {
+    if (code.size() < 4 || code.size() > 8 ||
+        code.find_first_not_of("0123456789") != std::string::npos) {
       return Invalid(where, "the code of " + number + " is not 4-8 digits");
     }
     if (!out->emplace(e164, code).second) return Invalid(where, "names " + e164 + " twice");
@@ -199,8 +199,8 @@ bool IsPlaceholderSecret(std::string_view secret) {
     if (isalnum(c)) folded.push_back(static_cast<char>(tolower(c)));
   }
   if (folded.empty() || folded.find_first_not_of(folded[0]) == std::string::npos) return true;
-  for (const char* start : {"changeme", "replaceme", "yoursecret", "yourkey", "placeholder", "example",
-                            "secret", "password", "todo", "fixme"}) {
+  for (const char* start : {"changeme", "replaceme", "yoursecret", "yourkey", "placeholder",
+                            "example", "secret", "password", "todo", "fixme"}) {
     if (folded.rfind(start, 0) == 0) return true;
   }
   return false;
@@ -292,28 +292,36 @@ Status ParseConfig(std::string_view text, Config* out) {
   }
   RETURN_IF_ERROR(CheckSecret("[pay] key", c.pay_key));
   if (c.environment != "development" && c.environment != "production") {
-    return Invalid("[server] environment", "= '" + c.environment + "' is not development or production");
+    return Invalid("[server] environment",
+                   "= '" + c.environment + "' is not development or production");
   }
   if (c.environment == "production" && c.sms_echo) {
     return Invalid("[sms] echo", "= 1 is for development only ([server] environment = production)");
   }
   if (!KnownPhoneRegion(c.sms_default_region)) {
-    return Invalid("[sms] default_region", "= '" + c.sms_default_region + "' is not a region code (CN, US, ...)");
+    return Invalid("[sms] default_region",
+                   "= '" + c.sms_default_region + "' is not a region code (CN, US, ...)");
   }
   if (!c.sms_test_numbers_text.empty()) {
     if (c.environment == "production") {
-      return Invalid("[sms] test_numbers", "is for development only ([server] environment = production)");
+      return Invalid("[sms] test_numbers",
+                     "is for development only ([server] environment = production)");
     }
-    RETURN_IF_ERROR(ParseTestNumbers(c.sms_test_numbers_text, c.sms_default_region, &c.sms_test_numbers));
+    RETURN_IF_ERROR(
+        ParseTestNumbers(c.sms_test_numbers_text, c.sms_default_region, &c.sms_test_numbers));
   }
-  if (!c.mysql_replica_hosts.empty() && !ParseEndpoints(c.mysql_replica_hosts, 3306, &c.mysql_replicas)) {
-    return Invalid("[mysql.replica] hosts", "= '" + c.mysql_replica_hosts + "' is not a list of host:port or socket paths");
+  if (!c.mysql_replica_hosts.empty() &&
+      !ParseEndpoints(c.mysql_replica_hosts, 3306, &c.mysql_replicas)) {
+    return Invalid("[mysql.replica] hosts",
+                   "= '" + c.mysql_replica_hosts + "' is not a list of host:port or socket paths");
   }
   if (!c.redis_sentinel_hosts.empty()) {
     if (!ParseEndpoints(c.redis_sentinel_hosts, 26379, &c.redis_sentinels)) {
-      return Invalid("[redis] sentinels", "= '" + c.redis_sentinel_hosts + "' is not a list of host:port");
+      return Invalid("[redis] sentinels",
+                     "= '" + c.redis_sentinel_hosts + "' is not a list of host:port");
     }
-    if (c.redis_master_name.empty()) return Invalid("[redis] master_name", "is missing (sentinels are set)");
+    if (c.redis_master_name.empty())
+      return Invalid("[redis] master_name", "is missing (sentinels are set)");
   }
   if (c.sms_provider != "log") {
     return Invalid("[sms] provider", "= '" + c.sms_provider + "' is not a known provider (log)");

@@ -48,22 +48,22 @@ struct Config {
   // are refused in production.
   std::string environment = "production";
   int threads = 4;
-  int64_t body_limit = 1 << 20;       // bytes, every route but upload
-  int64_t upload_limit = 60 << 20;    // bytes, the upload route's whole body
+  int64_t body_limit = 1 << 20;     // bytes, every route but upload
+  int64_t upload_limit = 60 << 20;  // bytes, the upload route's whole body
   int max_params = 64;
-  int max_param_length = 16384;       // bytes of one value (keys: at most 64)
-  int timestamp_window = 300;         // seconds, either way
+  int max_param_length = 16384;  // bytes of one value (keys: at most 64)
+  int timestamp_window = 300;    // seconds, either way
   int token_ttl_days = 7;
   bool access_log = true;
 
   // [mysql]
   std::string mysql_host = "127.0.0.1";
   int mysql_port = 3306;
-  std::string mysql_socket;           // when set, used instead of host:port
+  std::string mysql_socket;  // when set, used instead of host:port
   std::string mysql_user;
   std::string mysql_password;
   std::string mysql_database;
-  int mysql_connect_timeout = 2;      // seconds
+  int mysql_connect_timeout = 2;  // seconds
   int mysql_read_timeout = 5;
   int mysql_write_timeout = 5;
 
@@ -86,12 +86,12 @@ struct Config {
   std::string redis_master_name;
 
   // [cache]
-  int profile_ttl = 300;              // seconds a cached profile lives
+  int profile_ttl = 300;  // seconds a cached profile lives
 
   // [message]
-  int message_per_peer = 10;          // messages to one recipient per minute
-  int message_per_minute = 30;        // messages in all per minute
-  int message_unreplied = 3;          // messages to someone who has never replied
+  int message_per_peer = 10;    // messages to one recipient per minute
+  int message_per_minute = 30;  // messages in all per minute
+  int message_unreplied = 3;    // messages to someone who has never replied
 
   // [limits]: per-user limits of some routes (429 beyond; Route::rate)
   int upload_per_hour = 60;
@@ -101,7 +101,7 @@ struct Config {
   int like_per_minute = 60;
 
   // [safety]
-  int report_threshold = 5;           // distinct reporters that put a user under review
+  int report_threshold = 5;  // distinct reporters that put a user under review
   // Who counts toward that: accounts this many days old, with a match or this many
   // messages sent (everyone's report hides the reported user from the reporter).
   int reporter_min_days = 7;
@@ -109,9 +109,9 @@ struct Config {
 
   // [sms]
   std::string sms_provider = "log";
-  std::string sms_outbox;             // file the log provider appends to
-  bool sms_echo = false;              // return the code in the reply (development only)
-  int sms_ip_limit = 50;              // codes per client IP per hour
+  std::string sms_outbox;                 // file the log provider appends to
+  bool sms_echo = false;                  // return the code in the reply (development only)
+  int sms_ip_limit = 50;                  // codes per client IP per hour
   std::string sms_default_region = "CN";  // of phone numbers without a country code
   // "number:code, ..." (development only): numbers that log in with a fixed code and never
   // reach a sender, for client test suites; parsed into sms_test_numbers (E.164 -> code).

@@ -55,7 +55,7 @@ struct Services {
 struct RequestContext {
   const RequestEnv& env;
   const Params& params;
-  Db& db;        // the primary: every write, and every read that must see them
+  Db& db;         // the primary: every write, and every read that must see them
   ReadDb& reads;  // reads that tolerate replication lag (lib/replica.h)
   Redis& redis;
   const Services& services;

@@ -35,7 +35,8 @@ EVP_MAC_CTX* HmacSha256Context() {
     char digest[] = "SHA256";
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
                                  OSSL_PARAM_construct_end()};
-    if (!c || EVP_MAC_CTX_set_params(c.get(), params) != 1) throw std::runtime_error("openssl: HMAC context");
+    if (!c || EVP_MAC_CTX_set_params(c.get(), params) != 1)
+      throw std::runtime_error("openssl: HMAC context");
     return c;
   }();
   return ctx.get();
@@ -105,7 +106,8 @@ void Md5Stream::Update(std::string_view data) {
 std::string Md5Stream::FinalHex() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!ctx_ || EVP_DigestFinal_ex(ctx_, out, &len) != 1) throw std::runtime_error("openssl digest failed");
+  if (!ctx_ || EVP_DigestFinal_ex(ctx_, out, &len) != 1)
+    throw std::runtime_error("openssl digest failed");
   return HexEncode(std::string_view(reinterpret_cast<char*>(out), len));
 }
 
@@ -121,7 +123,8 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   EVP_MAC_CTX* ctx = HmacSha256Context();
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t len = 0;
-  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) != 1 ||
+  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) !=
+          1 ||
       EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
       EVP_MAC_final(ctx, out, &len, sizeof out) != 1) {
     throw std::runtime_error("openssl hmac failed");

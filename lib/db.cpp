@@ -29,7 +29,9 @@ bool IsClientError(unsigned err) { return err >= CR_MIN_ERROR && err <= CR_MAX_E
 
 }  // namespace
 
-int64_t Row::Int(size_t i) const { return IsNull(i) ? 0 : strtoll(values_[i].c_str(), nullptr, 10); }
+int64_t Row::Int(size_t i) const {
+  return IsNull(i) ? 0 : strtoll(values_[i].c_str(), nullptr, 10);
+}
 
 double Row::Double(size_t i) const { return IsNull(i) ? 0 : strtod(values_[i].c_str(), nullptr); }
 
@@ -83,13 +85,15 @@ Status Db::Connect() {
   mysql_options(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   mysql_options(conn_, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
   // Connector/C takes the socket only with host "localhost".
-  const Endpoint& to = endpoint_ ? *endpoint_ : Endpoint{config_.mysql_host, config_.mysql_port, config_.mysql_socket};
+  const Endpoint& to = endpoint_
+                           ? *endpoint_
+                           : Endpoint{config_.mysql_host, config_.mysql_port, config_.mysql_socket};
   const bool use_socket = !to.socket.empty();
   const char* socket = use_socket ? to.socket.c_str() : nullptr;
   const char* host = use_socket ? "localhost" : to.host.c_str();
-  if (!mysql_real_connect(conn_, host, config_.mysql_user.c_str(),
-                          config_.mysql_password.c_str(), config_.mysql_database.c_str(),
-                          static_cast<unsigned>(to.port), socket, 0)) {
+  if (!mysql_real_connect(conn_, host, config_.mysql_user.c_str(), config_.mysql_password.c_str(),
+                          config_.mysql_database.c_str(), static_cast<unsigned>(to.port), socket,
+                          0)) {
     unsigned err = mysql_errno(conn_);
     std::string detail = mysql_error(conn_);
     mysql_close(conn_);
@@ -190,9 +194,7 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
   for (const Arg& arg : args) {
     MYSQL_BIND& b = params_[i++];
     switch (arg.kind()) {
-      case Arg::Kind::kNull:
-        b.buffer_type = MYSQL_TYPE_NULL;
-        break;
+      case Arg::Kind::kNull: b.buffer_type = MYSQL_TYPE_NULL; break;
       case Arg::Kind::kInt:
         b.buffer_type = MYSQL_TYPE_LONGLONG;
         b.buffer = const_cast<int64_t*>(arg.int_ptr());
@@ -239,7 +241,8 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
       if (st->nulls[c]) {
         row.Append(true, {});
       } else if (st->lengths[c] <= kColumnBuffer) {
-        row.Append(false, std::string(static_cast<const char*>(st->cols[c].buffer), st->lengths[c]));
+        row.Append(false,
+                   std::string(static_cast<const char*>(st->cols[c].buffer), st->lengths[c]));
       } else {
         // Truncated: fetch this column again into a buffer of its full length.
         std::string value(st->lengths[c], '\0');

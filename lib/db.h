@@ -8,9 +8,9 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -24,13 +24,13 @@ namespace dt {
 class Arg {
  public:
   enum class Kind { kNull, kInt, kDouble, kString };
-  Arg(std::nullptr_t) : kind_(Kind::kNull) {}                       // NOLINT
-  Arg(int v) : kind_(Kind::kInt), int_(v) {}                        // NOLINT
-  Arg(int64_t v) : kind_(Kind::kInt), int_(v) {}                    // NOLINT
-  Arg(double v) : kind_(Kind::kDouble), double_(v) {}               // NOLINT
-  Arg(std::string_view v) : kind_(Kind::kString), str_(v) {}        // NOLINT
-  Arg(const std::string& v) : kind_(Kind::kString), str_(v) {}      // NOLINT
-  Arg(const char* v) : kind_(Kind::kString), str_(v) {}             // NOLINT
+  Arg(std::nullptr_t) : kind_(Kind::kNull) {}                   // NOLINT
+  Arg(int v) : kind_(Kind::kInt), int_(v) {}                    // NOLINT
+  Arg(int64_t v) : kind_(Kind::kInt), int_(v) {}                // NOLINT
+  Arg(double v) : kind_(Kind::kDouble), double_(v) {}           // NOLINT
+  Arg(std::string_view v) : kind_(Kind::kString), str_(v) {}    // NOLINT
+  Arg(const std::string& v) : kind_(Kind::kString), str_(v) {}  // NOLINT
+  Arg(const char* v) : kind_(Kind::kString), str_(v) {}         // NOLINT
 
   Kind kind() const { return kind_; }
   const int64_t* int_ptr() const { return &int_; }
@@ -53,8 +53,8 @@ class Row {
   size_t size() const { return values_.size(); }
   bool IsNull(size_t i) const { return nulls_.at(i); }
   const std::string& Str(size_t i) const { return values_.at(i); }
-  int64_t Int(size_t i) const;     // 0 for NULL
-  double Double(size_t i) const;   // 0 for NULL
+  int64_t Int(size_t i) const;    // 0 for NULL
+  double Double(size_t i) const;  // 0 for NULL
 
   void Reserve(size_t n) {
     values_.reserve(n);

@@ -49,8 +49,7 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
 
   const Config& config = services.config;
   if (env.content_length < 0) return Status::Error(kBadRequest, "bad Content-Length.");
-  const int64_t limit =
-      route->body == BodyLimit::kUpload ? config.upload_limit : config.body_limit;
+  const int64_t limit = route->body == BodyLimit::kUpload ? config.upload_limit : config.body_limit;
   if (env.content_length > limit) return Status::Error(kTooLarge);
 
   Params params;
@@ -74,8 +73,8 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
         (route->needs & kWithHidden) || ((route->needs & kWithHiddenForPeer) && names_peer);
     if (route->speculate) route->speculate(params, &ctx.prefetched.extra_command);
     RETURN_IF_ERROR(CheckRequest(params, config, services.clock.Now(),
-                                 (route->needs & kToken) == kToken, env.method == "GET", db,
-                                 redis, &ctx.user_id, &ctx.prefetched));
+                                 (route->needs & kToken) == kToken, env.method == "GET", db, redis,
+                                 &ctx.user_id, &ctx.prefetched));
     *user_id = ctx.user_id;
     if (route->rate != RateClass::kNone && ctx.user_id != 0) {
       // Counted per verified caller. With Redis down a read goes on, as the guard let it;
@@ -96,7 +95,8 @@ void DrainInput(FCGX_Request& request) {
 }
 
 // `request_id` is nginx's $request_id (or one made here), the key of both logs' lines.
-void WriteReply(FCGX_Request& request, const Reply& reply, int http_status, std::string_view request_id) {
+void WriteReply(FCGX_Request& request, const Reply& reply, int http_status,
+                std::string_view request_id) {
   std::string body = RenderReply(reply);
   std::string head = "Status: " + std::to_string(http_status) + " " + HttpReason(http_status) +
                      "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " +

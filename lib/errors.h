@@ -6,9 +6,9 @@ namespace dt {
 
 enum ErrorCode : int {
   kOk = 0,
-  kBadParam = 300,        // appkey is none. / a required parameter missing or malformed
+  kBadParam = 300,  // appkey is none. / a required parameter missing or malformed
   kUnknownApp = 301,
-  kBadRequest = 400,      // duplicate parameter, invalid UTF-8, malformed body
+  kBadRequest = 400,  // duplicate parameter, invalid UTF-8, malformed body
   kNoRoute = 404,
   kBadMethod = 405,
   kTooLarge = 413,

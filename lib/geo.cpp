@@ -70,8 +70,8 @@ double ShownDistance(double km) { return std::max(0.1, std::round(km * 10.0) / 1
 
 Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped) {
   RedisReply reply;
-  return redis.CommandArgv({"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)},
-                           &reply);
+  return redis.CommandArgv(
+      {"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)}, &reply);
 }
 
 Status GeoIndexRemove(Redis& redis, int64_t user) {
@@ -82,8 +82,18 @@ Status GeoIndexRemove(Redis& redis, int64_t user) {
 std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count) {
   char radius[32];
   snprintf(radius, sizeof radius, "%.6f", std::max(radius_km, 0.001));
-  return {"GEOSEARCH", kGeo, "FROMLONLAT", Format(centre.lng), Format(centre.lat), "BYRADIUS", radius,
-          "km", "ASC", "COUNT", std::to_string(count), "WITHDIST"};
+  return {"GEOSEARCH",
+          kGeo,
+          "FROMLONLAT",
+          Format(centre.lng),
+          Format(centre.lat),
+          "BYRADIUS",
+          radius,
+          "km",
+          "ASC",
+          "COUNT",
+          std::to_string(count),
+          "WITHDIST"};
 }
 
 void ReadGeoSearchReply(const redisReply* found, std::vector<GeoHit>* hits) {
@@ -100,7 +110,8 @@ Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t co
                  std::vector<GeoHit>* hits) {
   const std::vector<std::string> command = GeoSearchCommand(centre, radius_km, count);
   RedisReply found;
-  RETURN_IF_ERROR(redis.CommandArgv(std::vector<std::string_view>(command.begin(), command.end()), &found));
+  RETURN_IF_ERROR(
+      redis.CommandArgv(std::vector<std::string_view>(command.begin(), command.end()), &found));
   ReadGeoSearchReply(found.get(), hits);
   return Status::Ok();
 }
@@ -108,8 +119,9 @@ Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t co
 Status GeoPrune(Db& db, Redis& redis, int64_t now) {
   std::vector<Row> rows;
   const int64_t cutoff = now - kLocationMaxAgeDays * 86400;
-  RETURN_IF_ERROR(db.Query(
-      "SELECT user_id FROM location WHERE update_time < FROM_UNIXTIME(?) LIMIT 1000", {cutoff}, &rows));
+  RETURN_IF_ERROR(
+      db.Query("SELECT user_id FROM location WHERE update_time < FROM_UNIXTIME(?) LIMIT 1000",
+               {cutoff}, &rows));
   if (rows.empty()) return Status::Ok();
   std::vector<int64_t> ids;
   std::vector<std::string_view> argv = {"ZREM", kGeo};

@@ -7,9 +7,9 @@
 #include "lib/args.h"
 #include "lib/crypto.h"
 #include "lib/profile.h"
-#include "lib/visibility.h"
 #include "lib/session.h"
 #include "lib/sign.h"
+#include "lib/visibility.h"
 
 namespace dt {
 
@@ -69,7 +69,8 @@ Status CheckRequest(const Params& params, const Config& config, double now, bool
   const std::string* sign = params.Find("sign");
   if (!sign || sign->empty()) return MissingParam("sign");
 
-  const std::string expected = SignParams(app->second.method, app->second.secret, params, needs_token);
+  const std::string expected =
+      SignParams(app->second.method, app->second.secret, params, needs_token);
   if (!ConstantTimeEquals(expected, *sign)) return Status::Error(kBadSign);
 
   const std::string* token = nullptr;

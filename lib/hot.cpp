@@ -130,8 +130,8 @@ Status RankingPage(Redis& redis, const std::string& key, const std::vector<int64
   std::vector<std::string> args = {std::to_string(offset), std::to_string(count)};
   for (int64_t id : excluded) args.push_back(Member(id));
   RedisReply reply;
-  RETURN_IF_ERROR(redis.Eval(kPage, {key}, std::vector<std::string_view>(args.begin(), args.end()),
-                             &reply));
+  RETURN_IF_ERROR(
+      redis.Eval(kPage, {key}, std::vector<std::string_view>(args.begin(), args.end()), &reply));
   if (reply.size() == 0) return Status::Internal("hot page: bad reply");
   *total = reply.Element(0)->integer;
   for (size_t i = 1; i < reply.size(); ++i) {
@@ -148,7 +148,8 @@ Status HotRollover(Redis& redis, int64_t now) {
   const int64_t target = DayNumber(now) - kWindowDays;
   RETURN_IF_ERROR(redis.Command(&reply, "GET %s", kRolled));
   int64_t rolled = reply.IsNil() ? target : std::stoll(std::string(reply.Str()));
-  if (reply.IsNil()) RETURN_IF_ERROR(redis.Command(&reply, "SET %s %lld", kRolled, static_cast<long long>(target)));
+  if (reply.IsNil())
+    RETURN_IF_ERROR(redis.Command(&reply, "SET %s %lld", kRolled, static_cast<long long>(target)));
   for (int chunks = 0; rolled < target && chunks < kRollChunksPerRun; ++chunks) {
     const int64_t day = rolled + 1;
     RETURN_IF_ERROR(redis.Eval(kRollDay, {DayKey(day), kWeek, kRolled},
@@ -168,7 +169,8 @@ Status HotRebuild(Db& db, Redis& redis, int64_t now) {
     RETURN_IF_ERROR(db.Query(
         // Listed as HotSetVisible keeps them: active with authority 1 (a banned or reviewed
         // user keeps their authority; found when the review tests first banned one).
-        "SELECT id FROM user_info WHERE authority = 1 AND status = 'active' AND id > ? ORDER BY id LIMIT 5000",
+        "SELECT id FROM user_info WHERE authority = 1 AND status = 'active' AND id > ? ORDER BY id "
+        "LIMIT 5000",
         {after}, &rows));
     if (rows.empty()) break;
     std::vector<std::string> members;

@@ -6,9 +6,9 @@
 //   dt:hot:week        ZSET of every visible user, score = views over the last 7 day sets;
 //                      members are zero-padded ids, so equal scores order newest first
 //   dt:hot:rolled      the last day already subtracted from dt:hot:week
-// Views are counted by lib/visits.cpp (RecordView). A housekeeping task subtracts each day as it leaves the window; HotRebuild makes the
-// week set again from MySQL (the users) and the day sets. Thread-safe given per-thread
-// Db/Redis.
+// Views are counted by lib/visits.cpp (RecordView). A housekeeping task subtracts each day as it
+// leaves the window; HotRebuild makes the week set again from MySQL (the users) and the day sets.
+// Thread-safe given per-thread Db/Redis.
 #pragma once
 
 #include <cstdint>

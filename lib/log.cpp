@@ -166,9 +166,7 @@ void StartLogFlusher() {
   }).detach();
 }
 
-RequestLogScope::RequestLogScope(std::string_view request_id) {
-  current_request_id = request_id;
-}
+RequestLogScope::RequestLogScope(std::string_view request_id) { current_request_id = request_id; }
 
 RequestLogScope::~RequestLogScope() { current_request_id = {}; }
 

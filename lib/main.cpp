@@ -40,8 +40,10 @@ int main(int argc, char** argv) {
   // An app kept on a weak secret because shipped clients hold it: said at every start.
   for (const auto& [appkey, app] : config.apps) {
     if (!app.legacy) continue;
-    dt::LogInfo("warning: [app.%s] legacy = 1: its secret (%zu bytes) is weak; move its clients"
-                " to an app with a long random secret", appkey.c_str(), app.secret.size());
+    dt::LogInfo(
+        "warning: [app.%s] legacy = 1: its secret (%zu bytes) is weak; move its clients"
+        " to an app with a long random secret",
+        appkey.c_str(), app.secret.size());
   }
   if (check_only) {
     printf("%s: ok\n", path.c_str());

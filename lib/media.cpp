@@ -105,14 +105,17 @@ bool IsStoredMedia(std::string_view media_url, const std::string& media_root, st
   if (rest.size() < 6 + 32 + 2 || dot != 6 + 32 || rest[2] != '/' || rest[5] != '/') return false;
   const std::string_view name = rest.substr(6, 32);
   if (name.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
-  if (rest.substr(0, 2) != name.substr(0, 2) || rest.substr(3, 2) != name.substr(2, 2)) return false;
+  if (rest.substr(0, 2) != name.substr(0, 2) || rest.substr(3, 2) != name.substr(2, 2))
+    return false;
   const std::string_view ext = rest.substr(dot + 1);
   bool known = false;
-  for (const MediaType* t : {&kJpeg, &kPng, &kWebp, &kGif, &kMp3, &kAac, &kM4a, &kAmr, &kOgg, &kMp4, &kWebm}) {
+  for (const MediaType* t :
+       {&kJpeg, &kPng, &kWebp, &kGif, &kMp3, &kAac, &kM4a, &kAmr, &kOgg, &kMp4, &kWebm}) {
     known |= t->kind == kind && ext == t->ext;
   }
   struct stat st;
-  return known && stat((media_root + "/" + std::string(rel)).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  return known && stat((media_root + "/" + std::string(rel)).c_str(), &st) == 0 &&
+         S_ISREG(st.st_mode);
 }
 
 std::string UploadSpoolDir(const std::string& root) { return root + "/.incoming"; }
@@ -138,8 +141,8 @@ Status PruneUploadSpool(const std::string& root, int64_t now, int64_t max_age, i
 Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* file,
                    std::string* relative) {
   const std::string name = HexEncode(RandomBytes(16));
-  const std::string dir = std::string(MediaKindName(type.kind)) + "/" + name.substr(0, 2) + "/" +
-                          name.substr(2, 2);
+  const std::string dir =
+      std::string(MediaKindName(type.kind)) + "/" + name.substr(0, 2) + "/" + name.substr(2, 2);
   const std::string final_rel = dir + "/" + name + "." + type.ext;
   RETURN_IF_ERROR(MakeDirs(root + "/" + dir));
   const std::string final_path = root + "/" + final_rel;

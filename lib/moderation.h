@@ -18,8 +18,8 @@ namespace dt {
 
 // Who may put others under review with their reports ([safety]).
 struct ReviewRule {
-  int threshold;        // established reporters whose reports are not handled yet
-  int reporter_days;    // an established reporter's account is at least this old...
+  int threshold;          // established reporters whose reports are not handled yet
+  int reporter_days;      // an established reporter's account is at least this old...
   int reporter_messages;  // ...and has a match or has sent this many messages
 };
 

@@ -106,7 +106,8 @@ std::string_view TrimSpace(std::string_view s) {
 // escapes \" and \\) or a token, in any order; unknown ones are ignored.
 bool ParseDisposition(std::string_view v, PartHeaders* out) {
   const size_t semi = v.find(';');
-  if (strncasecmp(std::string(TrimSpace(v.substr(0, semi))).c_str(), "form-data", 10) != 0) return false;
+  if (strncasecmp(std::string(TrimSpace(v.substr(0, semi))).c_str(), "form-data", 10) != 0)
+    return false;
   if (semi == std::string_view::npos) return true;
   size_t i = semi + 1;
   while (i < v.size()) {
@@ -154,11 +155,15 @@ Status ReadPartHeaders(Body& body, PartHeaders* part) {
   if (body.window().substr(0, 2) == "\r\n") return BadRequest("a multipart part has no headers.");
   std::string block;
   bool found = false;
-  RETURN_IF_ERROR(Until(body, "\r\n\r\n", [&](std::string_view piece) {
-    if (block.size() + piece.size() > kMaxHeaderBytes) return BadRequest("multipart part headers are too long.");
-    block.append(piece);
-    return Status::Ok();
-  }, &found));
+  RETURN_IF_ERROR(Until(
+      body, "\r\n\r\n",
+      [&](std::string_view piece) {
+        if (block.size() + piece.size() > kMaxHeaderBytes)
+          return BadRequest("multipart part headers are too long.");
+        block.append(piece);
+        return Status::Ok();
+      },
+      &found));
   if (!found) return Malformed();
   bool disposition = false;
   size_t start = 0;
@@ -204,15 +209,19 @@ Status ReadFilePart(Body& body, std::string_view delimiter, const std::string& s
   }
   Md5Stream md5;
   bool found = false;
-  RETURN_IF_ERROR(Until(body, delimiter, [&](std::string_view piece) {
-    file->size += static_cast<int64_t>(piece.size());
-    md5.Update(piece);
-    if (file->head.size() < kFileHeadBytes) {
-      file->head.append(piece.substr(0, kFileHeadBytes - file->head.size()));
-    }
-    if (out.fd >= 0 && !WriteAll(out.fd, piece)) return FileFailure("write", file->spooled.path(), errno);
-    return Status::Ok();
-  }, &found));
+  RETURN_IF_ERROR(Until(
+      body, delimiter,
+      [&](std::string_view piece) {
+        file->size += static_cast<int64_t>(piece.size());
+        md5.Update(piece);
+        if (file->head.size() < kFileHeadBytes) {
+          file->head.append(piece.substr(0, kFileHeadBytes - file->head.size()));
+        }
+        if (out.fd >= 0 && !WriteAll(out.fd, piece))
+          return FileFailure("write", file->spooled.path(), errno);
+        return Status::Ok();
+      },
+      &found));
   if (out.fd >= 0) {
     const int fd = out.fd;
     out.fd = -1;
@@ -232,7 +241,8 @@ Status ParseMultipart(cgicc::CgiInput& input, int64_t length, std::string_view b
   Body body(input, length, "\r\n");
   const std::string delimiter = "\r\n--" + std::string(boundary);
   bool found = false;
-  RETURN_IF_ERROR(Until(body, delimiter, [](std::string_view) { return Status::Ok(); }, &found));
+  RETURN_IF_ERROR(Until(
+      body, delimiter, [](std::string_view) { return Status::Ok(); }, &found));
   if (!found) return Malformed();
   for (int parts = 0;; ++parts) {
     // After a delimiter: "--" closes the body (an epilogue is ignored); a line break,
@@ -258,10 +268,13 @@ Status ParseMultipart(cgicc::CgiInput& input, int64_t length, std::string_view b
     // A text value: kept up to one byte over its limit, so that AddCheckedParam refuses it.
     std::string value;
     const size_t keep = static_cast<size_t>(limits.max_value_length) + 1;
-    RETURN_IF_ERROR(Until(body, delimiter, [&](std::string_view piece) {
-      if (value.size() < keep) value.append(piece.substr(0, keep - value.size()));
-      return Status::Ok();
-    }, &found));
+    RETURN_IF_ERROR(Until(
+        body, delimiter,
+        [&](std::string_view piece) {
+          if (value.size() < keep) value.append(piece.substr(0, keep - value.size()));
+          return Status::Ok();
+        },
+        &found));
     if (!found) return Malformed();
     RETURN_IF_ERROR(AddCheckedParam(std::move(part.name), std::move(value), limits, params));
   }

@@ -48,12 +48,14 @@ bool KnownPhoneRegion(std::string_view region) {
 bool NormalizeMobile(std::string_view text, std::string_view default_region, std::string* e164) {
   if (!PlainPhoneText(text)) return false;
   PhoneNumber number;
-  if (Util().Parse(std::string(text), std::string(default_region), &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+  if (Util().Parse(std::string(text), std::string(default_region), &number) !=
+      PhoneNumberUtil::NO_PARSING_ERROR) {
     return false;
   }
   if (number.has_extension() || !Util().IsValidNumber(number)) return false;
   const PhoneNumberUtil::PhoneNumberType type = Util().GetNumberType(number);
-  if (type != PhoneNumberUtil::MOBILE && type != PhoneNumberUtil::FIXED_LINE_OR_MOBILE) return false;
+  if (type != PhoneNumberUtil::MOBILE && type != PhoneNumberUtil::FIXED_LINE_OR_MOBILE)
+    return false;
   Util().Format(number, PhoneNumberUtil::E164, e164);
   return true;
 }
@@ -79,8 +81,10 @@ Status RequireMobile(const Params& params, std::string_view key, std::string_vie
 Status MigratePhones(Db& db, std::string_view default_region, PhoneMigration* report) {
   // Everything the old rules stored ('+' and digits) that is E.164 already starts with '+'.
   std::vector<Row> rows;
-  RETURN_IF_ERROR(db.Query("SELECT id, phone FROM user_info WHERE phone IS NOT NULL AND phone NOT LIKE '+%'"
-                           " ORDER BY id", {}, &rows));
+  RETURN_IF_ERROR(
+      db.Query("SELECT id, phone FROM user_info WHERE phone IS NOT NULL AND phone NOT LIKE '+%'"
+               " ORDER BY id",
+               {}, &rows));
   for (const Row& row : rows) {
     const int64_t user = row.Int(0);
     const std::string& phone = row.Str(1);
@@ -94,14 +98,19 @@ Status MigratePhones(Db& db, std::string_view default_region, PhoneMigration* re
     bool taken = false;
     RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
       Row other;
-      RETURN_IF_ERROR(db.QueryRow("SELECT id FROM user_info WHERE phone = ? FOR UPDATE", {e164}, &other, &taken));
+      RETURN_IF_ERROR(db.QueryRow("SELECT id FROM user_info WHERE phone = ? FOR UPDATE", {e164},
+                                  &other, &taken));
       if (taken) {
-        fprintf(stderr, "phones: user %lld: '%s' is %s, the phone of user %lld already; left as it is\n",
-                static_cast<long long>(user), phone.c_str(), e164.c_str(), static_cast<long long>(other.Int(0)));
+        fprintf(stderr,
+                "phones: user %lld: '%s' is %s, the phone of user %lld already; left as it is\n",
+                static_cast<long long>(user), phone.c_str(), e164.c_str(),
+                static_cast<long long>(other.Int(0)));
         return Status::Ok();
       }
-      RETURN_IF_ERROR(db.Exec("UPDATE user_info SET phone = ? WHERE id = ? AND phone = ?", {e164, user, phone}));
-      return db.Exec("UPDATE user_auth SET open_id = ? WHERE user_id = ? AND login_type = 'phone'", {e164, user});
+      RETURN_IF_ERROR(db.Exec("UPDATE user_info SET phone = ? WHERE id = ? AND phone = ?",
+                              {e164, user, phone}));
+      return db.Exec("UPDATE user_auth SET open_id = ? WHERE user_id = ? AND login_type = 'phone'",
+                     {e164, user});
     }));
     ++(taken ? report->conflicts : report->migrated);
   }

@@ -57,19 +57,19 @@ std::string ArrayOf(const Row& row, size_t i, const char* id_name, const char* t
 Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
                      std::unordered_map<int64_t, ProfileRecord>* out) {
   std::vector<Row> rows;
-  RETURN_IF_ERROR(db.Query(
-      "SELECT u.id, u.nickname, u.birthday, u.gender, u.avatar, u.height, u.sexual,"
-      " u.education, u.salary, u.emotion, u.phone, u.email, u.authority, u.status,"
-      " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0),"
-      " (SELECT GROUP_CONCAT(l.id, '\x1f', l.name ORDER BY l.id SEPARATOR '\x1e')"
-      "   FROM user_label ul JOIN label l ON l.id = ul.label_id WHERE ul.user_id = u.id),"
-      " (SELECT GROUP_CONCAT(a.id, '\x1f', a.photo ORDER BY a.id SEPARATOR '\x1e')"
-      "   FROM user_album a WHERE a.user_id = u.id),"
-      " COALESCE(UNIX_TIMESTAMP(loc.update_time), 0)"
-      " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
-      " JOIN user_info u ON u.id = j.id LEFT JOIN vip_info v ON v.user_id = u.id"
-      " LEFT JOIN location loc ON loc.user_id = u.id",
-      {IdList(ids)}, &rows));
+  RETURN_IF_ERROR(
+      db.Query("SELECT u.id, u.nickname, u.birthday, u.gender, u.avatar, u.height, u.sexual,"
+               " u.education, u.salary, u.emotion, u.phone, u.email, u.authority, u.status,"
+               " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0),"
+               " (SELECT GROUP_CONCAT(l.id, '\x1f', l.name ORDER BY l.id SEPARATOR '\x1e')"
+               "   FROM user_label ul JOIN label l ON l.id = ul.label_id WHERE ul.user_id = u.id),"
+               " (SELECT GROUP_CONCAT(a.id, '\x1f', a.photo ORDER BY a.id SEPARATOR '\x1e')"
+               "   FROM user_album a WHERE a.user_id = u.id),"
+               " COALESCE(UNIX_TIMESTAMP(loc.update_time), 0)"
+               " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
+               " JOIN user_info u ON u.id = j.id LEFT JOIN vip_info v ON v.user_id = u.id"
+               " LEFT JOIN location loc ON loc.user_id = u.id",
+               {IdList(ids)}, &rows));
   for (const Row& row : rows) {
     ProfileRecord r;
     r.user_id = row.Int(0);
@@ -186,9 +186,10 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
     if (it == loaded.end()) continue;
     if (fill) {
       const redisReply* ver = seen.Element(i);
-      fills.push_back({ProfileKey(missing[i]), VersionKey(missing[i]),
-                       ver->type == REDIS_REPLY_STRING ? std::string(ver->str, ver->len) : std::string(),
-                       SerializeProfile(it->second)});
+      fills.push_back(
+          {ProfileKey(missing[i]), VersionKey(missing[i]),
+           ver->type == REDIS_REPLY_STRING ? std::string(ver->str, ver->len) : std::string(),
+           SerializeProfile(it->second)});
     }
     (*out)[missing[i]] = std::move(it->second);
   }

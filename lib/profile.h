@@ -25,10 +25,10 @@ namespace dt {
 struct ProfileRecord {
   int64_t user_id = 0;
   int gender = 0;
-  int authority = 1;           // 0 hidden, 1 everyone, 2 users the owner liked
+  int authority = 1;              // 0 hidden, 1 everyone, 2 users the owner liked
   std::string status = "active";  // active, review, banned, deleted
-  int64_t vip_deadline = 0;    // Unix seconds, 0 for never
-  int64_t located_at = 0;      // the last location report (Unix seconds), 0 for none
+  int64_t vip_deadline = 0;       // Unix seconds, 0 for never
+  int64_t located_at = 0;         // the last location report (Unix seconds), 0 for none
   // JSON members, without braces: what everyone sees of a list item (user_id, nickname,
   // birthday, gender, avatar, height, sexual, education, salary, emotion) ...
   std::string card;

@@ -30,7 +30,8 @@ Status FormatArgv(const std::vector<std::string_view>& argv, std::string* out) {
     lens.push_back(a.size());
   }
   char* command = nullptr;
-  int length = redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
+  int length =
+      redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
   if (length < 0) return Status::Internal("redis: bad command");
   out->assign(command, static_cast<size_t>(length));
   redisFreeCommand(command);
@@ -76,10 +77,10 @@ redisContext* Redis::ConnectViaSentinels(const struct timeval& tv) {
     long port = 0;
     if (asked && !asked->err) {
       redisSetTimeout(asked, tv);
-      auto* r = static_cast<redisReply*>(
-          redisCommand(asked, "SENTINEL get-master-addr-by-name %s", config_.redis_master_name.c_str()));
-      if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 && r->element[0]->type == REDIS_REPLY_STRING &&
-          r->element[1]->type == REDIS_REPLY_STRING) {
+      auto* r = static_cast<redisReply*>(redisCommand(asked, "SENTINEL get-master-addr-by-name %s",
+                                                      config_.redis_master_name.c_str()));
+      if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+          r->element[0]->type == REDIS_REPLY_STRING && r->element[1]->type == REDIS_REPLY_STRING) {
         host.assign(r->element[0]->str, r->element[0]->len);
         port = strtol(r->element[1]->str, nullptr, 10);
       }
@@ -125,15 +126,17 @@ Status Redis::Connect() {
   // A connection that failed its login or its database is not one to keep using.
   RedisReply reply;
   Status ready = Status::Ok();
-  if (!config_.redis_password.empty()) ready = Command(&reply, "AUTH %s", config_.redis_password.c_str());
+  if (!config_.redis_password.empty())
+    ready = Command(&reply, "AUTH %s", config_.redis_password.c_str());
   if (ready.ok() && config_.redis_db != 0) ready = Command(&reply, "SELECT %d", config_.redis_db);
   // A sentinel's answer may be stale (a failover under way): write only to a master.
   if (ready.ok() && !config_.redis_sentinels.empty()) {
     ready = Command(&reply, "ROLE");
     const redisReply* role = reply.get();
-    if (ready.ok() && !(role && role->type == REDIS_REPLY_ARRAY && role->elements > 0 &&
-                        role->element[0]->type == REDIS_REPLY_STRING &&
-                        std::string_view(role->element[0]->str, role->element[0]->len) == "master")) {
+    if (ready.ok() &&
+        !(role && role->type == REDIS_REPLY_ARRAY && role->elements > 0 &&
+          role->element[0]->type == REDIS_REPLY_STRING &&
+          std::string_view(role->element[0]->str, role->element[0]->len) == "master")) {
       LogError("redis: %s is not a master (yet)", master_.c_str());
       ready = Status::Unavailable();
     }
@@ -188,7 +191,8 @@ Status Redis::ExchangeAll(const std::vector<std::string>& commands,
   // A connection that sat idle while Redis restarted fails at once (EOF, EPIPE, reset)
   // without the commands having run anywhere: reconnect and send them once more.
   if (!ok && reused && (*replies)[0] == nullptr &&
-      (ctx_->err == REDIS_ERR_EOF || (ctx_->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))) {
+      (ctx_->err == REDIS_ERR_EOF ||
+       (ctx_->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))) {
     Close();
     RETURN_IF_ERROR(Connect());
     ok = send();

@@ -56,9 +56,7 @@ class RedisReply {
   std::string_view Str() const {
     return IsString() ? std::string_view(reply_->str, reply_->len) : std::string_view();
   }
-  size_t size() const {
-    return reply_ && reply_->type == REDIS_REPLY_ARRAY ? reply_->elements : 0;
-  }
+  size_t size() const { return reply_ && reply_->type == REDIS_REPLY_ARRAY ? reply_->elements : 0; }
   const redisReply* Element(size_t i) const { return reply_->element[i]; }
 
  private:

@@ -20,12 +20,13 @@ Status ReadDb::Query(const char* sql, std::initializer_list<Arg> args, std::vect
     Status s = replica.db->Query(sql, args, &found);
     if (s.ok()) {
       next_ = (next_ + i) % replicas_.size();  // stay with the one that answered
-      rows->insert(rows->end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+      rows->insert(rows->end(), std::make_move_iterator(found.begin()),
+                   std::make_move_iterator(found.end()));
       return s;
     }
     if (s.code() != kUnavailable) return s;
-    LogError("mysql replica %zu unavailable: reading elsewhere for %d ms", (next_ + i) % replicas_.size(),
-             kReplicaRetryPauseMs);
+    LogError("mysql replica %zu unavailable: reading elsewhere for %d ms",
+             (next_ + i) % replicas_.size(), kReplicaRetryPauseMs);
     replica.retry_at = now + std::chrono::milliseconds(kReplicaRetryPauseMs);
   }
   return primary_.Query(sql, args, rows);

@@ -19,21 +19,12 @@ bool IsMarked(const Json::Value& v, const char* key) {
   return v.isObject() && v.size() == 1 && v.isMember(key);
 }
 
-
 void Append(const Json::Value& v, std::string* out) {
   switch (v.type()) {
-    case Json::nullValue:
-      out->append("null");
-      break;
-    case Json::booleanValue:
-      out->append(v.asBool() ? "true" : "false");
-      break;
-    case Json::intValue:
-      out->append(std::to_string(v.asLargestInt()));
-      break;
-    case Json::uintValue:
-      out->append(std::to_string(v.asLargestUInt()));
-      break;
+    case Json::nullValue: out->append("null"); break;
+    case Json::booleanValue: out->append(v.asBool() ? "true" : "false"); break;
+    case Json::intValue: out->append(std::to_string(v.asLargestInt())); break;
+    case Json::uintValue: out->append(std::to_string(v.asLargestUInt())); break;
     case Json::realValue: {
       const double d = v.asDouble();
       if (!std::isfinite(d)) {
@@ -205,7 +196,8 @@ std::string RenderReply(const Reply& reply) {
   out += "{\"code\":";
   out += std::to_string(reply.status.code());
   out += ",\"msg\":";
-  AppendJsonString(reply.status.ok() ? std::string_view("success") : std::string_view(reply.status.msg()), &out);
+  AppendJsonString(
+      reply.status.ok() ? std::string_view("success") : std::string_view(reply.status.msg()), &out);
   if (!reply.data.isNull()) {
     out += ",\"data\":";
     Append(reply.data, &out);

@@ -19,9 +19,9 @@
 namespace dt {
 
 struct ParamLimits {
-  int max_params = 64;           // text parameters and files together
-  int max_key_length = 64;       // bytes
-  int max_value_length = 16384;  // bytes of one text value
+  int max_params = 64;              // text parameters and files together
+  int max_key_length = 64;          // bytes
+  int max_value_length = 16384;     // bytes of one text value
   int64_t max_form_body = 1 << 20;  // bytes of an urlencoded body (413 beyond)
   // Where the file parts of a multipart body are written as they arrive (the upload
   // route: <media root>/.incoming); empty: they are read, measured and dropped.

@@ -26,14 +26,14 @@ using Speculate = void (*)(const Params& params, std::vector<std::string>* argv)
 
 enum RouteNeeds : unsigned {
   kPublic = 0,
-  kSigned = 1u << 0,            // S: appkey, timestamp, nonce, sign
-  kToken = 1u << 1 | kSigned,   // T: and a valid token for userId
+  kSigned = 1u << 0,           // S: appkey, timestamp, nonce, sign
+  kToken = 1u << 1 | kSigned,  // T: and a valid token for userId
   // With T: what the handler will read of the caller's caches, fetched by the guard in
   // its one round trip to Redis (RequestContext::prefetched).
-  kWithProfile = 1u << 2,       // the caller's cached profile record
-  kWithHidden = 1u << 3,        // the caller's cached hidden set (lib/visibility.h)
-  kWithHiddenForPeer = 1u << 4, // the same, only when the request names a peerId that is
-                                // not the caller's userId (user/show of oneself needs none)
+  kWithProfile = 1u << 2,        // the caller's cached profile record
+  kWithHidden = 1u << 3,         // the caller's cached hidden set (lib/visibility.h)
+  kWithHiddenForPeer = 1u << 4,  // the same, only when the request names a peerId that is
+                                 // not the caller's userId (user/show of oneself needs none)
 };
 
 // Which configured body limit applies to a route.

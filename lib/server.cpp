@@ -102,8 +102,7 @@ int RunServer(const Services& services, const Router& router,
   }
   if (!tasks.empty()) std::thread(TaskThread, &services, tasks).detach();
   if (services.config.access_log) StartLogFlusher();
-  LogInfo("worker %d serving with %d threads", static_cast<int>(getpid()),
-          services.config.threads);
+  LogInfo("worker %d serving with %d threads", static_cast<int>(getpid()), services.config.threads);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

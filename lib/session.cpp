@@ -55,10 +55,10 @@ Status VerifyToken(Db& db, Redis& redis, int64_t user_id, std::string_view token
 
   Row row;
   bool found = false;
-  RETURN_IF_ERROR(db.QueryRow(
-      "SELECT token, UNIX_TIMESTAMP(expired_time) FROM user_auth"
-      " WHERE user_id = ? AND login_type = 'phone'",
-      {user_id}, &row, &found));
+  RETURN_IF_ERROR(
+      db.QueryRow("SELECT token, UNIX_TIMESTAMP(expired_time) FROM user_auth"
+                  " WHERE user_id = ? AND login_type = 'phone'",
+                  {user_id}, &row, &found));
   std::string value;
   int64_t ttl = kNoSessionTtl;
   if (found && !row.IsNull(0) && !row.Str(0).empty() && row.Int(1) > now) {

@@ -22,8 +22,7 @@ std::string CanonicalMessage(const Params& params);
 // md5_hex(msg + token + timestamp + nonce + secret), or
 // hex(HMAC_SHA256(secret, msg + token + timestamp + nonce)).
 std::string ComputeSign(SignMethod method, std::string_view secret, std::string_view msg,
-                        std::string_view token, std::string_view timestamp,
-                        std::string_view nonce);
+                        std::string_view token, std::string_view timestamp, std::string_view nonce);
 
 // The sign of a whole parameter set, taking timestamp and nonce from it, and the token
 // when `with_token` (routes marked T). A route without a token signs an empty token

@@ -70,7 +70,8 @@ Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code)
 
 Status RequireSmsCode(const Params& params, std::string* out) {
   RETURN_IF_ERROR(RequireString(params, "code", out));
-  if (out->size() < 4 || out->size() > 8 || out->find_first_not_of("0123456789") != std::string::npos) {
+  if (out->size() < 4 || out->size() > 8 ||
+      out->find_first_not_of("0123456789") != std::string::npos) {
     return InvalidParam("code");
   }
   return Status::Ok();
@@ -78,8 +79,8 @@ Status RequireSmsCode(const Params& params, std::string* out) {
 
 Status ConsumeSmsCode(Redis& redis, std::string_view phone, std::string_view code) {
   RedisReply reply;
-  RETURN_IF_ERROR(redis.Eval(kConsume, {CodeKey(phone)},
-                             {code, std::to_string(kSmsCodeMaxTries)}, &reply));
+  RETURN_IF_ERROR(
+      redis.Eval(kConsume, {CodeKey(phone)}, {code, std::to_string(kSmsCodeMaxTries)}, &reply));
   if (reply.Integer() == 1) return Status::Ok();
   return Status::Error(kBadSmsCode);
 }

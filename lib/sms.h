@@ -34,8 +34,8 @@ class LogSmsSender : public SmsSender {
 // The sender named by [sms] provider.
 std::unique_ptr<SmsSender> MakeSmsSender(const Config& config);
 
-constexpr int kSmsCodeTtl = 300;    // seconds a code lives
-constexpr int kSmsCodeMaxTries = 5; // wrong tries that kill a code
+constexpr int kSmsCodeTtl = 300;     // seconds a code lives
+constexpr int kSmsCodeMaxTries = 5;  // wrong tries that kill a code
 
 // Six random digits.
 std::string NewSmsCode();

@@ -41,8 +41,8 @@ class Status {
 }  // namespace dt
 
 // Returns the status of `expr` from the enclosing function unless it is OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::dt::Status status_once_ = (expr);        \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::dt::Status status_once_ = (expr);          \
     if (!status_once_.ok()) return status_once_; \
   } while (0)

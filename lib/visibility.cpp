@@ -66,7 +66,8 @@ void TakeHiddenReply(const RedisReply& reply, Prefetched* p) {
   const redisReply* version = reply.size() == 2 ? reply.Element(1) : nullptr;
   p->has_hidden = value && value->type == REDIS_REPLY_STRING;
   if (p->has_hidden) p->hidden.assign(value->str, value->len);
-  if (version && version->type == REDIS_REPLY_STRING) p->hidden_version.assign(version->str, version->len);
+  if (version && version->type == REDIS_REPLY_STRING)
+    p->hidden_version.assign(version->str, version->len);
 }
 
 Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
@@ -75,7 +76,8 @@ Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
   bool fill = true;
   if (!p.hidden_wanted) {  // not fetched by the guard: one round trip of our own
     RedisReply reply;
-    Status looked = ctx.redis.CommandArgv({"MGET", HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id)}, &reply);
+    Status looked = ctx.redis.CommandArgv(
+        {"MGET", HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id)}, &reply);
     if (!looked.ok() && looked.code() != kUnavailable) return looked;
     fill = looked.ok();  // Redis down: MySQL answers and nothing is cached
     p.hidden_wanted = true;
@@ -84,9 +86,11 @@ Status LoadHidden(RequestContext& ctx, HiddenScope scope, HiddenSet* out) {
   if (!p.has_hidden) {
     RETURN_IF_ERROR(ReadHidden(ctx.db, ctx.user_id, now, &p.hidden));
     p.has_hidden = true;
-    if (fill) RETURN_IF_ERROR(CacheFillIfUnchanged(
-        ctx.redis, {{HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id), p.hidden_version, p.hidden}},
-        ctx.config().profile_ttl));
+    if (fill)
+      RETURN_IF_ERROR(CacheFillIfUnchanged(
+          ctx.redis,
+          {{HiddenKey(ctx.user_id), HiddenVersionKey(ctx.user_id), p.hidden_version, p.hidden}},
+          ctx.config().profile_ttl));
   }
   DecodeHidden(p.hidden, scope, now, out);
   return Status::Ok();
@@ -125,7 +129,8 @@ Status OwnerLikedViewer(Db& db, int64_t owner, int64_t viewer, bool* liked) {
 Status ListedFieldsVisible(Db& db, const std::string& status, int authority, int64_t owner,
                            int64_t viewer, bool* visible) {
   bool liked = false;
-  if (status == "active" && authority == 2) RETURN_IF_ERROR(OwnerLikedViewer(db, owner, viewer, &liked));
+  if (status == "active" && authority == 2)
+    RETURN_IF_ERROR(OwnerLikedViewer(db, owner, viewer, &liked));
   *visible = FieldsVisible(status, authority, liked);
   return Status::Ok();
 }

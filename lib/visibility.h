@@ -84,8 +84,8 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
 // Two primary-key probes: MariaDB plans them for less than one subquery with an OR of the
 // two pairs (or a row IN list), which it analyses as ranges on every execution (message/
 // send, A/B: 8-10% of its MariaDB CPU).
-#define DT_SQL_BLOCKED_EITHER_WAY                                                   \
-  "(EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?)"      \
+#define DT_SQL_BLOCKED_EITHER_WAY                                                 \
+  "(EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?)" \
   " OR EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?))"
 
 // The SQL condition "`column` is none of the hidden ids", for a listing's own query (binds

@@ -72,7 +72,8 @@ Status FlushVisits(Db& db, Redis& redis, int max) {
     size_t a = entry.find(':'), b = entry.rfind(':');
     int64_t user, viewer, when;
     if (a == b || !ParseInt64(entry.substr(0, a), &user) ||
-        !ParseInt64(entry.substr(a + 1, b - a - 1), &viewer) || !ParseInt64(entry.substr(b + 1), &when)) {
+        !ParseInt64(entry.substr(a + 1, b - a - 1), &viewer) ||
+        !ParseInt64(entry.substr(b + 1), &when)) {
       continue;
     }
     int64_t& t = latest[{user, viewer}];
@@ -98,7 +99,8 @@ Status FlushVisits(Db& db, Redis& redis, int max) {
   if (!s.ok()) {
     // Back to the queue for the next try (the flush keeps the latest time of a pair).
     std::vector<std::string> entries;
-    for (size_t i = 0; i < batch.size(); ++i) entries.emplace_back(batch.Element(i)->str, batch.Element(i)->len);
+    for (size_t i = 0; i < batch.size(); ++i)
+      entries.emplace_back(batch.Element(i)->str, batch.Element(i)->len);
     std::vector<std::string_view> argv = {"RPUSH", kQueue};
     argv.insert(argv.end(), entries.begin(), entries.end());
     RedisReply back;

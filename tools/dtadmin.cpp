@@ -72,9 +72,11 @@ int main(int argc, char** argv) {
     dt::PhoneMigration report;
     s = dt::MigratePhones(db, config.sms_default_region, &report);
     if (s.ok()) {
-      printf("phones: %lld migrated to E.164, %lld not valid mobile numbers, %lld conflicting (left as they are)\n",
-             static_cast<long long>(report.migrated), static_cast<long long>(report.invalid),
-             static_cast<long long>(report.conflicts));
+      printf(
+          "phones: %lld migrated to E.164, %lld not valid mobile numbers, %lld conflicting (left "
+          "as they are)\n",
+          static_cast<long long>(report.migrated), static_cast<long long>(report.invalid),
+          static_cast<long long>(report.conflicts));
       return 0;
     }
   } else if (command == "review" && args.size() == 1 && args[0] == "list") {

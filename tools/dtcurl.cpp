@@ -195,9 +195,7 @@ std::string Dirname(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-bool Readable(const std::string& path) {
-  return access(path.c_str(), R_OK) == 0;
-}
+bool Readable(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
 
 // config/dev.ini of the checkout holding this binary (build/dtcurl, build/asan/dtcurl),
 // else of the current directory.
@@ -331,7 +329,8 @@ bool SignRequest(const App& app, const std::string& token, bool with_token, dt::
   }
   if (!params->Has("nonce")) params->Add("nonce", dt::HexEncode(dt::RandomBytes(12)));
   if (with_token && !token.empty() && !AddParam(params, "token", token, error)) return false;
-  return AddParam(params, "sign", dt::SignParams(app.method, app.secret, *params, with_token), error);
+  return AddParam(params, "sign", dt::SignParams(app.method, app.secret, *params, with_token),
+                  error);
 }
 
 std::string BaseUrl(const std::string& base) {
