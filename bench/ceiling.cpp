@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "lib/config.h"
-#include "lib/db.h"
-#include "lib/redis.h"
+#include "lib/core/config.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
 
 namespace {
 

@@ -20,16 +20,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "lib/config.h"
-#include "lib/crypto.h"
-#include "lib/db.h"
-#include "lib/geo.h"
-#include "lib/hot.h"
-#include "lib/params.h"
-#include "lib/profile.h"
-#include "lib/redis.h"
-#include "lib/sign.h"
-#include "lib/sms.h"
+#include "lib/core/config.h"
+#include "lib/core/crypto.h"
+#include "lib/store/db.h"
+#include "lib/domain/geo.h"
+#include "lib/domain/hot.h"
+#include "lib/core/params.h"
+#include "lib/domain/profile.h"
+#include "lib/store/redis.h"
+#include "lib/core/sign.h"
+#include "lib/domain/sms.h"
 
 namespace {
 

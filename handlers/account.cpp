@@ -3,15 +3,16 @@
 // The user_info row stays as a tombstone (status deleted, every field cleared, phone
 // freed), so that messages it sent keep a sender; no route returns it afterwards.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/geo.h"
-#include "lib/hot.h"
-#include "lib/phone.h"
-#include "lib/profile.h"
-#include "lib/session.h"
-#include "lib/sms.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/core/phone.h"
+#include "lib/domain/geo.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/hot.h"
+#include "lib/domain/profile.h"
+#include "lib/domain/session.h"
+#include "lib/domain/sms.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -66,7 +67,7 @@ Reply HandleDelete(RequestContext& ctx) {
 
 std::vector<Route> AccountRoutes() {
   return {
-      {"POST", "/api/account/delete", HandleDelete, kToken},
+      Post("/api/account/delete", HandleDelete).Auth(kAppToken),
   };
 }
 

@@ -1,10 +1,11 @@
 // Photo album (API.md "Album, labels, upload"): list, add (at most 9), delete one's own.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/media.h"
-#include "lib/profile.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/media.h"
+#include "lib/domain/profile.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -38,7 +39,7 @@ Reply HandleAlbumList(RequestContext& ctx) {
 Reply HandleAlbumAdd(RequestContext& ctx) {
   std::string url;
   RETURN_IF_ERROR(RequireString(ctx.params, "url", &url));
-  // A photo of /api/upload: nothing from elsewhere (lib/media.h says why).
+  // A photo of /api/upload: nothing from elsewhere (lib/domain/media.h says why).
   if (!IsStoredMedia(ctx.config().media_url, ctx.config().media_root, url, MediaKind::kImage)) {
     return InvalidParam("url");
   }
@@ -82,9 +83,9 @@ Reply HandleAlbumDelete(RequestContext& ctx) {
 
 std::vector<Route> AlbumRoutes() {
   return {
-      {"GET", "/api/album/list", HandleAlbumList, kToken | kWithHidden},
-      {"POST", "/api/album/add", HandleAlbumAdd, kToken},
-      {"POST", "/api/album/delete", HandleAlbumDelete, kToken},
+      Get("/api/album/list", HandleAlbumList).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Post("/api/album/add", HandleAlbumAdd).Auth(kAppToken),
+      Post("/api/album/delete", HandleAlbumDelete).Auth(kAppToken),
   };
 }
 

@@ -1,14 +1,15 @@
 // Auth module (API.md "Auth"): SMS codes, login that registers new users, logout. Phones
-// are E.164 from the moment they are read (lib/phone.h): every spelling of one handset is
+// are E.164 from the moment they are read (lib/core/phone.h): every spelling of one handset is
 // one account and one SMS budget.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/hot.h"
-#include "lib/phone.h"
-#include "lib/ratelimit.h"
-#include "lib/session.h"
-#include "lib/sms.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/core/phone.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/hot.h"
+#include "lib/domain/ratelimit.h"
+#include "lib/domain/session.h"
+#include "lib/domain/sms.h"
 
 #include <mysqld_error.h>
 
@@ -131,9 +132,9 @@ Reply HandleLogout(RequestContext& ctx) {
 
 std::vector<Route> AuthRoutes() {
   return {
-      {"POST", "/api/auth/sendsms", HandleSendSms, kSigned},
-      {"POST", "/api/auth/login", HandleLogin, kSigned},
-      {"POST", "/api/auth/logout", HandleLogout, kToken},
+      Post("/api/auth/sendsms", HandleSendSms).Auth(kAppSigned),
+      Post("/api/auth/login", HandleLogin).Auth(kAppSigned),
+      Post("/api/auth/logout", HandleLogout).Auth(kAppToken),
   };
 }
 

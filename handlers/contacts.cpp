@@ -3,9 +3,10 @@
 // profile is not for the caller) and the unread count (kept in the contact row by
 // message/send and message/read), in one query.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -37,7 +38,7 @@ Reply HandleContacts(RequestContext& ctx) {
   for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
     const Row& r = rows[i];
     // A conversation outlives a deleted account, and stays with one that hid itself; their
-    // profiles do not show (the one rule of lib/visibility.h).
+    // profiles do not show (the one rule of lib/domain/visibility.h).
     bool shown = false;
     RETURN_IF_ERROR(ListedFieldsVisible(ctx.db, r.Str(6), static_cast<int>(r.Int(7)), r.Int(0),
                                         ctx.user_id, &shown));
@@ -58,7 +59,7 @@ Reply HandleContacts(RequestContext& ctx) {
 
 std::vector<Route> ContactsRoutes() {
   return {
-      {"GET", "/api/contacts/list", HandleContacts, kToken | kWithHidden},
+      Get("/api/contacts/list", HandleContacts).Auth(kAppToken).Preload({&kHiddenPreload}),
   };
 }
 

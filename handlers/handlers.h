@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "lib/router.h"
-#include "lib/server.h"
+#include "lib/core/router.h"
+#include "lib/core/server.h"
 
 namespace dt {
 

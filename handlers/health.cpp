@@ -1,6 +1,8 @@
 // GET /api/health: unsigned; one round trip to MySQL and one to Redis.
 #include "handlers/handlers.h"
-#include "lib/context.h"
+#include "lib/core/context.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
 
 namespace dt {
 namespace {
@@ -19,7 +21,7 @@ Reply HandleHealth(RequestContext& ctx) {
 
 std::vector<Route> HealthRoutes() {
   return {
-      {"GET", "/api/health", HandleHealth, kPublic},
+      Get("/api/health", HandleHealth),
   };
 }
 

@@ -2,9 +2,11 @@
 #include <algorithm>
 
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/profile.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/profile.h"
+#include "lib/store/replica.h"
 
 namespace dt {
 namespace {
@@ -101,8 +103,8 @@ Reply HandleSetLabels(RequestContext& ctx) {
 
 std::vector<Route> LabelRoutes() {
   return {
-      {"GET", "/api/label/list", HandleLabelList, kSigned},
-      {"POST", "/api/user/labels", HandleSetLabels, kToken},
+      Get("/api/label/list", HandleLabelList).Auth(kAppSigned),
+      Post("/api/user/labels", HandleSetLabels).Auth(kAppToken),
   };
 }
 

@@ -1,10 +1,11 @@
 // Matching (API.md "Safety and matching"): like or pass on a peer, and the matches (likes
 // answered by likes), which get a conversation at once.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/profile.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/profile.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -91,9 +92,11 @@ Reply HandleMatches(RequestContext& ctx) {
 
 std::vector<Route> MatchRoutes() {
   return {
-      {"POST", "/api/user/like", HandleLike, kToken | kWithHidden, BodyLimit::kForm,
-       RateClass::kLike},
-      {"GET", "/api/user/match/list", HandleMatches, kToken | kWithHidden},
+      Post("/api/user/like", HandleLike)
+          .Auth(kAppToken)
+          .Rate(RateClass::kLike)
+          .Preload({&kHiddenPreload}),
+      Get("/api/user/match/list", HandleMatches).Auth(kAppToken).Preload({&kHiddenPreload}),
   };
 }
 

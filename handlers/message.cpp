@@ -1,11 +1,12 @@
 // Messages (API.md "Contacts and messages"): send, list a conversation, mark read, unread.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/media.h"
-#include "lib/ratelimit.h"
-#include "lib/utf8.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/core/utf8.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/media.h"
+#include "lib/domain/ratelimit.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -22,7 +23,7 @@ struct Message {
 };
 
 // msgType and the fields it needs, validated (300 naming the field). A media message's
-// url is one of /api/upload's files of that kind, nothing from elsewhere (lib/media.h).
+// url is one of /api/upload's files of that kind, nothing from elsewhere (lib/domain/media.h).
 Status ParseMessage(const Params& p, const Config& config, Message* m) {
   RETURN_IF_ERROR(RequireString(p, "msgType", &m->type));
   if (m->type == "text") {
@@ -234,10 +235,10 @@ Reply HandleUnread(RequestContext& ctx) {
 
 std::vector<Route> MessageRoutes() {
   return {
-      {"POST", "/api/message/send", HandleSend, kToken},
-      {"GET", "/api/message/list", HandleList, kToken},
-      {"POST", "/api/message/read", HandleRead, kToken},
-      {"GET", "/api/message/unread", HandleUnread, kToken | kWithHidden},
+      Post("/api/message/send", HandleSend).Auth(kAppToken),
+      Get("/api/message/list", HandleList).Auth(kAppToken),
+      Post("/api/message/read", HandleRead).Auth(kAppToken),
+      Get("/api/message/unread", HandleUnread).Auth(kAppToken).Preload({&kHiddenPreload}),
   };
 }
 

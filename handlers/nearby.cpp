@@ -4,11 +4,12 @@
 #include <unordered_set>
 
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/geo.h"
-#include "lib/profile.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/domain/geo.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/profile.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -107,13 +108,16 @@ Status ParseNearbyQuery(const Params& params, NearbyQuery* q) {
   return Status::Ok();
 }
 
-// The first GEOSEARCH goes in the guard's round trip (Route::speculate): a nearby page in
-// a dense city then costs two round trips to Redis instead of three.
-void SpeculateNearby(const Params& params, std::vector<std::string>* argv) {
+// The first GEOSEARCH goes in the authenticator's round trip (a preloader): a nearby page
+// in a dense city then costs two round trips to Redis instead of three.
+bool FirstSearchCommand(const Params& params, int64_t, std::vector<std::string>* argv) {
   NearbyQuery q;
-  if (ParseNearbyQuery(params, &q).ok())
-    *argv = GeoSearchCommand(q.centre, q.first_radius(), q.first_count());
+  if (!ParseNearbyQuery(params, &q).ok()) return false;  // the handler answers the error
+  *argv = GeoSearchCommand(q.centre, q.first_radius(), q.first_count());
+  return true;
 }
+
+const Preloader kFirstSearchPreload{"nearby-first-search", FirstSearchCommand};
 
 Reply HandleNearby(RequestContext& ctx) {
   NearbyQuery q;
@@ -129,13 +133,15 @@ Reply HandleNearby(RequestContext& ctx) {
   std::unordered_set<int64_t> judged;
   double r = q.first_radius();
   size_t count = q.first_count();
-  const Prefetched& pre = ctx.prefetched;
-  bool speculated = pre.has_extra && pre.extra_command == GeoSearchCommand(q.centre, r, count);
+  const Preloaded::Entry* pre = PreloadedOf(ctx).Find(kFirstSearchPreload);
+  bool preloaded = pre && pre->answered && pre->reply.get() &&
+                   pre->reply.get()->type != REDIS_REPLY_ERROR &&
+                   pre->command == GeoSearchCommand(q.centre, r, count);
   while (matched.size() < need) {
     std::vector<GeoHit> hits;
-    if (speculated) {
-      ReadGeoSearchReply(pre.extra.get(), &hits);
-      speculated = false;
+    if (preloaded) {
+      ReadGeoSearchReply(pre->reply.get(), &hits);
+      preloaded = false;
     } else {
       RETURN_IF_ERROR(GeoSearch(ctx.redis, q.centre, r, count, &hits));
     }
@@ -179,9 +185,10 @@ Reply HandleNearby(RequestContext& ctx) {
 
 std::vector<Route> NearbyRoutes() {
   return {
-      {"POST", "/api/user/location", HandleLocation, kToken},
-      {"GET", "/api/user/nearby/list", HandleNearby, kToken | kWithHidden, BodyLimit::kForm,
-       RateClass::kNone, SpeculateNearby},
+      Post("/api/user/location", HandleLocation).Auth(kAppToken),
+      Get("/api/user/nearby/list", HandleNearby)
+          .Auth(kAppToken)
+          .Preload({&kHiddenPreload, &kFirstSearchPreload}),
   };
 }
 

@@ -1,10 +1,10 @@
 // The API's route table: the rows of every handler file, in one list.
 #include "handlers/handlers.h"
-#include "lib/geo.h"
-#include "lib/hot.h"
-#include "lib/log.h"
-#include "lib/media.h"
-#include "lib/visits.h"
+#include "lib/core/log.h"
+#include "lib/domain/geo.h"
+#include "lib/domain/hot.h"
+#include "lib/domain/media.h"
+#include "lib/domain/visits.h"
 
 namespace dt {
 

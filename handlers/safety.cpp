@@ -1,13 +1,14 @@
 // Safety (API.md "Safety and matching"): block, unblock, the block list, report. What a
-// block or a report hides is decided in lib/visibility.cpp, for every route at once.
+// block or a report hides is decided in lib/domain/visibility.cpp, for every route at once.
 #include <algorithm>
 
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/moderation.h"
-#include "lib/utf8.h"
-#include "lib/visibility.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/core/utf8.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/moderation.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
@@ -63,7 +64,7 @@ Reply HandleBlockList(RequestContext& ctx) {
     const Row& r = rows[i];
     Json::Value item(Json::objectValue);
     // The blocker sees whom they blocked, to unblock them, but no more of a profile than
-    // anyone may (the one rule of lib/visibility.h): a hidden, banned or deleted user shows
+    // anyone may (the one rule of lib/domain/visibility.h): a hidden, banned or deleted user shows
     // the placeholder.
     bool shown = false;
     RETURN_IF_ERROR(ListedFieldsVisible(ctx.db, r.Str(4), static_cast<int>(r.Int(5)), r.Int(0),
@@ -112,10 +113,10 @@ Reply HandleReport(RequestContext& ctx) {
 
 std::vector<Route> SafetyRoutes() {
   return {
-      {"POST", "/api/user/block", HandleBlock, kToken},
-      {"POST", "/api/user/unblock", HandleUnblock, kToken},
-      {"GET", "/api/user/block/list", HandleBlockList, kToken},
-      {"POST", "/api/user/report", HandleReport, kToken, BodyLimit::kForm, RateClass::kReport},
+      Post("/api/user/block", HandleBlock).Auth(kAppToken),
+      Post("/api/user/unblock", HandleUnblock).Auth(kAppToken),
+      Get("/api/user/block/list", HandleBlockList).Auth(kAppToken),
+      Post("/api/user/report", HandleReport).Auth(kAppToken).Rate(RateClass::kReport),
   };
 }
 

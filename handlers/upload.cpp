@@ -1,14 +1,15 @@
 // POST /api/upload (API.md "Album, labels, upload"): one media file, checked by its magic
 // bytes, size and signed md5, stored under the media root and served by nginx. The body
-// was streamed to a spool file while it was read (lib/multipart.h), so an upload costs a
+// was streamed to a spool file while it was read (lib/core/multipart.h), so an upload costs a
 // worker a few pieces of memory, not the file's size.
 #include <algorithm>
 
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/crypto.h"
-#include "lib/media.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/core/crypto.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/media.h"
 
 namespace dt {
 namespace {
@@ -55,7 +56,7 @@ Reply HandleUpload(RequestContext& ctx) {
 
 std::vector<Route> UploadRoutes() {
   return {
-      {"POST", "/api/upload", HandleUpload, kToken, BodyLimit::kUpload, RateClass::kUpload},
+      Post("/api/upload", HandleUpload).Auth(kAppToken).Upload().Rate(RateClass::kUpload),
   };
 }
 

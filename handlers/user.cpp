@@ -2,15 +2,17 @@
 #include <ctime>
 
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/hot.h"
-#include "lib/media.h"
-#include "lib/moderation.h"
-#include "lib/profile.h"
-#include "lib/utf8.h"
-#include "lib/visibility.h"
-#include "lib/visits.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/core/utf8.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/hot.h"
+#include "lib/domain/media.h"
+#include "lib/domain/moderation.h"
+#include "lib/domain/profile.h"
+#include "lib/domain/visibility.h"
+#include "lib/domain/visits.h"
+#include "lib/store/replica.h"
 
 namespace dt {
 namespace {
@@ -67,15 +69,16 @@ Reply HandleShow(RequestContext& ctx) {
   RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &peer));
   const int64_t now = ctx.clock().NowSeconds();
   ProfileRecord record;
-  // One's own profile usually came with the guard's round trip to Redis.
-  const bool cached_self = peer == ctx.user_id && ctx.prefetched.has_profile &&
-                           ParseProfileRecord(ctx.prefetched.profile, &record) &&
+  // One's own profile usually came with the authenticator's round trip to Redis.
+  const Preloaded::Entry* pre = PreloadedOf(ctx).Find(kProfilePreload);
+  const bool cached_self = peer == ctx.user_id && pre && pre->answered && pre->reply.IsString() &&
+                           ParseProfileRecord(pre->reply.Str(), &record) &&
                            ProfileVisibleTo(record, ctx.user_id);
   if (!cached_self) {
     RETURN_IF_ERROR(LoadVisibleProfile(ctx, peer, &record));
   }
   // A visit: one visitor row per pair, moved to now and unread again on a repeat, and a
-  // view for the hot ranking (lib/visits.h).
+  // view for the hot ranking (lib/domain/visits.h).
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordView(ctx.redis, peer, ctx.user_id, now));
   return Reply::Ok(RawJson(
       ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
@@ -261,11 +264,15 @@ Reply HandleSearch(RequestContext& ctx) {
 
 std::vector<Route> UserRoutes() {
   return {
-      {"GET", "/api/user/show", HandleShow, kToken | kWithProfile | kWithHiddenForPeer},
-      {"POST", "/api/user/update", HandleUpdate, kToken},
-      {"GET", "/api/user/hot/list", HandleHotList, kToken | kWithHidden},
-      {"GET", "/api/user/search", HandleSearch, kToken | kWithHidden, BodyLimit::kForm,
-       RateClass::kSearch},
+      Get("/api/user/show", HandleShow)
+          .Auth(kAppToken)
+          .Preload({&kProfilePreload, &kHiddenForPeerPreload}),
+      Post("/api/user/update", HandleUpdate).Auth(kAppToken),
+      Get("/api/user/hot/list", HandleHotList).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Get("/api/user/search", HandleSearch)
+          .Auth(kAppToken)
+          .Rate(RateClass::kSearch)
+          .Preload({&kHiddenPreload}),
   };
 }
 

@@ -1,11 +1,12 @@
 // GET /api/visitor/list (API.md "Visitors"): who viewed me. A VIP gets the list, and the
 // listed visits become read; anyone else gets 510 with the counts as a teaser.
 #include "handlers/handlers.h"
-#include "lib/args.h"
-#include "lib/context.h"
-#include "lib/profile.h"
-#include "lib/visibility.h"
-#include "lib/visits.h"
+#include "lib/core/args.h"
+#include "lib/core/context.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/profile.h"
+#include "lib/domain/visibility.h"
+#include "lib/domain/visits.h"
 
 namespace dt {
 namespace {
@@ -75,7 +76,7 @@ Reply HandleVisitors(RequestContext& ctx) {
 
 std::vector<Route> VisitorRoutes() {
   return {
-      {"GET", "/api/visitor/list", HandleVisitors, kToken | kWithHidden},
+      Get("/api/visitor/list", HandleVisitors).Auth(kAppToken).Preload({&kHiddenPreload}),
   };
 }
 

@@ -11,15 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "lib/args.h"
-#include "lib/clock.h"
-#include "lib/config.h"
-#include "lib/db.h"
-#include "lib/geo.h"
-#include "lib/hot.h"
-#include "lib/moderation.h"
-#include "lib/phone.h"
-#include "lib/redis.h"
+#include "lib/core/args.h"
+#include "lib/core/clock.h"
+#include "lib/core/config.h"
+#include "lib/domain/geo.h"
+#include "lib/domain/hot.h"
+#include "lib/domain/moderation.h"
+#include "lib/domain/phone_migration.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
 
 namespace {
 

@@ -16,11 +16,12 @@
 #include <vector>
 
 #include "handlers/handlers.h"
-#include "lib/clock.h"
-#include "lib/config.h"
-#include "lib/crypto.h"
-#include "lib/params.h"
-#include "lib/sign.h"
+#include "lib/core/clock.h"
+#include "lib/core/config.h"
+#include "lib/core/crypto.h"
+#include "lib/core/params.h"
+#include "lib/core/sign.h"
+#include "lib/domain/guard.h"
 
 namespace {
 
@@ -313,7 +314,7 @@ bool ReadFileParts(const std::vector<std::string>& specs, std::vector<FilePart>*
 // that a token given is signed).
 bool TakesToken(const std::string& method, const std::string& path) {
   for (const dt::Route& r : dt::AllRoutes()) {
-    if (path == r.path && method == r.method) return (r.needs & dt::kToken) == dt::kToken;
+    if (path == r.path && method == r.method) return dt::TakesToken(r);
   }
   return true;
 }

@@ -4,15 +4,15 @@
 #include <string>
 #include <string_view>
 
-#include "lib/args.h"
-#include "lib/cgi_input.h"
-#include "lib/config.h"
-#include "lib/geo.h"
-#include "lib/guard.h"
-#include "lib/media.h"
-#include "lib/request_params.h"
-#include "lib/sign.h"
-#include "lib/utf8.h"
+#include "lib/core/args.h"
+#include "lib/core/cgi_input.h"
+#include "lib/core/config.h"
+#include "lib/domain/geo.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/media.h"
+#include "lib/core/request_params.h"
+#include "lib/core/sign.h"
+#include "lib/core/utf8.h"
 
 namespace dt {
 

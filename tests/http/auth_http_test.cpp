@@ -3,8 +3,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 
-#include "lib/clock.h"
-#include "lib/session.h"
+#include "lib/core/clock.h"
+#include "lib/domain/session.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

@@ -19,7 +19,7 @@
 #include <functional>
 #include <thread>
 
-#include "lib/crypto.h"
+#include "lib/core/crypto.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

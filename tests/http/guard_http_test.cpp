@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
-#include "lib/crypto.h"
-#include "lib/params.h"
-#include "lib/session.h"
-#include "lib/sign.h"
+#include "lib/core/crypto.h"
+#include "lib/core/params.h"
+#include "lib/domain/session.h"
+#include "lib/core/sign.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

@@ -16,9 +16,10 @@
 #include <thread>
 
 #include "handlers/handlers.h"
-#include "lib/crypto.h"
-#include "lib/params.h"
-#include "lib/visits.h"
+#include "lib/domain/guard.h"
+#include "lib/core/crypto.h"
+#include "lib/core/params.h"
+#include "lib/domain/visits.h"
 
 namespace dt {
 namespace {
@@ -190,7 +191,7 @@ std::string SignFields(const Fields& fields, const std::string& appkey, bool wit
 bool TakesToken(const std::string& method, const std::string& path) {
   static const std::vector<Route> routes = AllRoutes();
   for (const Route& r : routes) {
-    if (path == r.path && method == r.method) return (r.needs & kToken) == kToken;
+    if (path == r.path && method == r.method) return dt::TakesToken(r);
   }
   return true;  // a path the router does not know: sign as a token route would
 }

@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "lib/config.h"
-#include "lib/db.h"
-#include "lib/redis.h"
-#include "lib/sign.h"
+#include "lib/core/config.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
+#include "lib/core/sign.h"
 
 namespace dt {
 
@@ -138,7 +138,7 @@ Response Raw(const std::string& method, const std::string& target, const std::st
 // sendsms + login with the echoed code: a logged-in caller.
 Caller Login(const std::string& phone, const std::string& appkey = "432ABZ");
 
-// Writes the visits the workers queued (lib/visits.h) to MySQL now, for tests that read
+// Writes the visits the workers queued (lib/domain/visits.h) to MySQL now, for tests that read
 // the visitor table directly.
 void FlushQueuedVisits();
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <ctime>
 
-#include "lib/geo.h"
+#include "lib/domain/geo.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

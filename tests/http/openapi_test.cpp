@@ -11,6 +11,7 @@
 #include <string>
 
 #include "handlers/handlers.h"
+#include "lib/domain/guard.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -41,9 +42,8 @@ std::string Upper(std::string s) {
   return s;
 }
 
-const char* AuthOf(unsigned needs) {
-  if ((needs & kToken) == kToken) return "token";
-  return (needs & kSigned) ? "signed" : "public";
+const char* AuthOf(const Route& route) {
+  return route.auth ? route.auth->name : "public";
 }
 
 // Every operation of the spec as "METHOD /path".
@@ -93,7 +93,7 @@ class OpenApiRouterTest : public CppUnit::TestFixture {
       routed.insert(key);
       const Json::Value& operation = spec["paths"][route.path][Lower(route.method)];
       if (!operation.isObject()) continue;  // reported below
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(key + ": x-auth", std::string(AuthOf(route.needs)),
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(key + ": x-auth", std::string(AuthOf(route)),
                                    operation["x-auth"].asString());
     }
     const std::set<std::string> documented = Operations(spec);

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <random>
 
-#include "lib/hot.h"
-#include "lib/ratelimit.h"
+#include "lib/domain/hot.h"
+#include "lib/domain/ratelimit.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

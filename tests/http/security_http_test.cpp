@@ -8,8 +8,9 @@
 #include <set>
 
 #include "handlers/handlers.h"
-#include "lib/crypto.h"
-#include "lib/session.h"
+#include "lib/domain/guard.h"
+#include "lib/core/crypto.h"
+#include "lib/domain/session.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -126,7 +127,7 @@ class SecurityHttpTest : public CppUnit::TestFixture {
     Caller forged = bob;
     forged.user_id = alice.user_id;
     for (const Route& r : AllRoutes()) {
-      if ((r.needs & kToken) != kToken) continue;
+      if (!TakesToken(r)) continue;
       Response resp = Call(r.method, r.path, {}, forged);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, 504, resp.code());
     }
@@ -318,7 +319,8 @@ class SecurityHttpTest : public CppUnit::TestFixture {
           for (const std::string& other : RouteParams().at(path)) {
             if (other != param) f.emplace_back(other, ValidValue(other, bystander));
           }
-          Response resp = (r.needs & kSigned) ? Call(r.method, path, f, attacker) : Call(r.method, path, f, {}, false);
+          const bool app_signed = r.auth == &kAppSigned || r.auth == &kAppToken;
+          Response resp = app_signed ? Call(r.method, path, f, attacker) : Call(r.method, path, f, {}, false);
           ++requests;
           const std::string where = path + " " + param + "=" + payload + ": " + resp.body.substr(0, 160);
           CPPUNIT_ASSERT_MESSAGE(where, resp.status > 0 && resp.status < 500);

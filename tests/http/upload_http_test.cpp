@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "lib/crypto.h"
+#include "lib/core/crypto.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "lib/hot.h"
+#include "lib/domain/hot.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "lib/clock.h"
+#include "lib/core/clock.h"
 #include "tests/http/http_support.h"
 
 namespace dt {

@@ -1,7 +1,7 @@
-// The parameter parsers of lib/args.h, table-driven: what each takes and what it refuses.
+// The parameter parsers of lib/core/args.h, table-driven: what each takes and what it refuses.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "lib/args.h"
+#include "lib/core/args.h"
 
 namespace dt {
 namespace {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "lib/config.h"
+#include "lib/core/config.h"
 
 namespace dt {
 

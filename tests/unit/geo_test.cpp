@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "lib/geo.h"
+#include "lib/domain/geo.h"
 
 namespace dt {
 namespace {

@@ -2,9 +2,9 @@
 // nonces, and session matching with expiry.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "lib/clock.h"
-#include "lib/guard.h"
-#include "lib/session.h"
+#include "lib/core/clock.h"
+#include "lib/domain/guard.h"
+#include "lib/domain/session.h"
 
 namespace dt {
 

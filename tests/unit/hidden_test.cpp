@@ -1,7 +1,7 @@
-// DecodeHidden (lib/visibility.h): the cached hidden set read back per scope and time.
+// DecodeHidden (lib/domain/visibility.h): the cached hidden set read back per scope and time.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "lib/visibility.h"
+#include "lib/domain/visibility.h"
 
 namespace dt {
 

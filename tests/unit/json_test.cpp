@@ -2,8 +2,8 @@
 // and money parsing.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "lib/args.h"
-#include "lib/reply.h"
+#include "lib/core/args.h"
+#include "lib/core/reply.h"
 
 namespace dt {
 

@@ -9,9 +9,9 @@
 
 #include <ctime>
 
-#include "lib/files.h"
-#include "lib/media.h"
-#include "lib/profile.h"
+#include "lib/core/files.h"
+#include "lib/domain/media.h"
+#include "lib/domain/profile.h"
 
 #include <json/reader.h>
 #include <memory>

@@ -1,10 +1,10 @@
-// Phone numbers to E.164 (lib/phone.h): the spellings of one handset, and what is refused.
+// Phone numbers to E.164 (lib/core/phone.h): the spellings of one handset, and what is refused.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <cstring>
 
-#include "lib/config.h"
-#include "lib/phone.h"
+#include "lib/core/config.h"
+#include "lib/core/phone.h"
 
 namespace dt {
 

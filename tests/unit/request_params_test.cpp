@@ -6,9 +6,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "lib/cgi_input.h"
-#include "lib/crypto.h"
-#include "lib/request_params.h"
+#include "lib/core/cgi_input.h"
+#include "lib/core/crypto.h"
+#include "lib/core/request_params.h"
 
 namespace dt {
 

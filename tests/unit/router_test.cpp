@@ -1,11 +1,12 @@
-// The route table (lib/router.h) and the one mapping from an error code to its HTTP
-// status, reason and message (lib/errors.h).
+// The route table (lib/core/router.h) and the one mapping from an error code to its HTTP
+// status, reason and message (lib/core/errors.h).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <stdexcept>
 
 #include "handlers/handlers.h"
-#include "lib/router.h"
+#include "lib/core/router.h"
+#include "lib/domain/guard.h"
 
 namespace dt {
 namespace {
@@ -24,12 +25,12 @@ class RouterTest : public CppUnit::TestFixture {
 
  public:
   void testFind() {
-    Router router({{"GET", "/a", Nothing, kPublic}, {"POST", "/a", Nothing, kSigned}, {"POST", "/b", Nothing, kToken}});
+    Router router({Get("/a", Nothing), Post("/a", Nothing).Auth(kAppSigned), Post("/b", Nothing).Auth(kAppToken)});
     Status s;
     const Route* r = router.Find("GET", "/a", &s);
     CPPUNIT_ASSERT(r && std::string(r->method) == "GET");
     r = router.Find("POST", "/a", &s);
-    CPPUNIT_ASSERT(r && r->needs == kSigned);
+    CPPUNIT_ASSERT(r && r->auth == &kAppSigned);
     CPPUNIT_ASSERT(router.Find("GET", "/b", &s) == nullptr);
     CPPUNIT_ASSERT_EQUAL(int{kBadMethod}, s.code());
     CPPUNIT_ASSERT(router.Find("GET", "/c", &s) == nullptr);
@@ -40,11 +41,11 @@ class RouterTest : public CppUnit::TestFixture {
   }
 
   void testDuplicateRowRefused() {
-    CPPUNIT_ASSERT_THROW(Router({{"GET", "/a", Nothing, kPublic}, {"GET", "/a", Nothing, kSigned}}), std::logic_error);
+    CPPUNIT_ASSERT_THROW(Router({Get("/a", Nothing), Get("/a", Nothing).Auth(kAppSigned)}), std::logic_error);
   }
 
-  // Every row of the API: a T route is signed too, a rate class is only on T routes, an
-  // upload body only on the upload route.
+  // Every row of the API: an authenticator everywhere but health, a rate class only on T
+  // routes, an upload body only on the upload route, preloaders only where a caller is.
   void testTheApiTable() {
     const std::vector<Route> routes = AllRoutes();
     Router router(routes);  // no row twice
@@ -52,8 +53,8 @@ class RouterTest : public CppUnit::TestFixture {
       const std::string path = r.path;
       CPPUNIT_ASSERT_MESSAGE(path, path.rfind("/api/", 0) == 0);
       CPPUNIT_ASSERT_MESSAGE(path, std::string(r.method) == "GET" || std::string(r.method) == "POST");
-      if ((r.needs & kToken) == kToken) CPPUNIT_ASSERT(r.needs & kSigned);
-      if (r.rate != RateClass::kNone) CPPUNIT_ASSERT_MESSAGE(path, (r.needs & kToken) == kToken);
+      CPPUNIT_ASSERT_MESSAGE(path, (r.auth == nullptr) == (path == "/api/health"));
+      if (r.rate != RateClass::kNone || !r.preload.empty()) CPPUNIT_ASSERT_MESSAGE(path, TakesToken(r));
       CPPUNIT_ASSERT_MESSAGE(path, (r.body == BodyLimit::kUpload) == (path == "/api/upload"));
     }
   }

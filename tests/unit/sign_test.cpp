@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "lib/crypto.h"
-#include "lib/sign.h"
+#include "lib/core/crypto.h"
+#include "lib/core/sign.h"
 
 namespace dt {
 

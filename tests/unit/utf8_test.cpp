@@ -1,7 +1,7 @@
 // UTF-8 validation, table-driven.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "lib/utf8.h"
+#include "lib/core/utf8.h"
 
 namespace dt {
 

@@ -1,0 +1,344 @@
+// The key table and the INI reader behind Config.
+#include "lib/core/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <variant>
+#include <vector>
+
+#include "lib/core/args.h"
+#include "lib/core/phone.h"
+
+namespace dt {
+namespace {
+
+using Field = std::variant<int Config::*, int64_t Config::*, bool Config::*, std::string Config::*>;
+
+struct Key {
+  const char* section;
+  const char* name;
+  Field field;
+  bool required;
+  int64_t min, max;  // for numbers
+};
+
+constexpr int64_t kMaxInt = 2147483647;
+
+const std::vector<Key>& KeyTable() {
+  static const std::vector<Key> keys = {
+      {"server", "environment", &Config::environment, false, 0, 0},
+      {"server", "threads", &Config::threads, false, 1, 256},
+      {"server", "body_limit", &Config::body_limit, false, 1024, 64 << 20},
+      {"server", "upload_limit", &Config::upload_limit, false, 1024, 1 << 30},
+      {"server", "max_params", &Config::max_params, false, 8, 1024},
+      {"server", "max_param_length", &Config::max_param_length, false, 64, 1 << 20},
+      {"server", "timestamp_window", &Config::timestamp_window, false, 1, 86400},
+      {"server", "token_ttl_days", &Config::token_ttl_days, false, 1, 365},
+      {"server", "access_log", &Config::access_log, false, 0, 1},
+      {"mysql", "host", &Config::mysql_host, false, 0, 0},
+      {"mysql", "port", &Config::mysql_port, false, 1, 65535},
+      {"mysql", "socket", &Config::mysql_socket, false, 0, 0},
+      {"mysql", "user", &Config::mysql_user, true, 0, 0},
+      {"mysql", "password", &Config::mysql_password, false, 0, 0},
+      {"mysql", "database", &Config::mysql_database, true, 0, 0},
+      {"mysql", "connect_timeout", &Config::mysql_connect_timeout, false, 1, 60},
+      {"mysql", "read_timeout", &Config::mysql_read_timeout, false, 1, 600},
+      {"mysql", "write_timeout", &Config::mysql_write_timeout, false, 1, 600},
+      {"redis", "host", &Config::redis_host, false, 0, 0},
+      {"redis", "port", &Config::redis_port, false, 1, 65535},
+      {"redis", "socket", &Config::redis_socket, false, 0, 0},
+      {"redis", "password", &Config::redis_password, false, 0, 0},
+      {"redis", "db", &Config::redis_db, false, 0, 15},
+      {"redis", "timeout_ms", &Config::redis_timeout_ms, false, 10, 60000},
+      {"redis", "sentinels", &Config::redis_sentinel_hosts, false, 0, 0},
+      {"redis", "master_name", &Config::redis_master_name, false, 0, 0},
+      {"mysql.replica", "hosts", &Config::mysql_replica_hosts, false, 0, 0},
+      {"cache", "profile_ttl", &Config::profile_ttl, false, 1, 86400},
+      {"message", "per_peer_per_minute", &Config::message_per_peer, false, 1, 100000},
+      {"message", "per_minute", &Config::message_per_minute, false, 1, 100000},
+      {"message", "unreplied", &Config::message_unreplied, false, 1, 1000},
+      {"limits", "upload_per_hour", &Config::upload_per_hour, false, 1, kMaxInt},
+      {"limits", "order_per_hour", &Config::order_per_hour, false, 1, kMaxInt},
+      {"limits", "report_per_day", &Config::report_per_day, false, 1, kMaxInt},
+      {"limits", "search_per_minute", &Config::search_per_minute, false, 1, kMaxInt},
+      {"limits", "like_per_minute", &Config::like_per_minute, false, 1, kMaxInt},
+      {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
+      {"safety", "reporter_min_days", &Config::reporter_min_days, false, 0, 3650},
+      {"safety", "reporter_min_messages", &Config::reporter_min_messages, false, 0, 100000},
+      {"sms", "provider", &Config::sms_provider, false, 0, 0},
+      {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
+      {"sms", "echo", &Config::sms_echo, false, 0, 1},
+      {"sms", "ip_limit", &Config::sms_ip_limit, false, 1, kMaxInt},
+      {"sms", "default_region", &Config::sms_default_region, false, 0, 0},
+      {"sms", "test_numbers", &Config::sms_test_numbers_text, false, 0, 0},
+      {"pay", "key", &Config::pay_key, true, 0, 0},
+      {"media", "root", &Config::media_root, true, 0, 0},
+      {"media", "url", &Config::media_url, true, 0, 0},
+  };
+  return keys;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+Status Invalid(const std::string& where, const std::string& why) {
+  return Status::Internal("config: " + where + " " + why);
+}
+
+Status SetValue(const Key& key, const std::string& value, Config* c) {
+  std::string where = std::string("[") + key.section + "] " + key.name;
+  if (auto* s = std::get_if<std::string Config::*>(&key.field)) {
+    if (key.required && value.empty()) return Invalid(where, "must not be empty");
+    c->*(*s) = value;
+    return Status::Ok();
+  }
+  if (auto* b = std::get_if<bool Config::*>(&key.field)) {
+    if (value == "1" || value == "true" || value == "on" || value == "yes") {
+      c->*(*b) = true;
+    } else if (value == "0" || value == "false" || value == "off" || value == "no") {
+      c->*(*b) = false;
+    } else {
+      return Invalid(where, "= '" + value + "' is not a boolean (0/1, true/false, on/off)");
+    }
+    return Status::Ok();
+  }
+  int64_t v;
+  if (!ParseInt64(value, &v) || v < key.min || v > key.max) {
+    return Invalid(where, "= '" + value + "' is not an integer in " + std::to_string(key.min) +
+                              ".." + std::to_string(key.max));
+  }
+  if (auto* i = std::get_if<int Config::*>(&key.field)) {
+    c->*(*i) = static_cast<int>(v);
+  } else {
+    c->*std::get<int64_t Config::*>(key.field) = v;
+  }
+  return Status::Ok();
+}
+
+Status SetAppValue(const std::string& appkey, const std::string& name, const std::string& value,
+                   Config* c) {
+  std::string where = "[app." + appkey + "] " + name;
+  AppConfig& app = c->apps[appkey];
+  if (name == "secret") {
+    if (value.empty()) return Invalid(where, "must not be empty");
+    app.secret = value;
+  } else if (name == "legacy") {
+    if (value != "0" && value != "1") return Invalid(where, "= '" + value + "' is not 0 or 1");
+    app.legacy = value == "1";
+  } else if (name == "sign") {
+    if (value == "md5") {
+      app.method = SignMethod::kMd5;
+    } else if (value == "hmac-sha256") {
+      app.method = SignMethod::kHmacSha256;
+    } else {
+      return Invalid(where, "= '" + value + "' is not md5 or hmac-sha256");
+    }
+  } else {
+    return Invalid(where, "is not a known key");
+  }
+  return Status::Ok();
+}
+
+bool ValidAppKey(const std::string& appkey) {
+  if (appkey.empty() || appkey.size() > 64) return false;
+  for (char ch : appkey) {
+    if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return false;
+  }
+  return true;
+}
+
+// "18922986865:97532, +8613800138000:1234": each number a valid mobile of `region`, each
+// code 4-8 digits, no number twice.
+Status ParseTestNumbers(const std::string& text, const std::string& region,
+                        std::map<std::string, std::string, std::less<>>* out) {
+  const std::string where = "[sms] test_numbers";
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = Trim(std::string_view(text).substr(start, comma - start));
+    start = comma + 1;
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos) return Invalid(where, "item '" + item + "' is not number:code");
+    std::string e164;
+    const std::string number = Trim(std::string_view(item).substr(0, colon));
+    const std::string code = Trim(std::string_view(item).substr(colon + 1));
+    if (!NormalizeMobile(number, region, &e164)) {
+      return Invalid(where, "'" + number + "' is not a valid mobile number");
+    }
+    if (code.size() < 4 || code.size() > 8 ||
+        code.find_first_not_of("0123456789") != std::string::npos) {
+      return Invalid(where, "the code of " + number + " is not 4-8 digits");
+    }
+    if (!out->emplace(e164, code).second) return Invalid(where, "names " + e164 + " twice");
+  }
+  return Status::Ok();
+}
+
+// A pay key or app secret good enough for production; else the reason.
+Status CheckSecret(const std::string& where, const std::string& secret) {
+  if (IsPlaceholderSecret(secret)) {
+    return Invalid(where, "is a placeholder: put a long random value here (openssl rand -hex 24)");
+  }
+  if (secret.size() < kMinSecretBytes) {
+    return Invalid(where, "is shorter than " + std::to_string(kMinSecretBytes) +
+                              " bytes: use a long random value (openssl rand -hex 24)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsPlaceholderSecret(std::string_view secret) {
+  std::string folded;  // lower case, letters and digits only: "Change_Me!" -> "changeme"
+  for (unsigned char c : secret) {
+    if (isalnum(c)) folded.push_back(static_cast<char>(tolower(c)));
+  }
+  if (folded.empty() || folded.find_first_not_of(folded[0]) == std::string::npos) return true;
+  for (const char* start : {"changeme", "replaceme", "yoursecret", "yourkey", "placeholder",
+                            "example", "secret", "password", "todo", "fixme"}) {
+    if (folded.rfind(start, 0) == 0) return true;
+  }
+  return false;
+}
+
+bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoint>* out) {
+  std::vector<Endpoint> parsed;
+  for (size_t start = 0;;) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string item = Trim(list.substr(start, comma - start));
+    if (item.empty()) return false;
+    Endpoint e;
+    if (item[0] == '/') {
+      e.socket = item;
+    } else {
+      const size_t colon = item.rfind(':');
+      e.host = item.substr(0, colon);
+      e.port = default_port;
+      if (colon != std::string::npos) {
+        int64_t port;
+        if (!ParseInt64(item.substr(colon + 1), &port) || port < 1 || port > 65535) return false;
+        e.port = static_cast<int>(port);
+      }
+      if (e.host.empty()) return false;
+      for (char ch : e.host) {
+        if (!isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') return false;
+      }
+    }
+    parsed.push_back(std::move(e));
+    if (comma == list.size()) break;
+    start = comma + 1;
+  }
+  *out = std::move(parsed);
+  return true;
+}
+
+Status ParseConfig(std::string_view text, Config* out) {
+  Config c;
+  std::vector<bool> seen(KeyTable().size(), false);
+  std::string section;
+  std::istringstream in{std::string(text)};
+  std::string raw;
+  for (int lineno = 1; std::getline(in, raw); ++lineno) {
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    std::string where = "line " + std::to_string(lineno);
+    if (line[0] == '[') {
+      if (line.back() != ']') return Invalid(where, "has an unclosed section header");
+      section = Trim(std::string_view(line).substr(1, line.size() - 2));
+      if (section.rfind("app.", 0) == 0) {
+        std::string appkey = section.substr(4);
+        if (!ValidAppKey(appkey)) return Invalid("[" + section + "]", "is not a valid appkey");
+        c.apps[appkey];
+      }
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) return Invalid(where, "is not 'key = value'");
+    std::string name = Trim(std::string_view(line).substr(0, eq));
+    std::string value = Trim(std::string_view(line).substr(eq + 1));
+    if (section.rfind("app.", 0) == 0) {
+      RETURN_IF_ERROR(SetAppValue(section.substr(4), name, value, &c));
+      continue;
+    }
+    bool known = false;
+    for (size_t i = 0; i < KeyTable().size(); ++i) {
+      const Key& key = KeyTable()[i];
+      if (section == key.section && name == key.name) {
+        if (seen[i]) return Invalid("[" + section + "] " + name, "is given twice");
+        seen[i] = true;
+        RETURN_IF_ERROR(SetValue(key, value, &c));
+        known = true;
+        break;
+      }
+    }
+    if (!known) return Invalid("[" + section + "] " + name, "is not a known key");
+  }
+  for (size_t i = 0; i < KeyTable().size(); ++i) {
+    const Key& key = KeyTable()[i];
+    if (key.required && !seen[i]) {
+      return Invalid(std::string("[") + key.section + "] " + key.name, "is missing");
+    }
+  }
+  if (c.apps.empty()) return Invalid("[app.<appkey>]", "is missing: configure at least one app");
+  for (const auto& [appkey, app] : c.apps) {
+    if (app.secret.empty()) return Invalid("[app." + appkey + "] secret", "is missing");
+    // legacy = 1: the old service's secret, compiled into shipped apps (warned at start).
+    if (!app.legacy) RETURN_IF_ERROR(CheckSecret("[app." + appkey + "] secret", app.secret));
+  }
+  RETURN_IF_ERROR(CheckSecret("[pay] key", c.pay_key));
+  if (c.environment != "development" && c.environment != "production") {
+    return Invalid("[server] environment",
+                   "= '" + c.environment + "' is not development or production");
+  }
+  if (c.environment == "production" && c.sms_echo) {
+    return Invalid("[sms] echo", "= 1 is for development only ([server] environment = production)");
+  }
+  if (!KnownPhoneRegion(c.sms_default_region)) {
+    return Invalid("[sms] default_region",
+                   "= '" + c.sms_default_region + "' is not a region code (CN, US, ...)");
+  }
+  if (!c.sms_test_numbers_text.empty()) {
+    if (c.environment == "production") {
+      return Invalid("[sms] test_numbers",
+                     "is for development only ([server] environment = production)");
+    }
+    RETURN_IF_ERROR(
+        ParseTestNumbers(c.sms_test_numbers_text, c.sms_default_region, &c.sms_test_numbers));
+  }
+  if (!c.mysql_replica_hosts.empty() &&
+      !ParseEndpoints(c.mysql_replica_hosts, 3306, &c.mysql_replicas)) {
+    return Invalid("[mysql.replica] hosts",
+                   "= '" + c.mysql_replica_hosts + "' is not a list of host:port or socket paths");
+  }
+  if (!c.redis_sentinel_hosts.empty()) {
+    if (!ParseEndpoints(c.redis_sentinel_hosts, 26379, &c.redis_sentinels)) {
+      return Invalid("[redis] sentinels",
+                     "= '" + c.redis_sentinel_hosts + "' is not a list of host:port");
+    }
+    if (c.redis_master_name.empty())
+      return Invalid("[redis] master_name", "is missing (sentinels are set)");
+  }
+  if (c.sms_provider != "log") {
+    return Invalid("[sms] provider", "= '" + c.sms_provider + "' is not a known provider (log)");
+  }
+  if (c.sms_provider == "log" && c.sms_outbox.empty()) {
+    return Invalid("[sms] outbox", "is missing (the log provider writes codes there)");
+  }
+  *out = std::move(c);
+  return Status::Ok();
+}
+
+Status LoadConfig(const std::string& path, Config* out) {
+  std::ifstream in(path);
+  if (!in) return Status::Internal("config: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), out);
+}
+
+}  // namespace dt

@@ -1,0 +1,138 @@
+// Config: every setting of the server, read from one INI file at start-up and validated
+// there (a missing, unknown or invalid key stops start-up with a message naming it).
+// Every key is documented once, in config/datingtoday.ini.example.
+// Immutable after loading; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/core/sign.h"
+#include "lib/core/status.h"
+
+namespace dt {
+
+struct AppConfig {
+  std::string secret;
+  SignMethod method = SignMethod::kMd5;
+  // A secret compiled into shipped apps (the old service's), kept although it is weak:
+  // exempt from the strength check, warned about at every start.
+  bool legacy = false;
+};
+
+// The shortest pay key or app secret accepted (bytes), unless an app says legacy = 1.
+constexpr size_t kMinSecretBytes = 16;
+
+// Whether `secret` is one of the placeholders examples carry ("change-me...",
+// "replace-me", "your-secret", "example", "secret", "password", ...) or one character
+// repeated.
+bool IsPlaceholderSecret(std::string_view secret);
+
+// A server to connect to: host and port, or a Unix socket.
+struct Endpoint {
+  std::string host;
+  int port = 0;
+  std::string socket;  // when set, used instead of host:port
+};
+
+// "host:port, host:port, /path/to.sock" (a port left out is `default_port`); false when
+// an item is malformed.
+bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoint>* out);
+
+struct Config {
+  // [server]
+  // development or production: the development-only features (SMS echo, test numbers)
+  // are refused in production.
+  std::string environment = "production";
+  int threads = 4;
+  int64_t body_limit = 1 << 20;     // bytes, every route but upload
+  int64_t upload_limit = 60 << 20;  // bytes, the upload route's whole body
+  int max_params = 64;
+  int max_param_length = 16384;  // bytes of one value (keys: at most 64)
+  int timestamp_window = 300;    // seconds, either way
+  int token_ttl_days = 7;
+  bool access_log = true;
+
+  // [mysql]
+  std::string mysql_host = "127.0.0.1";
+  int mysql_port = 3306;
+  std::string mysql_socket;  // when set, used instead of host:port
+  std::string mysql_user;
+  std::string mysql_password;
+  std::string mysql_database;
+  int mysql_connect_timeout = 2;  // seconds
+  int mysql_read_timeout = 5;
+  int mysql_write_timeout = 5;
+
+  // [mysql.replica] hosts: read replicas of [mysql] (same user, password and database)
+  // for the reads that tolerate replication lag (docs/SCALING.md); none by default.
+  std::string mysql_replica_hosts;
+  std::vector<Endpoint> mysql_replicas;  // parsed from mysql_replica_hosts
+
+  // [redis]
+  std::string redis_host = "127.0.0.1";
+  int redis_port = 6379;
+  std::string redis_socket;
+  std::string redis_password;
+  int redis_db = 0;
+  int redis_timeout_ms = 1000;
+  // With Sentinel: the sentinels to ask for the current master of `master_name`
+  // (host/port/socket above are then not used).
+  std::string redis_sentinel_hosts;
+  std::vector<Endpoint> redis_sentinels;  // parsed from redis_sentinel_hosts
+  std::string redis_master_name;
+
+  // [cache]
+  int profile_ttl = 300;  // seconds a cached profile lives
+
+  // [message]
+  int message_per_peer = 10;    // messages to one recipient per minute
+  int message_per_minute = 30;  // messages in all per minute
+  int message_unreplied = 3;    // messages to someone who has never replied
+
+  // [limits]: per-user limits of some routes (429 beyond; Route::rate)
+  int upload_per_hour = 60;
+  int order_per_hour = 20;
+  int report_per_day = 20;
+  int search_per_minute = 30;
+  int like_per_minute = 60;
+
+  // [safety]
+  int report_threshold = 5;  // distinct reporters that put a user under review
+  // Who counts toward that: accounts this many days old, with a match or this many
+  // messages sent (everyone's report hides the reported user from the reporter).
+  int reporter_min_days = 7;
+  int reporter_min_messages = 10;
+
+  // [sms]
+  std::string sms_provider = "log";
+  std::string sms_outbox;                 // file the log provider appends to
+  bool sms_echo = false;                  // return the code in the reply (development only)
+  int sms_ip_limit = 50;                  // codes per client IP per hour
+  std::string sms_default_region = "CN";  // of phone numbers without a country code
+  // "number:code, ..." (development only): numbers that log in with a fixed code and never
+  // reach a sender, for client test suites; parsed into sms_test_numbers (E.164 -> code).
+  std::string sms_test_numbers_text;
+  std::map<std::string, std::string, std::less<>> sms_test_numbers;
+
+  // [pay]
+  std::string pay_key;
+
+  // [media]
+  std::string media_root;
+  std::string media_url;
+
+  // [app.<appkey>]
+  std::map<std::string, AppConfig, std::less<>> apps;
+};
+
+// Parses INI text; on error the status (code 900) names the key or line.
+Status ParseConfig(std::string_view text, Config* out);
+
+// Reads and parses the file at `path`.
+Status LoadConfig(const std::string& path, Config* out);
+
+}  // namespace dt

@@ -1,0 +1,102 @@
+// Route and Router: the one declarative table of the API. Each handler file exports its
+// rows; a row says who admits a request (its authenticator), its body limit, its per-user
+// rate limit and the first Redis reads its handler will want (preloaders), and the
+// dispatcher enforces it, so no handler re-checks any of that. Rows are written with the
+// builders below:
+//     Get("/api/user/show", HandleShow).Auth(kAppToken).Preload({&kProfilePreload})
+// Immutable after construction; safe to share.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lib/core/reply.h"
+
+namespace dt {
+
+struct RequestContext;
+struct Route;
+struct Preloader;  // lib/domain/preload.h: core only carries them
+
+using Handler = Reply (*)(RequestContext& ctx);
+
+// Who admits a request of a route: the app signature with or without a login token
+// (lib/domain/guard.h), a payment gateway's signed notify (lib/domain/pay.h), ... The
+// dispatcher runs it after parsing and before the handler; on success it has set
+// RequestContext::user_id where it establishes a caller.
+struct Authenticator {
+  const char* name;  // docs/openapi.yaml's x-auth: "signed", "token", "gateway"
+  Status (*admit)(const Route& route, RequestContext& ctx);
+};
+
+// Which configured body limit applies to a route.
+enum class BodyLimit {
+  kForm,    // [server] body_limit
+  kUpload,  // [server] upload_limit; file parts are spooled to disk
+};
+
+// A per-user request limit of a route ([limits] in the config), counted by the
+// authenticator for the verified caller: 429 with retry_after beyond it.
+enum class RateClass {
+  kNone,
+  kUpload,  // [limits] upload_per_hour
+  kOrder,   // [limits] order_per_hour
+  kReport,  // [limits] report_per_day
+  kSearch,  // [limits] search_per_minute
+  kLike,    // [limits] like_per_minute
+};
+
+struct Route {
+  const char* method;  // "GET" or "POST"
+  const char* path;
+  Handler handler;
+  const Authenticator* auth = nullptr;  // nullptr: anyone (health)
+  BodyLimit body = BodyLimit::kForm;
+  RateClass rate = RateClass::kNone;
+  std::vector<const Preloader*> preload;  // sent in the authenticator's Redis round trip
+
+  Route& Auth(const Authenticator& a) {
+    auth = &a;
+    return *this;
+  }
+  Route& Upload() {
+    body = BodyLimit::kUpload;
+    return *this;
+  }
+  Route& Rate(RateClass r) {
+    rate = r;
+    return *this;
+  }
+  Route& Preload(std::initializer_list<const Preloader*> p) {
+    preload.insert(preload.end(), p);
+    return *this;
+  }
+};
+
+inline Route Get(const char* path, Handler handler) {
+  Route r{"GET", path, handler, nullptr, BodyLimit::kForm, RateClass::kNone, {}};
+  return r;
+}
+inline Route Post(const char* path, Handler handler) {
+  Route r{"POST", path, handler, nullptr, BodyLimit::kForm, RateClass::kNone, {}};
+  return r;
+}
+
+class Router {
+ public:
+  explicit Router(std::vector<Route> routes);
+
+  // The route for method + path; nullptr with *status 404 (no such path) or 405 (the
+  // path exists with other methods).
+  const Route* Find(std::string_view method, std::string_view path, Status* status) const;
+
+ private:
+  std::vector<Route> routes_;
+  std::unordered_map<std::string, std::vector<size_t>> by_path_;
+};
+
+}  // namespace dt

@@ -1,0 +1,66 @@
+// Locations for "nearby": parsing `lat,lng`, the privacy grid every position is snapped
+// to before it is stored or compared (cells of about 150 m, so no answer can place a user
+// closer than that), the distance shown, and the Redis GEO index
+//   dt:geo        GEO set: each located user's snapped position (member = user id)
+// which MySQL's `location` table can always rebuild. When a user last reported is part of
+// their profile record (lib/domain/profile.h), read with it. Thread-safe given per-thread Db/Redis.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/core/status.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
+
+namespace dt {
+
+struct LatLng {
+  double lat = 0;
+  double lng = 0;
+};
+
+// "lat,lng" with lat in -85..85 and lng in -180..180; false when malformed or outside.
+bool ParseLatLng(std::string_view text, LatLng* out);
+
+// The centre of the grid cell holding `p`. Cells are kGridMeters tall and about as wide
+// at every latitude.
+constexpr double kGridMeters = 150.0;
+LatLng SnapToGrid(const LatLng& p);
+
+// Kilometres as shown: one decimal, never below 0.1.
+double ShownDistance(double km);
+
+// Days after which a report no longer counts (nearby lists only recent reporters).
+constexpr int64_t kLocationMaxAgeDays = 30;
+
+// Records a snapped position of `user` in the GEO index.
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped);
+
+// Removes `user` from the GEO index (account deletion).
+Status GeoIndexRemove(Redis& redis, int64_t user);
+
+struct GeoHit {
+  int64_t user;
+  double km;
+};
+
+// The `count` users nearest to `centre` within `radius_km`, nearest first.
+Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
+                 std::vector<GeoHit>* hits);
+
+// GeoSearch's command, for a caller that sends it in a pipeline of its own, and the
+// reading of its reply.
+std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count);
+void ReadGeoSearchReply(const redisReply* found, std::vector<GeoHit>* hits);
+
+// Drops reports older than the age limit from MySQL and the index (a bounded batch per
+// call): they count for nothing any more.
+Status GeoPrune(Db& db, Redis& redis, int64_t now);
+
+// Remakes the index from MySQL's location table, then swaps it in.
+Status GeoRebuild(Db& db, Redis& redis, int64_t now);
+
+}  // namespace dt

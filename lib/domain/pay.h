@@ -1,0 +1,18 @@
+// Payment gateways' authenticators: what admits a gateway's notify to its route, in the
+// gateway's own protocol. The sandbox gateway (development, dtcurl pay) signs its form
+// fields with HMAC-SHA256 under [pay] key (API.md "VIP", pay/notify); the real gateways
+// (Alipay, WeChat Pay, the App Store) add theirs here. Thread-safe.
+#pragma once
+
+#include "lib/core/router.h"
+
+namespace dt {
+
+// The sandbox gateway's notify: trade_no, total_fee, transaction_id, timestamp, nonce_str
+// present (300), sign = hex(HMAC_SHA256([pay] key, every other field's sorted k=v joined
+// by '&')) compared in constant time (500), timestamp integer seconds (300) within
+// [server] timestamp_window (506). Nonces are not remembered: a repeated notify is
+// harmless by design (the handler is idempotent).
+extern const Authenticator kSandboxGateway;
+
+}  // namespace dt

@@ -1,0 +1,79 @@
+// Profiles: the one way any module reads a user's profile (user_info with labels, photos
+// and VIP deadline), through a Redis cache-aside (dt:profile:<uid>, [cache] profile_ttl,
+// versioned by lib/store/cache.h so a read after a write is never stale), and the one way a
+// write invalidates it. A record keeps the few fields the rules need (status, authority,
+// gender, VIP deadline) and its JSON already rendered in three parts, so that answering
+// a profile or a list of them parses nothing. The private part (phone, email, authority)
+// only ever leaves in the owner's own view. Thread-safe given per-thread Db/Redis.
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lib/core/config.h"
+#include "lib/core/status.h"
+#include "lib/domain/preload.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
+
+namespace dt {
+
+struct ProfileRecord {
+  int64_t user_id = 0;
+  int gender = 0;
+  int authority = 1;              // 0 hidden, 1 everyone, 2 users the owner liked
+  std::string status = "active";  // active, review, banned, deleted
+  int64_t vip_deadline = 0;       // Unix seconds, 0 for never
+  int64_t located_at = 0;         // the last location report (Unix seconds), 0 for none
+  // JSON members, without braces: what everyone sees of a list item (user_id, nickname,
+  // birthday, gender, avatar, height, sexual, education, salary, emotion) ...
+  std::string card;
+  // ... labels and photos ...
+  std::string media;
+  // ... and what only the owner sees (phone, email, authority).
+  std::string secret;
+};
+
+// The records of `ids` that exist, keyed by id (cache first, MySQL for the rest in one
+// query).
+Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
+                    std::unordered_map<int64_t, ProfileRecord>* out);
+
+// One record; *found false when the user does not exist.
+Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
+                   bool* found);
+
+// After any write to the user's profile, labels, album, status, VIP state or location.
+Status InvalidateProfile(Redis& redis, int64_t id);
+
+enum class ProfileView {
+  kSelf,      // everything: the private part and vip_deadline included
+  kPeer,      // what others see: no phone, email or authority
+  kListItem,  // a list entry: as kPeer without labels and photos
+};
+
+// The API's JSON object of a record for `view`, with is_vip decided at `now`; `extra`
+// members (e.g. "\"distance\":1.2") are added at the end.
+std::string ProfileJson(const ProfileRecord& record, ProfileView view, int64_t now,
+                        std::string_view extra = {});
+
+// The caller's cached profile record, in the authenticator's round trip (user/show): its
+// reply is a string when the record was cached, read with ParseProfileRecord.
+extern const Preloader kProfilePreload;
+
+// The cache key of a user's record ("dt:profile:<uid>"), and its stored form.
+std::string ProfileKey(int64_t id);
+std::string SerializeProfile(const ProfileRecord& record);
+bool ParseProfileRecord(std::string_view stored, ProfileRecord* out);
+
+// Whether the record alone lets `viewer` see its owner in a listing: the owner (unless
+// deleted), or anyone when the owner is active with authority 1. Blocks, reports and
+// authority 2 need the database: see lib/domain/visibility.h.
+bool ProfileVisibleTo(const ProfileRecord& record, int64_t viewer);
+
+}  // namespace dt

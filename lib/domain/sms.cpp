@@ -1,0 +1,88 @@
+// The log sender and the code scripts.
+#include "lib/domain/sms.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "lib/core/args.h"
+#include "lib/core/clock.h"
+#include "lib/core/crypto.h"
+#include "lib/core/log.h"
+
+namespace dt {
+namespace {
+
+std::string CodeKey(std::string_view phone) { return "dt:sms:code:" + std::string(phone); }
+
+const RedisScript kStore(R"lua(
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'code', ARGV[1], 'tries', 0)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+)lua");
+
+// 1: right code, now used up; 0: wrong (counted); -1: no live code.
+const RedisScript kConsume(R"lua(
+local code = redis.call('HGET', KEYS[1], 'code')
+if not code then return -1 end
+if code == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+if redis.call('HINCRBY', KEYS[1], 'tries', 1) >= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+end
+return 0
+)lua");
+
+}  // namespace
+
+Status LogSmsSender::Send(std::string_view phone, std::string_view code) {
+  int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    LogError("sms outbox %s: cannot open", path_.c_str());
+    return Status::Internal();
+  }
+  std::string line = FormatUtc(SystemClock().NowSeconds()) + " to=" + std::string(phone) +
+                     " code=" + std::string(code) + "\n";
+  ssize_t n = write(fd, line.data(), line.size());
+  close(fd);
+  if (n != static_cast<ssize_t>(line.size())) return Status::Internal();
+  return Status::Ok();
+}
+
+std::unique_ptr<SmsSender> MakeSmsSender(const Config& config) {
+  return std::make_unique<LogSmsSender>(config.sms_outbox);
+}
+
+std::string NewSmsCode() {
+  char buf[8];
+  snprintf(buf, sizeof buf, "%06u", RandomBelow(1000000));
+  return buf;
+}
+
+Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code) {
+  RedisReply reply;
+  return redis.Eval(kStore, {CodeKey(phone)}, {code, std::to_string(kSmsCodeTtl)}, &reply);
+}
+
+Status RequireSmsCode(const Params& params, std::string* out) {
+  RETURN_IF_ERROR(RequireString(params, "code", out));
+  if (out->size() < 4 || out->size() > 8 ||
+      out->find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidParam("code");
+  }
+  return Status::Ok();
+}
+
+Status ConsumeSmsCode(Redis& redis, std::string_view phone, std::string_view code) {
+  RedisReply reply;
+  RETURN_IF_ERROR(
+      redis.Eval(kConsume, {CodeKey(phone)}, {code, std::to_string(kSmsCodeMaxTries)}, &reply));
+  if (reply.Integer() == 1) return Status::Ok();
+  return Status::Error(kBadSmsCode);
+}
+
+}  // namespace dt
