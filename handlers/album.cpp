@@ -45,10 +45,8 @@ Reply HandleAlbumAdd(RequestContext& ctx) {
   }
   const int64_t now = ctx.clock().NowSeconds();
   uint64_t photo_id = 0;
-  {
-    // The user's row is the lock that keeps two adds from both taking the ninth place.
-    Transaction tx(ctx.db);
-    RETURN_IF_ERROR(tx.Begin());
+  // The user's row is the lock that keeps two adds from both taking the ninth place.
+  RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
     Row row;
     bool found = false;
     RETURN_IF_ERROR(ctx.db.QueryRow("SELECT id FROM user_info WHERE id = ? FOR UPDATE",
@@ -57,11 +55,10 @@ Reply HandleAlbumAdd(RequestContext& ctx) {
     RETURN_IF_ERROR(ctx.db.QueryRow("SELECT COUNT(*) FROM user_album WHERE user_id = ?",
                                     {ctx.user_id}, &row, &found));
     if (row.Int(0) >= kMaxPhotos) return Status::Error(kLimitReached, "album is full (9 photos).");
-    RETURN_IF_ERROR(ctx.db.Exec(
+    return ctx.db.Exec(
         "INSERT INTO user_album (user_id, photo, create_time) VALUES (?, ?, FROM_UNIXTIME(?))",
-        {ctx.user_id, url, now}, nullptr, &photo_id));
-    RETURN_IF_ERROR(tx.Commit());
-  }
+        {ctx.user_id, url, now}, nullptr, &photo_id);
+  }));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
   Json::Value data(Json::objectValue);
   data["photo_id"] = static_cast<Json::Int64>(photo_id);

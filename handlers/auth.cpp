@@ -11,13 +11,8 @@
 #include "lib/domain/session.h"
 #include "lib/domain/sms.h"
 
-#include <mysqld_error.h>
-
 namespace dt {
 namespace {
-
-// Login retries a transaction that lost a race with a concurrent registration.
-constexpr int kLoginAttempts = 3;
 
 std::vector<RateRule> SmsRules(const RequestContext& ctx, const std::string& phone) {
   return {
@@ -45,12 +40,10 @@ Reply HandleSendSms(RequestContext& ctx) {
   return Reply::Ok(std::move(data));
 }
 
-// In one transaction: the user of `phone` gets the new token hash, or is registered
-// (user_info + user_auth) with it. Sets *user_id, and *created for a new user.
+// In a transaction (InTransaction's): the user of `phone` gets the new token hash, or is
+// registered (user_info + user_auth) with it. Sets *user_id, and *created for a new user.
 Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& hash, int64_t now,
                         int64_t expire, int64_t* user_id, bool* created) {
-  Transaction tx(db);
-  RETURN_IF_ERROR(tx.Begin());
   Row row;
   bool found = false;
   // Locked only once seen to exist: a locking read that finds nothing takes a gap lock,
@@ -86,7 +79,7 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
                 " VALUES (?, ?, ?, FROM_UNIXTIME(?), 'phone', FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
                 {*user_id, phone, hash, expire, now, now}));
   }
-  return tx.Commit();
+  return Status::Ok();
 }
 
 Reply HandleLogin(RequestContext& ctx) {
@@ -101,13 +94,12 @@ Reply HandleLogin(RequestContext& ctx) {
   const std::string hash = TokenHash(token);
   int64_t user_id = 0;
   bool created = false;
-  Status s;
-  for (int attempt = 0; attempt < kLoginAttempts; ++attempt) {
-    s = RegisterOrRotate(ctx.db, phone, hash, now, expire, &user_id, &created);
-    unsigned err = ctx.db.last_errno();
-    if (s.ok() || (err != ER_DUP_ENTRY && err != ER_LOCK_DEADLOCK)) break;
-  }
-  RETURN_IF_ERROR(s);
+  // A sign-up racing another of the same phone loses on the unique key; run again, it
+  // finds the winner's row.
+  RETURN_IF_ERROR(InTransaction(
+      ctx.db,
+      [&] { return RegisterOrRotate(ctx.db, phone, hash, now, expire, &user_id, &created); },
+      RetryOn::kConflictsAndDuplicates));
   RETURN_IF_ERROR(CacheSession(ctx.redis, user_id, hash, expire, now));
   if (created) RETURN_IF_ERROR(HotSetVisible(ctx.redis, user_id, true, now));
 

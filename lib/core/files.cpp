@@ -11,6 +11,11 @@
 
 namespace dt {
 
+bool UniqueFd::Close() {
+  const int fd = Release();
+  return fd < 0 || close(fd) == 0;
+}
+
 std::string UploadSpoolDir(const std::string& media_root) { return media_root + "/.incoming"; }
 
 Status MakeDirs(const std::string& path, unsigned mode) {

@@ -11,6 +11,41 @@
 
 namespace dt {
 
+// An open file descriptor, closed when it goes. Move-only.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() { Reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      fd_ = other.Release();
+    }
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  int Release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+  // Closes now; false (errno set) when close(2) reported an error, which for a file just
+  // written means its data may not have reached the disk.
+  bool Close();
+
+ private:
+  void Reset() {
+    if (fd_ >= 0) Close();
+  }
+  int fd_ = -1;
+};
+
 // The folder under the media root where uploads are spooled while their request is read
 // (hidden: nginx serves no dot-folder of the media root), on the store's file system.
 std::string UploadSpoolDir(const std::string& media_root);

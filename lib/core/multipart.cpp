@@ -188,23 +188,15 @@ Status ReadPartHeaders(Body& body, PartHeaders* part) {
   return Status::Ok();
 }
 
-// An open file descriptor, closed when it goes.
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
-
 // A file part's content, to a new file in `spool_dir` (when set), measured on the way.
 Status ReadFilePart(Body& body, std::string_view delimiter, const std::string& spool_dir,
                     UploadedFile* file) {
-  Fd out;
+  UniqueFd out;
   if (!spool_dir.empty()) {
     RETURN_IF_ERROR(MakeDirs(spool_dir, 0700));
     const std::string path = spool_dir + "/" + HexEncode(RandomBytes(16)) + ".part";
-    out.fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out.fd < 0) return FileFailure("open", path, errno);
+    out = UniqueFd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!out) return FileFailure("open", path, errno);
     file->spooled = SpooledFile(path);
   }
   Md5Stream md5;
@@ -217,16 +209,13 @@ Status ReadFilePart(Body& body, std::string_view delimiter, const std::string& s
         if (file->head.size() < kFileHeadBytes) {
           file->head.append(piece.substr(0, kFileHeadBytes - file->head.size()));
         }
-        if (out.fd >= 0 && !WriteAll(out.fd, piece))
+        if (out && !WriteAll(out.get(), piece)) {
           return FileFailure("write", file->spooled.path(), errno);
+        }
         return Status::Ok();
       },
       &found));
-  if (out.fd >= 0) {
-    const int fd = out.fd;
-    out.fd = -1;
-    if (close(fd) != 0) return FileFailure("close", file->spooled.path(), errno);
-  }
+  if (out && !out.Close()) return FileFailure("close", file->spooled.path(), errno);
   if (!found) return Malformed();
   file->md5 = md5.FinalHex();
   return Status::Ok();

@@ -145,14 +145,10 @@ Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* 
   RETURN_IF_ERROR(MakeDirs(root + "/" + dir));
   const std::string final_path = root + "/" + final_rel;
   // The content reaches the disk before the name does: a crash leaves no short file.
-  int fd = open(file->path().c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FileFailure("open", file->path(), errno);
-  if (fsync(fd) != 0) {
-    const int err = errno;
-    close(fd);
-    return FileFailure("sync", file->path(), err);
-  }
-  close(fd);
+  UniqueFd fd(open(file->path().c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return FileFailure("open", file->path(), errno);
+  if (fsync(fd.get()) != 0) return FileFailure("sync", file->path(), errno);
+  fd.Close();
   if (rename(file->path().c_str(), final_path.c_str()) != 0) {
     return FileFailure("rename", final_path, errno);
   }

@@ -9,6 +9,7 @@
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
 #include "lib/core/crypto.h"
+#include "lib/core/files.h"
 #include "lib/core/log.h"
 
 namespace dt {
@@ -40,16 +41,14 @@ return 0
 }  // namespace
 
 Status LogSmsSender::Send(std::string_view phone, std::string_view code) {
-  int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  UniqueFd fd(open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (!fd) {
     LogError("sms outbox %s: cannot open", path_.c_str());
     return Status::Internal();
   }
-  std::string line = FormatUtc(SystemClock().NowSeconds()) + " to=" + std::string(phone) +
-                     " code=" + std::string(code) + "\n";
-  ssize_t n = write(fd, line.data(), line.size());
-  close(fd);
-  if (n != static_cast<ssize_t>(line.size())) return Status::Internal();
+  const std::string line = FormatUtc(SystemClock().NowSeconds()) + " to=" + std::string(phone) +
+                           " code=" + std::string(code) + "\n";
+  if (!WriteAll(fd.get(), line) || !fd.Close()) return Status::Internal();
   return Status::Ok();
 }
 

@@ -47,10 +47,8 @@ std::string IdList(const std::vector<int64_t>& ids) {
 Db::~Db() { Close(); }
 
 void Db::Close() {
-  for (auto& [sql, statement] : statements_) mysql_stmt_close(statement.stmt);
-  statements_.clear();
-  if (conn_) mysql_close(conn_);
-  conn_ = nullptr;
+  statements_.clear();  // each closes its statement, before the connection goes
+  conn_.reset();
   in_transaction_ = false;
 }
 
@@ -74,16 +72,17 @@ Status Db::Failure(unsigned err, const char* what, const char* detail) {
 
 Status Db::Connect() {
   if (conn_) return Status::Ok();
-  conn_ = mysql_init(nullptr);
+  conn_.reset(mysql_init(nullptr));
   if (!conn_) return Status::Internal("mysql_init failed");
+  MYSQL* const conn = conn_.get();
   unsigned connect_timeout = config_.mysql_connect_timeout;
   unsigned read_timeout = config_.mysql_read_timeout;
   unsigned write_timeout = config_.mysql_write_timeout;
-  mysql_options(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  mysql_options(conn_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-  mysql_options(conn_, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
-  mysql_options(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  mysql_options(conn_, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+  mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_options(conn, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
+  mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  mysql_options(conn, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
   // Connector/C takes the socket only with host "localhost".
   const Endpoint& to = endpoint_
                            ? *endpoint_
@@ -91,13 +90,12 @@ Status Db::Connect() {
   const bool use_socket = !to.socket.empty();
   const char* socket = use_socket ? to.socket.c_str() : nullptr;
   const char* host = use_socket ? "localhost" : to.host.c_str();
-  if (!mysql_real_connect(conn_, host, config_.mysql_user.c_str(), config_.mysql_password.c_str(),
+  if (!mysql_real_connect(conn, host, config_.mysql_user.c_str(), config_.mysql_password.c_str(),
                           config_.mysql_database.c_str(), static_cast<unsigned>(to.port), socket,
                           0)) {
-    unsigned err = mysql_errno(conn_);
-    std::string detail = mysql_error(conn_);
-    mysql_close(conn_);
-    conn_ = nullptr;
+    unsigned err = mysql_errno(conn);
+    std::string detail = mysql_error(conn);
+    conn_.reset();
     LogError("mysql connect: %u %s", err, detail.c_str());
     last_errno_ = err;
     return Status::Unavailable();
@@ -113,26 +111,22 @@ Status Db::Prepare(const char* sql, Statement** out) {
       *out = &it->second;
       return Status::Ok();
     }
-    mysql_stmt_close(it->second.stmt);
-    statements_.erase(it);
+    statements_.erase(it);  // another text at the same address
   }
-  MYSQL_STMT* stmt = mysql_stmt_init(conn_);
-  if (!stmt) return Failure(mysql_errno(conn_), "stmt_init", mysql_error(conn_));
-  if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
-    unsigned err = mysql_stmt_errno(stmt);
-    std::string detail = std::string(mysql_stmt_error(stmt)) + " in: " + sql;
-    mysql_stmt_close(stmt);
+  std::unique_ptr<MYSQL_STMT, StmtClose> stmt(mysql_stmt_init(conn_.get()));
+  if (!stmt) return Failure(mysql_errno(conn_.get()), "stmt_init", mysql_error(conn_.get()));
+  if (mysql_stmt_prepare(stmt.get(), sql, strlen(sql)) != 0) {
+    unsigned err = mysql_stmt_errno(stmt.get());
+    std::string detail = std::string(mysql_stmt_error(stmt.get())) + " in: " + sql;
+    stmt.reset();  // before Failure may close the connection
     return Failure(err, "prepare", detail.c_str());
   }
   Statement& st = statements_[sql];
-  st.stmt = stmt;
+  st.stmt = std::move(stmt);
   st.sql = sql;
   Status s = BindResult(&st);
   if (!s.ok()) {
-    if (conn_) {  // Failure may have closed it all
-      mysql_stmt_close(stmt);
-      statements_.erase(sql);
-    }
+    if (conn_) statements_.erase(sql);  // Failure may have closed it all
     return s;
   }
   *out = &st;
@@ -140,7 +134,7 @@ Status Db::Prepare(const char* sql, Statement** out) {
 }
 
 Status Db::BindResult(Statement* st) {
-  const unsigned ncols = mysql_stmt_field_count(st->stmt);
+  const unsigned ncols = mysql_stmt_field_count(st->stmt.get());
   st->cols.assign(ncols, MYSQL_BIND{});
   st->buffers.resize(size_t{ncols} * kColumnBuffer);
   st->lengths.resize(ncols);
@@ -154,26 +148,31 @@ Status Db::BindResult(Statement* st) {
     st->cols[c].is_null = &st->nulls[c];
     st->cols[c].error = &st->errors[c];
   }
-  if (ncols > 0 && mysql_stmt_bind_result(st->stmt, st->cols.data()) != 0) {
-    return Failure(mysql_stmt_errno(st->stmt), "bind_result", mysql_stmt_error(st->stmt));
+  if (ncols > 0 && mysql_stmt_bind_result(st->stmt.get(), st->cols.data()) != 0) {
+    return Failure(mysql_stmt_errno(st->stmt.get()), "bind_result",
+                   mysql_stmt_error(st->stmt.get()));
   }
   return Status::Ok();
 }
 
-Status Db::Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
-               uint64_t* affected, uint64_t* insert_id) {
+template <typename Attempt>
+Status Db::OnceMoreIfStale(Attempt&& attempt) {
   const bool reused = conn_ != nullptr && !in_transaction_;
   may_retry_ = reused;
-  Status s = RunOnce(sql, args, rows, affected, insert_id);
+  Status s = attempt();
   may_retry_ = false;
-  // A connection that sat idle while MariaDB restarted fails on the next write (2006:
-  // the statement never reached a server) or while preparing (no effect either way):
-  // outside a transaction, reconnect and run it once more.
   if (!s.ok() && reused && conn_ == nullptr &&
       (last_errno_ == CR_SERVER_GONE_ERROR || !executed_)) {
-    s = RunOnce(sql, args, rows, affected, insert_id);
+    s = attempt();
   }
   return s;
+}
+
+Status Db::Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
+               uint64_t* affected, uint64_t* insert_id) {
+  // A connection that sat idle while MariaDB restarted fails on the next write (2006) or
+  // while preparing (no effect either way).
+  return OnceMoreIfStale([&] { return RunOnce(sql, args, rows, affected, insert_id); });
 }
 
 Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
@@ -182,7 +181,7 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
   executed_ = false;
   Statement* st = nullptr;
   RETURN_IF_ERROR(Prepare(sql, &st));
-  MYSQL_STMT* stmt = st->stmt;
+  MYSQL_STMT* stmt = st->stmt.get();
   if (mysql_stmt_param_count(stmt) != args.size()) {
     LogError("mysql: %zu arguments for %lu placeholders in: %s", args.size(),
              mysql_stmt_param_count(stmt), sql);
@@ -290,18 +289,15 @@ Status Db::QueryRow(const char* sql, std::initializer_list<Arg> args, Row* row, 
 
 Status Db::Begin() {
   static const char kBegin[] = "START TRANSACTION";
-  for (int attempt = 0;; ++attempt) {
-    const bool reused = conn_ != nullptr;
+  RETURN_IF_ERROR(OnceMoreIfStale([&]() -> Status {
+    last_errno_ = 0;
     RETURN_IF_ERROR(Connect());
-    executed_ = true;
-    may_retry_ = reused && attempt == 0;
-    const int rc = mysql_real_query(conn_, kBegin, sizeof kBegin - 1);
-    Status s = rc == 0 ? Status::Ok() : Failure(mysql_errno(conn_), "begin", mysql_error(conn_));
-    may_retry_ = false;
-    if (rc == 0) break;
-    // As in Run: a stale connection after a restart is reopened once.
-    if (attempt > 0 || !reused || last_errno_ != CR_SERVER_GONE_ERROR) return s;
-  }
+    executed_ = true;  // sent: only a 2006 says it never ran
+    if (mysql_real_query(conn_.get(), kBegin, sizeof kBegin - 1) != 0) {
+      return Failure(mysql_errno(conn_.get()), "begin", mysql_error(conn_.get()));
+    }
+    return Status::Ok();
+  }));
   in_transaction_ = true;
   return Status::Ok();
 }
@@ -309,14 +305,18 @@ Status Db::Begin() {
 Status Db::Commit() {
   if (!conn_ || !in_transaction_) return Status::Unavailable();
   in_transaction_ = false;
-  if (mysql_commit(conn_) != 0) return Failure(mysql_errno(conn_), "commit", mysql_error(conn_));
+  if (mysql_commit(conn_.get()) != 0) {
+    return Failure(mysql_errno(conn_.get()), "commit", mysql_error(conn_.get()));
+  }
   return Status::Ok();
 }
 
 void Db::Rollback() {
   if (!conn_ || !in_transaction_) return;
   in_transaction_ = false;
-  if (mysql_rollback(conn_) != 0) Failure(mysql_errno(conn_), "rollback", mysql_error(conn_));
+  if (mysql_rollback(conn_.get()) != 0) {
+    Failure(mysql_errno(conn_.get()), "rollback", mysql_error(conn_.get()));
+  }
 }
 
 Status Db::Ping() {

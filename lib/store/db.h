@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,9 +108,16 @@ class Db {
   unsigned last_errno() const { return last_errno_; }
 
  private:
+  struct StmtClose {
+    void operator()(MYSQL_STMT* s) const { mysql_stmt_close(s); }
+  };
+  struct ConnClose {
+    void operator()(MYSQL* c) const { mysql_close(c); }
+  };
+
   // A prepared statement with its result columns bound, once, to buffers of its own.
   struct Statement {
-    MYSQL_STMT* stmt = nullptr;
+    std::unique_ptr<MYSQL_STMT, StmtClose> stmt;
     std::string sql;  // the text prepared: another text at the same address is re-prepared
     std::vector<MYSQL_BIND> cols;
     std::vector<char> buffers;
@@ -123,15 +131,21 @@ class Db {
   Status BindResult(Statement* statement);  // binds buffers for its current columns
   Status Run(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
              uint64_t* affected, uint64_t* insert_id);
+  // Runs `attempt` (a callable returning Status) and, outside a transaction, once more on
+  // a new connection when it failed on one a server restart left stale without having run
+  // anything: 2006 (it never reached a server) or a failure before it was sent.
+  template <typename Attempt>
+  Status OnceMoreIfStale(Attempt&& attempt);
   Status RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector<Row>* rows,
                  uint64_t* affected, uint64_t* insert_id);
   Status Failure(unsigned err, const char* what, const char* detail);
 
   const Config& config_;
   const std::optional<Endpoint> endpoint_;
-  MYSQL* conn_ = nullptr;
+  std::unique_ptr<MYSQL, ConnClose> conn_;
   // By the address of the SQL text (a literal in all but tests): no copy or hash of the
-  // text per execution; Prepare compares the text itself before reusing one.
+  // text per execution; Prepare compares the text itself before reusing one. Declared
+  // after conn_, so the statements close before their connection.
   std::unordered_map<const char*, Statement> statements_;
   std::vector<MYSQL_BIND> params_;  // reused by every execution
   unsigned last_errno_ = 0;
@@ -166,19 +180,33 @@ class Transaction {
   bool open_ = false;
 };
 
-// Runs `body` (a callable returning Status) in a transaction and commits when it returns
-// OK; otherwise rolls back and returns its status. A deadlock, after which InnoDB has
-// rolled the whole transaction back, is retried (3 attempts in all).
+// Which failures make a transaction worth running again from its start.
+enum class RetryOn {
+  kConflicts,  // InnoDB gave up on it: a deadlock (it rolled it all back) or a lock wait
+               // that timed out (rolled back here)
+  kConflictsAndDuplicates,  // those, and a duplicate key: a racing insert of the same
+                            // unique key won, and a second run finds its row (login)
+};
+
+// The one transaction policy: runs `body` (a callable returning Status) in a transaction
+// and commits when it returns OK; otherwise rolls back and returns its status. A run that
+// failed on a conflict (see RetryOn) is run again, 3 runs in all.
 template <typename Body>
-Status InTransaction(Db& db, Body&& body) {
-  constexpr unsigned kDeadlock = 1213;  // ER_LOCK_DEADLOCK
+Status InTransaction(Db& db, Body&& body, RetryOn retry = RetryOn::kConflicts) {
+  constexpr unsigned kDuplicate = 1062;  // ER_DUP_ENTRY
+  constexpr unsigned kLockWait = 1205;   // ER_LOCK_WAIT_TIMEOUT
+  constexpr unsigned kDeadlock = 1213;   // ER_LOCK_DEADLOCK
   Status s;
   for (int attempt = 0; attempt < 3; ++attempt) {
     Transaction tx(db);
     s = tx.Begin();
     if (s.ok()) s = body();
     if (s.ok()) s = tx.Commit();
-    if (s.ok() || db.last_errno() != kDeadlock) return s;
+    if (s.ok()) return s;
+    const unsigned err = db.last_errno();
+    const bool again = err == kDeadlock || err == kLockWait ||
+                       (retry == RetryOn::kConflictsAndDuplicates && err == kDuplicate);
+    if (!again) return s;
   }
   return s;
 }

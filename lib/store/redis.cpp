@@ -5,6 +5,8 @@
 #include <cstdarg>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "lib/core/crypto.h"
 #include "lib/core/log.h"
@@ -13,6 +15,12 @@
 
 namespace dt {
 namespace {
+
+// A command hiredis formatted (its own allocation).
+struct FreeCommand {
+  void operator()(char* c) const { redisFreeCommand(c); }
+};
+using FormattedCommand = std::unique_ptr<char, FreeCommand>;
 
 bool StartsWith(const char* s, size_t len, const char* prefix) {
   size_t n = strlen(prefix);
@@ -33,8 +41,8 @@ Status FormatArgv(const std::vector<std::string_view>& argv, std::string* out) {
   int length =
       redisFormatCommandArgv(&command, static_cast<int>(argv.size()), ptrs.data(), lens.data());
   if (length < 0) return Status::Internal("redis: bad command");
+  const FormattedCommand owned(command);
   out->assign(command, static_cast<size_t>(length));
-  redisFreeCommand(command);
   return Status::Ok();
 }
 
@@ -60,33 +68,30 @@ RedisScript::RedisScript(const char* src) : source(src), sha1(Sha1Hex(src)) {}
 
 Redis::~Redis() { Close(); }
 
-void Redis::Close() {
-  if (ctx_) redisFree(ctx_);
-  ctx_ = nullptr;
-}
+void Redis::Close() { ctx_.reset(); }
 
 void Redis::CloseAndPause() {
   Close();
   retry_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRedisRetryPauseMs);
 }
 
-redisContext* Redis::ConnectViaSentinels(const struct timeval& tv) {
+Redis::Context Redis::ConnectViaSentinels(const struct timeval& tv) {
   for (const Endpoint& sentinel : config_.redis_sentinels) {
-    redisContext* asked = redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, tv);
+    const Context asked(redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, tv));
     std::string host;
     long port = 0;
     if (asked && !asked->err) {
-      redisSetTimeout(asked, tv);
-      auto* r = static_cast<redisReply*>(redisCommand(asked, "SENTINEL get-master-addr-by-name %s",
-                                                      config_.redis_master_name.c_str()));
+      redisSetTimeout(asked.get(), tv);
+      RedisReply reply;
+      reply.Reset(static_cast<redisReply*>(redisCommand(
+          asked.get(), "SENTINEL get-master-addr-by-name %s", config_.redis_master_name.c_str())));
+      const redisReply* r = reply.get();
       if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
           r->element[0]->type == REDIS_REPLY_STRING && r->element[1]->type == REDIS_REPLY_STRING) {
         host.assign(r->element[0]->str, r->element[0]->len);
         port = strtol(r->element[1]->str, nullptr, 10);
       }
-      if (r) freeReplyObject(r);
     }
-    if (asked) redisFree(asked);
     if (host.empty() || port <= 0 || port > 65535) continue;  // this sentinel does not know
     const std::string master = host + ":" + std::to_string(port);
     if (master != master_) {
@@ -94,7 +99,7 @@ redisContext* Redis::ConnectViaSentinels(const struct timeval& tv) {
               master.c_str(), sentinel.host.c_str(), sentinel.port);
       master_ = master;
     }
-    return redisConnectWithTimeout(host.c_str(), static_cast<int>(port), tv);
+    return Context(redisConnectWithTimeout(host.c_str(), static_cast<int>(port), tv));
   }
   LogError("redis: no sentinel named a master for '%s'", config_.redis_master_name.c_str());
   return nullptr;
@@ -113,16 +118,16 @@ Status Redis::Connect() {
       return Status::Unavailable();
     }
   } else {
-    ctx_ = config_.redis_socket.empty()
-               ? redisConnectWithTimeout(config_.redis_host.c_str(), config_.redis_port, tv)
-               : redisConnectUnixWithTimeout(config_.redis_socket.c_str(), tv);
+    ctx_.reset(config_.redis_socket.empty()
+                   ? redisConnectWithTimeout(config_.redis_host.c_str(), config_.redis_port, tv)
+                   : redisConnectUnixWithTimeout(config_.redis_socket.c_str(), tv));
   }
   if (!ctx_ || ctx_->err) {
     LogError("redis connect: %s", ctx_ ? ctx_->errstr : "out of memory");
     CloseAndPause();
     return Status::Unavailable();
   }
-  redisSetTimeout(ctx_, tv);
+  redisSetTimeout(ctx_.get(), tv);
   // A connection that failed its login or its database is not one to keep using.
   RedisReply reply;
   Status ready = Status::Ok();
@@ -149,13 +154,14 @@ Status Redis::Connect() {
   return Status::Ok();
 }
 
-Status Redis::Check(redisReply* reply, RedisReply* out) {
-  if (!reply) {
+Status Redis::Check(RedisReply answer, RedisReply* out) {
+  if (!answer.get()) {
     LogError("redis: %s", ctx_->err ? ctx_->errstr : "no reply");
     CloseAndPause();
     return Status::Unavailable();
   }
-  out->Reset(reply);
+  *out = std::move(answer);
+  const redisReply* reply = out->get();
   if (reply->type == REDIS_REPLY_ERROR) {
     if (StartsWith(reply->str, reply->len, "NOSCRIPT")) return Status::Error(kNotFound, "noscript");
     LogError("redis: %.*s", static_cast<int>(reply->len), reply->str);
@@ -169,28 +175,26 @@ Status Redis::Check(redisReply* reply, RedisReply* out) {
 }
 
 Status Redis::ExchangeAll(const std::vector<std::string>& commands,
-                          std::vector<redisReply*>* replies) {
+                          std::vector<RedisReply>* replies) {
   const bool reused = ctx_ != nullptr;
   RETURN_IF_ERROR(Connect());
   auto send = [&]() {
-    for (redisReply* r : *replies) {
-      if (r) freeReplyObject(r);
-    }
-    replies->assign(commands.size(), nullptr);
+    replies->clear();
+    replies->resize(commands.size());
     for (const std::string& c : commands) {
-      if (redisAppendFormattedCommand(ctx_, c.data(), c.size()) != REDIS_OK) return false;
+      if (redisAppendFormattedCommand(ctx_.get(), c.data(), c.size()) != REDIS_OK) return false;
     }
     for (size_t i = 0; i < commands.size(); ++i) {
       void* reply = nullptr;
-      if (redisGetReply(ctx_, &reply) != REDIS_OK || !reply) return false;
-      (*replies)[i] = static_cast<redisReply*>(reply);
+      if (redisGetReply(ctx_.get(), &reply) != REDIS_OK || !reply) return false;
+      (*replies)[i].Reset(static_cast<redisReply*>(reply));
     }
     return true;
   };
   bool ok = send();
   // A connection that sat idle while Redis restarted fails at once (EOF, EPIPE, reset)
   // without the commands having run anywhere: reconnect and send them once more.
-  if (!ok && reused && (*replies)[0] == nullptr &&
+  if (!ok && reused && (*replies)[0].get() == nullptr &&
       (ctx_->err == REDIS_ERR_EOF ||
        (ctx_->err == REDIS_ERR_IO && (errno == EPIPE || errno == ECONNRESET)))) {
     Close();
@@ -205,16 +209,10 @@ Status Redis::ExchangeAll(const std::vector<std::string>& commands,
   return Status::Ok();
 }
 
-Status Redis::Exchange(const char* command, size_t length, RedisReply* out) {
-  std::vector<redisReply*> replies;
-  Status s = ExchangeAll({std::string(command, length)}, &replies);
-  if (!s.ok()) {
-    for (redisReply* r : replies) {
-      if (r) freeReplyObject(r);
-    }
-    return s;
-  }
-  return Check(replies[0], out);
+Status Redis::Exchange(std::string_view command, RedisReply* out) {
+  std::vector<RedisReply> replies;
+  RETURN_IF_ERROR(ExchangeAll({std::string(command)}, &replies));
+  return Check(std::move(replies[0]), out);
 }
 
 Status Redis::Pipeline(const std::vector<std::vector<std::string_view>>& commands,
@@ -225,11 +223,7 @@ Status Redis::Pipeline(const std::vector<std::vector<std::string_view>>& command
     formatted.emplace_back();
     RETURN_IF_ERROR(FormatArgv(argv, &formatted.back()));
   }
-  std::vector<redisReply*> raw;
-  Status s = ExchangeAll(formatted, &raw);
-  *replies = std::vector<RedisReply>(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) (*replies)[i].Reset(raw[i]);
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(ExchangeAll(formatted, replies));
   for (const RedisReply& r : *replies) {
     const redisReply* x = r.get();
     if (x && CannotServe(x)) {
@@ -248,15 +242,14 @@ Status Redis::Command(RedisReply* out, const char* format, ...) {
   int length = redisvFormatCommand(&command, format, ap);
   va_end(ap);
   if (length < 0) return Status::Internal("redis: bad command format");
-  Status s = Exchange(command, static_cast<size_t>(length), out);
-  redisFreeCommand(command);
-  return s;
+  const FormattedCommand owned(command);
+  return Exchange(std::string_view(command, static_cast<size_t>(length)), out);
 }
 
 Status Redis::CommandArgv(const std::vector<std::string_view>& argv, RedisReply* out) {
   std::string command;
   RETURN_IF_ERROR(FormatArgv(argv, &command));
-  return Exchange(command.data(), command.size(), out);
+  return Exchange(command, out);
 }
 
 Status Redis::Eval(const RedisScript& script, const std::vector<std::string_view>& keys,

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ class RedisReply {
   RedisReply(const RedisReply&) = delete;
   RedisReply& operator=(const RedisReply&) = delete;
   RedisReply(RedisReply&& other) noexcept : reply_(other.reply_) { other.reply_ = nullptr; }
+  RedisReply& operator=(RedisReply&& other) noexcept {
+    if (this != &other) Reset(other.Release());
+    return *this;
+  }
 
   void Reset(redisReply* r) {
     if (reply_) freeReplyObject(reply_);
@@ -96,19 +101,24 @@ class Redis {
 
  private:
   Status Connect();
+  struct ContextFree {
+    void operator()(redisContext* c) const { redisFree(c); }
+  };
+  using Context = std::unique_ptr<redisContext, ContextFree>;
+
   // With [redis] sentinels: a connection to the master the first sentinel that knows
-  // names (nullptr when none does).
-  redisContext* ConnectViaSentinels(const struct timeval& tv);
+  // names (empty when none does).
+  Context ConnectViaSentinels(const struct timeval& tv);
   void Close();
   // Close() after a failure of the connection itself: no new attempt for a pause.
   void CloseAndPause();
   // Sends formatted commands and reads their replies, reconnecting once if needed.
-  Status Exchange(const char* command, size_t length, RedisReply* out);
-  Status ExchangeAll(const std::vector<std::string>& commands, std::vector<redisReply*>* replies);
-  Status Check(redisReply* reply, RedisReply* out);
+  Status Exchange(std::string_view command, RedisReply* out);
+  Status ExchangeAll(const std::vector<std::string>& commands, std::vector<RedisReply>* replies);
+  Status Check(RedisReply reply, RedisReply* out);
 
   const Config& config_;
-  redisContext* ctx_ = nullptr;
+  Context ctx_;
   std::string master_;  // the master last named by a sentinel, for the log
   std::chrono::steady_clock::time_point retry_at_;
 };
