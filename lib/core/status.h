@@ -1,6 +1,10 @@
-// Status: the outcome of an operation across lib/ and handlers: OK, or an error code
-// of API.md section 4 with its message and optional detail (the reply's `data`).
-// A value type; thread-compatible.
+// Status: the outcome of an operation across lib/ and handlers. It says what happened (its
+// kind); an outcome the API names (a bad sign, not VIP, a wrong SMS code) also carries its
+// code of API.md section 4, a message and optional detail (the reply's `data`). The store
+// layer reports kinds only, with MariaDB's error number of a failed statement, and the
+// reply maps a kind that reaches it to its code (unavailable 901, anything else 900), so
+// an internal signal (a Redis script not loaded yet) never reaches a client as an API
+// code. A value type; thread-compatible.
 #pragma once
 
 #include <json/value.h>
@@ -12,30 +16,74 @@
 
 namespace dt {
 
+enum class StatusKind {
+  kOk,
+  kRefused,      // an outcome the API names: code() is its API code
+  kNotFound,     // what was asked for is not there (e.g. a script Redis has not loaded)
+  kConflict,     // a statement lost to another transaction: deadlock, lock wait, duplicate
+  kUnavailable,  // MySQL or Redis cannot be reached (901)
+  kInternal,     // anything else (900)
+};
+
 class Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
+
+  // An outcome of the API (API.md section 4).
   static Status Error(int code, std::string msg = {}, Json::Value detail = {}) {
-    Status s;
-    s.code_ = code;
-    s.msg_ = msg.empty() ? DefaultMessage(code) : std::move(msg);
+    Status s = Of(code == kUnavailable ? StatusKind::kUnavailable
+                  : code == kInternal  ? StatusKind::kInternal
+                                       : StatusKind::kRefused,
+                  code, std::move(msg));
     s.detail_ = std::move(detail);
     return s;
   }
-  // The usual ones, named.
-  static Status Unavailable(std::string msg = {}) { return Error(kUnavailable, std::move(msg)); }
-  static Status Internal(std::string msg = {}) { return Error(kInternal, std::move(msg)); }
+  // What happened, in lib/'s own terms.
+  static Status Unavailable(std::string msg = {}) {
+    return Of(StatusKind::kUnavailable, kUnavailable, std::move(msg));
+  }
+  static Status Internal(std::string msg = {}) {
+    return Of(StatusKind::kInternal, kInternal, std::move(msg));
+  }
+  static Status NotFound(std::string msg = {}) {
+    return Of(StatusKind::kNotFound, kInternal, std::move(msg));
+  }
+  // A statement that lost to another transaction; `db_errno` says how (1213, 1205, 1062).
+  static Status Conflict(unsigned db_errno, std::string msg = {}) {
+    Status s = Of(StatusKind::kConflict, kInternal, std::move(msg));
+    s.db_errno_ = db_errno;
+    return s;
+  }
+  // The same status, remembering MariaDB's error number of the statement that failed.
+  Status WithDbErrno(unsigned db_errno) && {
+    db_errno_ = db_errno;
+    return std::move(*this);
+  }
 
-  bool ok() const { return code_ == kOk; }
+  bool ok() const { return kind_ == StatusKind::kOk; }
+  StatusKind kind() const { return kind_; }
+  // The API code a reply carries: the outcome's, or the kind's (901 unavailable, else 900).
   int code() const { return code_; }
   const std::string& msg() const { return msg_; }
   const Json::Value& detail() const { return detail_; }
+  // MariaDB's error number when a statement failed (ER_DUP_ENTRY is 1062), else 0.
+  unsigned db_errno() const { return db_errno_; }
 
  private:
+  static Status Of(StatusKind kind, int code, std::string msg) {
+    Status s;
+    s.kind_ = code == kOk ? StatusKind::kOk : kind;
+    s.code_ = code;
+    s.msg_ = msg.empty() ? DefaultMessage(code) : std::move(msg);
+    return s;
+  }
+
+  StatusKind kind_ = StatusKind::kOk;
   int code_ = kOk;
   std::string msg_;
   Json::Value detail_;
+  unsigned db_errno_ = 0;
 };
 
 }  // namespace dt

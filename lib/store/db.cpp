@@ -59,15 +59,20 @@ Status Db::Failure(unsigned err, const char* what, const char* detail) {
     const bool will_retry = may_retry_ && (err == CR_SERVER_GONE_ERROR || !executed_);
     if (!will_retry) LogError("mysql %s: %u %s", what, err, detail);
     Close();
-    return Status::Unavailable();
+    return Status::Unavailable().WithDbErrno(err);
   }
   if (IsClientError(err)) {
     LogError("mysql %s: %u %s", what, err, detail);
     Close();
-    return Status::Internal();
+    return Status::Internal().WithDbErrno(err);
   }
-  if (err != ER_DUP_ENTRY) LogError("mysql %s: %u %s", what, err, detail);
-  return Status::Internal();
+  // Lost to another transaction: the caller's transaction policy may run it again.
+  if (err == ER_DUP_ENTRY || err == ER_LOCK_DEADLOCK || err == ER_LOCK_WAIT_TIMEOUT) {
+    if (err != ER_DUP_ENTRY) LogInfo("mysql %s: %u %s", what, err, detail);
+    return Status::Conflict(err);
+  }
+  LogError("mysql %s: %u %s", what, err, detail);
+  return Status::Internal().WithDbErrno(err);
 }
 
 Status Db::Connect() {
@@ -98,7 +103,7 @@ Status Db::Connect() {
     conn_.reset();
     LogError("mysql connect: %u %s", err, detail.c_str());
     last_errno_ = err;
-    return Status::Unavailable();
+    return Status::Unavailable().WithDbErrno(err);
   }
   return Status::Ok();
 }

@@ -1,6 +1,9 @@
 // Db: one MariaDB connection with its cache of prepared statements, opened lazily and
 // reopened on the next call after it was lost. SQL runs only as prepared statements with
-// bound parameters. A lost or refused connection is a 901 status; any other failure 900.
+// bound parameters. A failure says what happened (lib/core/status.h), with MariaDB's error
+// number: a lost or refused connection is unavailable (901), a statement that lost to
+// another transaction (deadlock, lock wait timeout, duplicate key) a conflict, anything
+// else internal (900).
 // Thread-compatible: each worker thread owns one Db; never share one between threads.
 #pragma once
 
@@ -104,9 +107,6 @@ class Db {
   // A round trip to the server (health check).
   Status Ping();
 
-  // MariaDB's error number of the last failed call (ER_DUP_ENTRY is 1062), 0 after success.
-  unsigned last_errno() const { return last_errno_; }
-
  private:
   struct StmtClose {
     void operator()(MYSQL_STMT* s) const { mysql_stmt_close(s); }
@@ -202,8 +202,8 @@ Status InTransaction(Db& db, Body&& body, RetryOn retry = RetryOn::kConflicts) {
     s = tx.Begin();
     if (s.ok()) s = body();
     if (s.ok()) s = tx.Commit();
-    if (s.ok()) return s;
-    const unsigned err = db.last_errno();
+    if (s.ok() || s.kind() != StatusKind::kConflict) return s;
+    const unsigned err = s.db_errno();
     const bool again = err == kDeadlock || err == kLockWait ||
                        (retry == RetryOn::kConflictsAndDuplicates && err == kDuplicate);
     if (!again) return s;

@@ -163,7 +163,7 @@ Status Redis::Check(RedisReply answer, RedisReply* out) {
   *out = std::move(answer);
   const redisReply* reply = out->get();
   if (reply->type == REDIS_REPLY_ERROR) {
-    if (StartsWith(reply->str, reply->len, "NOSCRIPT")) return Status::Error(kNotFound, "noscript");
+    if (StartsWith(reply->str, reply->len, "NOSCRIPT")) return Status::NotFound("noscript");
     LogError("redis: %.*s", static_cast<int>(reply->len), reply->str);
     if (CannotServe(reply)) {
       CloseAndPause();
@@ -259,7 +259,7 @@ Status Redis::Eval(const RedisScript& script, const std::vector<std::string_view
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
   Status s = CommandArgv(argv, out);
-  if (s.code() != kNotFound) return s;
+  if (s.kind() != StatusKind::kNotFound) return s;
   argv[0] = "EVAL";  // not loaded yet (first use, or Redis restarted): send the source
   argv[1] = script.source;
   return CommandArgv(argv, out);

@@ -21,6 +21,7 @@ class RouterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testDuplicateRowRefused);
   CPPUNIT_TEST(testTheApiTable);
   CPPUNIT_TEST(testErrorMapping);
+  CPPUNIT_TEST(testStatusKinds);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -78,6 +79,33 @@ class RouterTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(std::string(c.message), Status::Error(c.code).msg());
     }
     CPPUNIT_ASSERT_EQUAL(std::string("Unknown"), std::string(HttpReason(418)));
+  }
+
+  // A status says what happened; only what the API names has an API code of its own, and
+  // an internal kind that reaches a reply is 900 or 901, never an API code it is not.
+  void testStatusKinds() {
+    CPPUNIT_ASSERT(Status::Ok().ok() && Status::Error(kOk).ok());
+    const struct {
+      Status status;
+      StatusKind kind;
+      int code;
+    } cases[] = {
+        {Status::Error(kBadSign), StatusKind::kRefused, kBadSign},
+        {Status::Error(kNotFound, "order not found."), StatusKind::kRefused, kNotFound},
+        {Status::NotFound("noscript"), StatusKind::kNotFound, kInternal},  // never 508
+        {Status::Conflict(1213), StatusKind::kConflict, kInternal},
+        {Status::Unavailable(), StatusKind::kUnavailable, kUnavailable},
+        {Status::Error(kUnavailable), StatusKind::kUnavailable, kUnavailable},
+        {Status::Internal(), StatusKind::kInternal, kInternal},
+    };
+    for (const auto& c : cases) {
+      CPPUNIT_ASSERT(!c.status.ok());
+      CPPUNIT_ASSERT(c.status.kind() == c.kind);
+      CPPUNIT_ASSERT_EQUAL(c.code, c.status.code());
+    }
+    CPPUNIT_ASSERT_EQUAL(1213u, Status::Conflict(1213).db_errno());
+    CPPUNIT_ASSERT_EQUAL(2006u, Status::Unavailable().WithDbErrno(2006).db_errno());
+    CPPUNIT_ASSERT_EQUAL(0u, Status::Internal().db_errno());
   }
 };
 
