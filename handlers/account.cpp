@@ -18,8 +18,7 @@ namespace dt {
 namespace {
 
 Reply HandleDelete(RequestContext& ctx) {
-  std::string code;
-  RETURN_IF_ERROR(RequireSmsCode(ctx.params, &code));
+  const std::string& code = ctx.args.Text("code");
   Row row;
   bool found = false;
   RETURN_IF_ERROR(
@@ -67,7 +66,9 @@ Reply HandleDelete(RequestContext& ctx) {
 
 std::vector<Route> AccountRoutes() {
   return {
-      Post("/api/account/delete", HandleDelete).Auth(kAppToken),
+      Post("/api/account/delete", HandleDelete)
+          .Auth(kAppToken)
+          .Accepts({TextArg("code").As(SmsCodeArg)}),
   };
 }
 

@@ -13,8 +13,7 @@ namespace {
 constexpr int64_t kMaxPhotos = 9;
 
 Reply HandleAlbumList(RequestContext& ctx) {
-  int64_t owner;
-  RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &owner));
+  const int64_t owner = ctx.args.Int("peerId");
   if (owner != ctx.user_id) {
     ProfileRecord record;
     RETURN_IF_ERROR(LoadVisibleProfile(ctx, owner, &record));
@@ -37,12 +36,7 @@ Reply HandleAlbumList(RequestContext& ctx) {
 }
 
 Reply HandleAlbumAdd(RequestContext& ctx) {
-  std::string url;
-  RETURN_IF_ERROR(RequireString(ctx.params, "url", &url));
-  // A photo of /api/upload: nothing from elsewhere (lib/domain/media.h says why).
-  if (!IsStoredMedia(ctx.config().media_url, ctx.config().media_root, url, MediaKind::kImage)) {
-    return InvalidParam("url");
-  }
+  const std::string& url = ctx.args.Text("url");
   const int64_t now = ctx.clock().NowSeconds();
   uint64_t photo_id = 0;
   // The user's row is the lock that keeps two adds from both taking the ninth place.
@@ -66,8 +60,7 @@ Reply HandleAlbumAdd(RequestContext& ctx) {
 }
 
 Reply HandleAlbumDelete(RequestContext& ctx) {
-  int64_t photo_id;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "photoId", 1, kMaxId, &photo_id));
+  const int64_t photo_id = ctx.args.Int("photoId");
   uint64_t deleted = 0;
   RETURN_IF_ERROR(ctx.db.Exec("DELETE FROM user_album WHERE id = ? AND user_id = ?",
                               {photo_id, ctx.user_id}, &deleted));
@@ -80,9 +73,14 @@ Reply HandleAlbumDelete(RequestContext& ctx) {
 
 std::vector<Route> AlbumRoutes() {
   return {
-      Get("/api/album/list", HandleAlbumList).Auth(kAppToken).Preload({&kHiddenPreload}),
-      Post("/api/album/add", HandleAlbumAdd).Auth(kAppToken),
-      Post("/api/album/delete", HandleAlbumDelete).Auth(kAppToken),
+      Get("/api/album/list", HandleAlbumList)
+          .Auth(kAppToken)
+          .Accepts({IdArg("peerId").OrCaller()})
+          .Preload({&kHiddenPreload}),
+      Post("/api/album/add", HandleAlbumAdd)
+          .Auth(kAppToken)
+          .Accepts({TextArg("url").MaxBytes(255).As(StoredImageArg)}),
+      Post("/api/album/delete", HandleAlbumDelete).Auth(kAppToken).Accepts({IdArg("photoId")}),
   };
 }
 

@@ -24,8 +24,7 @@ std::vector<RateRule> SmsRules(const RequestContext& ctx, const std::string& pho
 }
 
 Reply HandleSendSms(RequestContext& ctx) {
-  std::string phone;
-  RETURN_IF_ERROR(RequireMobile(ctx.params, "phone", ctx.config().sms_default_region, &phone));
+  const std::string& phone = ctx.args.Text("phone");  // E.164
   RETURN_IF_ERROR(RateLimitHit(ctx.redis, SmsRules(ctx, phone)));
   // A test number ([sms] test_numbers, development only) gets its fixed code and never
   // reaches a sender; every limit above applied to it all the same.
@@ -83,10 +82,8 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
 }
 
 Reply HandleLogin(RequestContext& ctx) {
-  std::string phone, code;
-  RETURN_IF_ERROR(RequireMobile(ctx.params, "phone", ctx.config().sms_default_region, &phone));
-  RETURN_IF_ERROR(RequireSmsCode(ctx.params, &code));
-  RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, phone, code));
+  const std::string& phone = ctx.args.Text("phone");
+  RETURN_IF_ERROR(ConsumeSmsCode(ctx.redis, phone, ctx.args.Text("code")));
 
   const int64_t now = ctx.clock().NowSeconds();
   const int64_t expire = now + int64_t{ctx.config().token_ttl_days} * 86400;
@@ -124,8 +121,12 @@ Reply HandleLogout(RequestContext& ctx) {
 
 std::vector<Route> AuthRoutes() {
   return {
-      Post("/api/auth/sendsms", HandleSendSms).Auth(kAppSigned),
-      Post("/api/auth/login", HandleLogin).Auth(kAppSigned),
+      Post("/api/auth/sendsms", HandleSendSms)
+          .Auth(kAppSigned)
+          .Accepts({TextArg("phone").MaxBytes(32).As(MobileArg)}),
+      Post("/api/auth/login", HandleLogin)
+          .Auth(kAppSigned)
+          .Accepts({TextArg("phone").MaxBytes(32).As(MobileArg), TextArg("code").As(SmsCodeArg)}),
       Post("/api/auth/logout", HandleLogout).Auth(kAppToken),
   };
 }

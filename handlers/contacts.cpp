@@ -12,8 +12,7 @@ namespace dt {
 namespace {
 
 Reply HandleContacts(RequestContext& ctx) {
-  Page page;
-  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  const Page page = PageOf(ctx.args);
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   std::vector<Row> rows;
@@ -59,7 +58,10 @@ Reply HandleContacts(RequestContext& ctx) {
 
 std::vector<Route> ContactsRoutes() {
   return {
-      Get("/api/contacts/list", HandleContacts).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Get("/api/contacts/list", HandleContacts)
+          .Auth(kAppToken)
+          .Paged(50, 20)
+          .Preload({&kHiddenPreload}),
   };
 }
 

@@ -14,9 +14,7 @@ namespace {
 constexpr size_t kMaxLabels = 10;
 
 Reply HandleLabelList(RequestContext& ctx) {
-  int64_t gender;
-  RETURN_IF_ERROR(OptionalInt(ctx.params, "gender", 0, 2, -1, &gender));
-  const Arg g = gender >= 0 ? Arg(gender) : Arg(nullptr);
+  const Arg g = ctx.args.Has("gender") ? Arg(ctx.args.Int("gender")) : Arg(nullptr);
   std::vector<Row> rows;
   // A gender's labels are its own and those for anyone (gender 0). The catalogue changes
   // by migrations only: a replica may answer.
@@ -38,30 +36,10 @@ Reply HandleLabelList(RequestContext& ctx) {
   return Reply::Ok(std::move(data));
 }
 
-// "3,1,7" into distinct ids; an empty value is the empty set.
-Status ParseLabelIds(const Params& params, std::vector<int64_t>* ids) {
-  const std::string* raw = params.Find("labelIds");
-  if (!raw) return MissingParam("labelIds");
-  size_t start = 0;
-  while (start < raw->size()) {
-    size_t comma = raw->find(',', start);
-    if (comma == std::string::npos) comma = raw->size();
-    int64_t id;
-    if (!ParseInt64(std::string_view(*raw).substr(start, comma - start), &id) || id < 1 ||
-        id > kMaxId) {
-      return InvalidParam("labelIds");
-    }
-    if (std::find(ids->begin(), ids->end(), id) == ids->end()) ids->push_back(id);
-    if (ids->size() > kMaxLabels) return Status::Error(kLimitReached, "at most 10 labels.");
-    start = comma + 1;
-  }
-  if (!raw->empty() && raw->back() == ',') return InvalidParam("labelIds");
-  return Status::Ok();
-}
-
 Reply HandleSetLabels(RequestContext& ctx) {
-  std::vector<int64_t> ids;
-  RETURN_IF_ERROR(ParseLabelIds(ctx.params, &ids));
+  // Distinct, in order; empty: the user clears their labels.
+  const std::vector<int64_t>& ids = ctx.args.Ids("labelIds");
+  if (ids.size() > kMaxLabels) return Status::Error(kLimitReached, "at most 10 labels.");
   const std::string id_array = IdList(ids);
 
   std::vector<Row> known;
@@ -103,8 +81,12 @@ Reply HandleSetLabels(RequestContext& ctx) {
 
 std::vector<Route> LabelRoutes() {
   return {
-      Get("/api/label/list", HandleLabelList).Auth(kAppSigned),
-      Post("/api/user/labels", HandleSetLabels).Auth(kAppToken),
+      Get("/api/label/list", HandleLabelList)
+          .Auth(kAppSigned)
+          .Accepts({IntArg("gender", 0, 2).Optional()}),
+      Post("/api/user/labels", HandleSetLabels)
+          .Auth(kAppToken)
+          .Accepts({IdListArg("labelIds").KeepEmpty()}),
   };
 }
 

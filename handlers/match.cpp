@@ -11,17 +11,13 @@ namespace dt {
 namespace {
 
 Reply HandleLike(RequestContext& ctx) {
-  int64_t peer;
-  RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, &peer));
-  std::string action;
-  RETURN_IF_ERROR(RequireString(ctx.params, "action", &action));
-  if (action != "like" && action != "pass") return InvalidParam("action");
+  const int64_t peer = ctx.args.Int("peerId");
   const int64_t now = ctx.clock().NowSeconds();
   // Only someone the caller may see can be liked: blocks and reports leave no trace.
   ProfileRecord record;
   RETURN_IF_ERROR(LoadVisibleProfile(ctx, peer, &record));
 
-  const bool like = action == "like";
+  const bool like = ctx.args.Text("action") == "like";
   bool matched = false;
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
     RETURN_IF_ERROR(
@@ -54,8 +50,7 @@ Reply HandleLike(RequestContext& ctx) {
 }
 
 Reply HandleMatches(RequestContext& ctx) {
-  Page page;
-  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  const Page page = PageOf(ctx.args);
   const int64_t now = ctx.clock().NowSeconds();
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
@@ -94,9 +89,13 @@ std::vector<Route> MatchRoutes() {
   return {
       Post("/api/user/like", HandleLike)
           .Auth(kAppToken)
+          .Accepts({IdArg("peerId").NotCaller(), TextArg("action").OneOf({"like", "pass"})})
           .Rate(RateClass::kLike)
           .Preload({&kHiddenPreload}),
-      Get("/api/user/match/list", HandleMatches).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Get("/api/user/match/list", HandleMatches)
+          .Auth(kAppToken)
+          .Paged(50, 20)
+          .Preload({&kHiddenPreload}),
   };
 }
 

@@ -11,7 +11,7 @@
 namespace dt {
 namespace {
 
-constexpr size_t kMaxText = 1000;      // characters of a text message
+constexpr int64_t kMaxText = 1000;     // characters of a text message
 constexpr int64_t kMaxDuration = 600;  // seconds of audio or video
 constexpr size_t kPreview = 255;       // characters of contacts.last_msg
 
@@ -22,26 +22,32 @@ struct Message {
   int64_t duration = 0;  // audio, video
 };
 
-// msgType and the fields it needs, validated (300 naming the field). A media message's
-// url is one of /api/upload's files of that kind, nothing from elsewhere (lib/domain/media.h).
-Status ParseMessage(const Params& p, const Config& config, Message* m) {
-  RETURN_IF_ERROR(RequireString(p, "msgType", &m->type));
+// Line breaks and tabs belong in chat text; other control characters do not.
+bool ChatTextArg(const RequestContext&, ArgValue* value) {
+  for (unsigned char c : value->text) {
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) return false;
+  }
+  return true;
+}
+
+// The fields msgType needs (300 naming the field). A media message's url is one of
+// /api/upload's files of that kind, nothing from elsewhere (lib/domain/media.h).
+Status ParseMessage(const Args& args, const Config& config, Message* m) {
+  m->type = args.Text("msgType");
   if (m->type == "text") {
-    RETURN_IF_ERROR(RequireString(p, "content", &m->content));
-    if (Utf8Length(m->content) > kMaxText) return InvalidParam("content");
-    for (unsigned char c : m->content) {
-      // Line breaks and tabs belong in chat text; other control characters do not.
-      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
-        return InvalidParam("content");
-      }
-    }
+    if (!args.Has("content")) return MissingParam("content");
+    m->content = args.Text("content");
     return Status::Ok();
   }
   MediaKind kind;  // image, audio or video: as the upload's kind
   if (!ParseMediaKind(m->type, &kind)) return InvalidParam("msgType");
-  RETURN_IF_ERROR(RequireString(p, "url", &m->url));
+  if (!args.Has("url")) return MissingParam("url");
+  m->url = args.Text("url");
   if (!IsStoredMedia(config.media_url, config.media_root, m->url, kind)) return InvalidParam("url");
-  if (m->type != "image") RETURN_IF_ERROR(RequireInt(p, "duration", 1, kMaxDuration, &m->duration));
+  if (m->type == "image") return Status::Ok();
+  if (!args.Has("duration")) return MissingParam("duration");
+  m->duration = args.Int("duration");
+  if (m->duration < 1) return InvalidParam("duration");
   return Status::Ok();
 }
 
@@ -129,10 +135,9 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
 }
 
 Reply HandleSend(RequestContext& ctx) {
-  int64_t peer;
-  RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, &peer));
+  const int64_t peer = ctx.args.Int("peerId");
   Message m;
-  RETURN_IF_ERROR(ParseMessage(ctx.params, ctx.config(), &m));
+  RETURN_IF_ERROR(ParseMessage(ctx.args, ctx.config(), &m));
   const std::string me = std::to_string(ctx.user_id);
   const std::vector<RateRule> rules = {
       {"dt:rl:msg:" + me + ":" + std::to_string(peer), ctx.config().message_per_peer, 60},
@@ -153,10 +158,9 @@ Reply HandleSend(RequestContext& ctx) {
 }
 
 Reply HandleList(RequestContext& ctx) {
-  int64_t peer, before, count;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
-  RETURN_IF_ERROR(OptionalInt(ctx.params, "beforeId", 1, INT64_MAX / 2, INT64_MAX / 2, &before));
-  RETURN_IF_ERROR(OptionalInt(ctx.params, "pageCount", 1, 100, 20, &count));
+  const int64_t peer = ctx.args.Int("peerId");
+  const int64_t before = ctx.args.Has("beforeId") ? ctx.args.Int("beforeId") : INT64_MAX / 2;
+  const int64_t count = ctx.args.Int("pageCount");
   const int64_t lo = std::min(ctx.user_id, peer), hi = std::max(ctx.user_id, peer);
   std::vector<Row> rows;
   // Keyset paging on the primary key, which leads with the conversation: one more row
@@ -194,8 +198,7 @@ Reply HandleList(RequestContext& ctx) {
 }
 
 Reply HandleRead(RequestContext& ctx) {
-  int64_t peer;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "peerId", 1, kMaxId, &peer));
+  const int64_t peer = ctx.args.Int("peerId");
   uint64_t updated = 0;
   // The messages first, then the count: the order in which message/send takes its locks
   // (its message, then the contact rows), so the two never wait on each other in a
@@ -235,9 +238,18 @@ Reply HandleUnread(RequestContext& ctx) {
 
 std::vector<Route> MessageRoutes() {
   return {
-      Post("/api/message/send", HandleSend).Auth(kAppToken),
-      Get("/api/message/list", HandleList).Auth(kAppToken),
-      Post("/api/message/read", HandleRead).Auth(kAppToken),
+      Post("/api/message/send", HandleSend)
+          .Auth(kAppToken)
+          .Accepts({IdArg("peerId").NotCaller(),
+                    TextArg("msgType").OneOf({"text", "image", "audio", "video"}),
+                    TextArg("content").Optional().Length(1, kMaxText).As(ChatTextArg),
+                    TextArg("url").Optional().MaxBytes(255),
+                    IntArg("duration", 0, kMaxDuration).Optional()}),
+      Get("/api/message/list", HandleList)
+          .Auth(kAppToken)
+          .Accepts({IdArg("peerId"), IntArg("beforeId", 1, INT64_MAX / 2).Optional(),
+                    IntArg("pageCount", 1, 100).Or(20)}),
+      Post("/api/message/read", HandleRead).Auth(kAppToken).Accepts({IdArg("peerId")}),
       Get("/api/message/unread", HandleUnread).Auth(kAppToken).Preload({&kHiddenPreload}),
   };
 }

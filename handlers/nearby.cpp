@@ -26,11 +26,22 @@ constexpr size_t kMargin = 2;           // candidates fetched beyond those still
 // a request's work (API.md: page * pageCount at most this).
 constexpr int64_t kMaxDepth = 500;
 
-Status RequireLatLng(const Params& params, LatLng* out) {
-  const std::string* text = params.Find("latlng");
-  if (!text || text->empty()) return Status::Error(kBadLatLng, "latlng is none.");
-  if (!ParseLatLng(*text, out)) return Status::Error(kBadLatLng);
-  return Status::Ok();
+// `latlng`, "lat,lng" in degrees: 502 when missing or invalid.
+bool LatLngArg(const RequestContext&, ArgValue* value) {
+  LatLng p;
+  if (!ParseLatLng(value->text, &p)) return false;
+  value->x = p.lat;
+  value->y = p.lng;
+  return true;
+}
+
+ArgSpec LatLngSpec() {
+  return TextArg("latlng").As(LatLngArg).Refuse(kBadLatLng, DefaultMessage(kBadLatLng));
+}
+
+LatLng LatLngOf(const Args& args) {
+  const ArgValue& v = args.Value("latlng");
+  return {v.x, v.y};
 }
 
 std::string FormatLatLng(const LatLng& p) {
@@ -40,9 +51,7 @@ std::string FormatLatLng(const LatLng& p) {
 }
 
 Reply HandleLocation(RequestContext& ctx) {
-  LatLng reported;
-  RETURN_IF_ERROR(RequireLatLng(ctx.params, &reported));
-  const LatLng cell = SnapToGrid(reported);  // the raw report is kept nowhere
+  const LatLng cell = SnapToGrid(LatLngOf(ctx.args));  // the raw report is kept nowhere
   const int64_t now = ctx.clock().NowSeconds();
   RETURN_IF_ERROR(ctx.db.Exec(
       "INSERT INTO location (user_id, ip_addr, longitude, latitude, update_time)"
@@ -94,25 +103,20 @@ struct NearbyQuery {
   size_t first_count() const { return need() + kMargin; }
 };
 
-Status ParseNearbyQuery(const Params& params, NearbyQuery* q) {
-  LatLng here;
-  RETURN_IF_ERROR(RequireLatLng(params, &here));
-  if (const std::string* r = params.Find("radius"); r && !r->empty()) {
-    if (!ParseDecimal(*r, &q->radius) || !(q->radius > 0 && q->radius <= 100))
-      return InvalidParam("radius");
-  }
-  RETURN_IF_ERROR(OptionalInt(params, "gender", 0, 2, -1, &q->gender));
-  RETURN_IF_ERROR(RequirePage(params, 50, 10, &q->page));
+Status ParseNearbyQuery(const Args& args, NearbyQuery* q) {
+  q->radius = args.Decimal("radius");
+  q->gender = args.Has("gender") ? args.Int("gender") : -1;
+  q->page = PageOf(args);
   if (q->page.offset() + q->page.count > kMaxDepth) return InvalidParam("page");
-  q->centre = SnapToGrid(here);
+  q->centre = SnapToGrid(LatLngOf(args));
   return Status::Ok();
 }
 
 // The first GEOSEARCH goes in the authenticator's round trip (a preloader): a nearby page
 // in a dense city then costs two round trips to Redis instead of three.
-bool FirstSearchCommand(const Params& params, int64_t, std::vector<std::string>* argv) {
+bool FirstSearchCommand(const Args& args, int64_t, std::vector<std::string>* argv) {
   NearbyQuery q;
-  if (!ParseNearbyQuery(params, &q).ok()) return false;  // the handler answers the error
+  if (!ParseNearbyQuery(args, &q).ok()) return false;  // the handler answers the error
   *argv = GeoSearchCommand(q.centre, q.first_radius(), q.first_count());
   return true;
 }
@@ -121,7 +125,7 @@ const Preloader kFirstSearchPreload{"nearby-first-search", FirstSearchCommand};
 
 Reply HandleNearby(RequestContext& ctx) {
   NearbyQuery q;
-  RETURN_IF_ERROR(ParseNearbyQuery(ctx.params, &q));
+  RETURN_IF_ERROR(ParseNearbyQuery(ctx.args, &q));
   const int64_t now = ctx.clock().NowSeconds();
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
@@ -185,9 +189,12 @@ Reply HandleNearby(RequestContext& ctx) {
 
 std::vector<Route> NearbyRoutes() {
   return {
-      Post("/api/user/location", HandleLocation).Auth(kAppToken),
+      Post("/api/user/location", HandleLocation).Auth(kAppToken).Accepts({LatLngSpec()}),
       Get("/api/user/nearby/list", HandleNearby)
           .Auth(kAppToken)
+          .Accepts({LatLngSpec(), DecimalArg("radius", 0, 100, true).OrDecimal(10),
+                    IntArg("gender", 0, 2).Optional()})
+          .Paged(50, 10)
           .Preload({&kHiddenPreload, &kFirstSearchPreload}),
   };
 }

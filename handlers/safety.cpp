@@ -13,13 +13,9 @@
 namespace dt {
 namespace {
 
-constexpr const char* kReasons[] = {"spam",          "fake",     "harassment",
-                                    "inappropriate", "underage", "other"};
-constexpr size_t kMaxDetail = 500;  // characters
-
 // peerId: another user that exists (deleted accounts do not).
 Status RequirePeer(RequestContext& ctx, int64_t* peer) {
-  RETURN_IF_ERROR(RequireOtherUser(ctx.params, ctx.user_id, peer));
+  *peer = ctx.args.Int("peerId");
   Row row;
   bool found = false;
   RETURN_IF_ERROR(
@@ -51,8 +47,7 @@ Reply HandleUnblock(RequestContext& ctx) {
 }
 
 Reply HandleBlockList(RequestContext& ctx) {
-  Page page;
-  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  const Page page = PageOf(ctx.args);
   std::vector<Row> rows;
   RETURN_IF_ERROR(
       ctx.db.Query("SELECT b.blocked_id, u.nickname, u.avatar, b.create_time, u.status, u.authority"
@@ -84,13 +79,8 @@ Reply HandleBlockList(RequestContext& ctx) {
 Reply HandleReport(RequestContext& ctx) {
   int64_t peer;
   RETURN_IF_ERROR(RequirePeer(ctx, &peer));
-  std::string reason, detail;
-  RETURN_IF_ERROR(RequireString(ctx.params, "reason", &reason));
-  if (std::find(std::begin(kReasons), std::end(kReasons), reason) == std::end(kReasons)) {
-    return InvalidParam("reason");
-  }
-  if (const std::string* d = ctx.params.Find("detail")) detail = *d;
-  if (Utf8Length(detail) > kMaxDetail) return InvalidParam("detail");
+  const std::string& reason = ctx.args.Text("reason");
+  const std::string& detail = ctx.args.Text("detail");
   const int64_t now = ctx.clock().NowSeconds();
   // One report per pair: a repeat replaces it and counts again if it had been handled.
   RETURN_IF_ERROR(ctx.db.Exec(
@@ -113,10 +103,18 @@ Reply HandleReport(RequestContext& ctx) {
 
 std::vector<Route> SafetyRoutes() {
   return {
-      Post("/api/user/block", HandleBlock).Auth(kAppToken),
-      Post("/api/user/unblock", HandleUnblock).Auth(kAppToken),
-      Get("/api/user/block/list", HandleBlockList).Auth(kAppToken),
-      Post("/api/user/report", HandleReport).Auth(kAppToken).Rate(RateClass::kReport),
+      Post("/api/user/block", HandleBlock).Auth(kAppToken).Accepts({IdArg("peerId").NotCaller()}),
+      Post("/api/user/unblock", HandleUnblock)
+          .Auth(kAppToken)
+          .Accepts({IdArg("peerId").NotCaller()}),
+      Get("/api/user/block/list", HandleBlockList).Auth(kAppToken).Paged(50, 20),
+      Post("/api/user/report", HandleReport)
+          .Auth(kAppToken)
+          .Accepts({IdArg("peerId").NotCaller(),
+                    TextArg("reason").OneOf(
+                        {"spam", "fake", "harassment", "inappropriate", "underage", "other"}),
+                    TextArg("detail").Optional().MaxLength(500)})
+          .Rate(RateClass::kReport),
   };
 }
 

@@ -16,16 +16,18 @@ namespace {
 
 Status BadFile(const std::string& why) { return Status::Error(kBadFile, why); }
 
+// 32 hex digits, either case; kept lower case.
+bool Md5Arg(const RequestContext&, ArgValue* value) {
+  std::string& md5 = value->text;
+  std::transform(md5.begin(), md5.end(), md5.begin(), ::tolower);
+  return md5.size() == 32 && md5.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 Reply HandleUpload(RequestContext& ctx) {
-  std::string kind_text, md5;
-  RETURN_IF_ERROR(RequireString(ctx.params, "kind", &kind_text));
+  const std::string& kind_text = ctx.args.Text("kind");
   MediaKind kind;
   if (!ParseMediaKind(kind_text, &kind)) return InvalidParam("kind");
-  RETURN_IF_ERROR(RequireString(ctx.params, "md5", &md5));
-  std::transform(md5.begin(), md5.end(), md5.begin(), ::tolower);
-  if (md5.size() != 32 || md5.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return InvalidParam("md5");
-  }
+  const std::string& md5 = ctx.args.Text("md5");
   const UploadedFile* file = nullptr;
   for (const UploadedFile& f : ctx.params.files()) {
     if (f.field == "file") file = &f;
@@ -56,7 +58,11 @@ Reply HandleUpload(RequestContext& ctx) {
 
 std::vector<Route> UploadRoutes() {
   return {
-      Post("/api/upload", HandleUpload).Auth(kAppToken).Upload().Rate(RateClass::kUpload),
+      Post("/api/upload", HandleUpload)
+          .Auth(kAppToken)
+          .Accepts({TextArg("kind").OneOf({"image", "audio", "video"}), TextArg("md5").As(Md5Arg)})
+          .Upload()
+          .Rate(RateClass::kUpload),
   };
 }
 

@@ -65,8 +65,7 @@ Status InvalidField(const char* field) {
 }
 
 Reply HandleShow(RequestContext& ctx) {
-  int64_t peer;
-  RETURN_IF_ERROR(OptionalId(ctx.params, "peerId", ctx.user_id, &peer));
+  const int64_t peer = ctx.args.Int("peerId");
   const int64_t now = ctx.clock().NowSeconds();
   ProfileRecord record;
   // One's own profile usually came with the authenticator's round trip to Redis.
@@ -84,15 +83,13 @@ Reply HandleShow(RequestContext& ctx) {
       ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
 }
 
-// The small integer fields of a profile and their ranges (API.md update).
-struct IntField {
-  const char* name;
-  int min, max;
-};
-constexpr IntField kIntFields[] = {
-    {"gender", 0, 2},  {"sexual", 0, 2}, {"height", 50, 250}, {"education", 0, 5},
-    {"emotion", 0, 3}, {"salary", 0, 6}, {"authority", 0, 2},
-};
+// The small integer fields of a profile, in the order of the UPDATE's binds.
+constexpr const char* kIntFields[] = {"gender",  "sexual", "height",   "education",
+                                      "emotion", "salary", "authority"};
+
+// A profile field of user/update: optional, and given empty it is a value (which clears
+// email and avatar, and is invalid for the others); refused with 505 naming it.
+ArgSpec Field(ArgSpec spec) { return spec.Optional().KeepEmpty().Refuse(kBadProfileField); }
 
 bool ValidEmail(const std::string& email) {
   size_t at = email.find('@');
@@ -108,47 +105,42 @@ bool ValidEmail(const std::string& email) {
   return true;
 }
 
+bool EmailArg(const RequestContext&, ArgValue* value) {
+  return value->text.empty() || ValidEmail(value->text);
+}
+
+// A real date YYYY-MM-DD making the age 18-120 today (UTC).
+bool BirthdayArg(const RequestContext& ctx, ArgValue* value) {
+  Date date;
+  if (!ParseDate(value->text, &date)) return false;
+  const int age = AgeAt(date, DateOf(ctx.clock().NowSeconds()));
+  return age >= 18 && age <= 120;
+}
+
 Reply HandleUpdate(RequestContext& ctx) {
-  const Params& p = ctx.params;
+  const Args& args = ctx.args;
   const int64_t now = ctx.clock().NowSeconds();
-  // Validate every given field first: one invalid field changes nothing.
-  const std::string* nickname = p.Find("nickname");
-  if (nickname && (nickname->empty() || Utf8Length(*nickname) > 32 || HasControlChars(*nickname))) {
-    return InvalidField("nickname");
-  }
-  const std::string* email = p.Find("email");
-  if (email && !email->empty() && !ValidEmail(*email)) return InvalidField("email");
-  const std::string* avatar = p.Find("avatar");
+  // Every given field was checked by its row, in order; one invalid field changes nothing.
+  // Last the avatar: an image of /api/upload, nothing from elsewhere; but an old client
+  // sends its whole profile back, with the avatar the old service stored: unchanged, it
+  // may stay.
+  const std::string& avatar = args.Text("avatar");
   const Config& config = ctx.config();
-  if (avatar && !avatar->empty() &&
-      !IsStoredMedia(config.media_url, config.media_root, *avatar, MediaKind::kImage)) {
-    // An image of /api/upload, nothing from elsewhere; but an old client sends its whole
-    // profile back, with the avatar the old service stored: unchanged, it may stay.
+  if (!avatar.empty() &&
+      !IsStoredMedia(config.media_url, config.media_root, avatar, MediaKind::kImage)) {
     Row current;
     bool found = false;
     RETURN_IF_ERROR(ctx.db.QueryRow("SELECT avatar FROM user_info WHERE id = ?", {ctx.user_id},
                                     &current, &found));
-    if (!found || current.Str(0) != *avatar) return InvalidField("avatar");
-  }
-  const std::string* birthday = p.Find("birthday");
-  if (birthday) {
-    Date date;
-    if (!ParseDate(*birthday, &date)) return InvalidField("birthday");
-    int age = AgeAt(date, DateOf(now));
-    if (age < 18 || age > 120) return InvalidField("birthday");
+    if (!found || current.Str(0) != avatar) return InvalidField("avatar");
   }
   Arg ints[std::size(kIntFields)] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
-  int64_t values[std::size(kIntFields)];
   for (size_t i = 0; i < std::size(kIntFields); ++i) {
-    const IntField& f = kIntFields[i];
-    const std::string* v = p.Find(f.name);
-    if (!v) continue;
-    if (!ParseInt64(*v, &values[i]) || values[i] < f.min || values[i] > f.max) {
-      return InvalidField(f.name);
-    }
-    ints[i] = values[i];
+    if (args.Has(kIntFields[i])) ints[i] = args.Int(kIntFields[i]);
   }
-  auto text = [](const std::string* v) { return v ? Arg(*v) : Arg(nullptr); };
+  auto text = [&](const char* name) {
+    return args.Has(name) ? Arg(args.Text(name)) : Arg(nullptr);
+  };
 
   RETURN_IF_ERROR(ctx.db.Exec(
       "UPDATE user_info SET nickname = COALESCE(?, nickname), email = COALESCE(?, email),"
@@ -158,11 +150,11 @@ Reply HandleUpdate(RequestContext& ctx) {
       " emotion = COALESCE(?, emotion), salary = COALESCE(?, salary),"
       " authority = COALESCE(?, authority), update_time = FROM_UNIXTIME(?)"
       " WHERE id = ?",
-      {text(nickname), text(email), text(avatar), text(birthday), ints[0], ints[1], ints[2],
+      {text("nickname"), text("email"), text("avatar"), text("birthday"), ints[0], ints[1], ints[2],
        ints[3], ints[4], ints[5], ints[6], now, ctx.user_id}));
   // A new authority may put the user on the hot list or take them off it.
-  RETURN_IF_ERROR(p.Has("authority") ? AfterStatusChange(ctx.db, ctx.redis, ctx.user_id, now)
-                                     : InvalidateProfile(ctx.redis, ctx.user_id));
+  RETURN_IF_ERROR(args.Has("authority") ? AfterStatusChange(ctx.db, ctx.redis, ctx.user_id, now)
+                                        : InvalidateProfile(ctx.redis, ctx.user_id));
   // The old service answered {"data": <user id>} inside the envelope's data, and its
   // clients read data.data; user_id is this contract's name for it.
   Json::Value data(Json::objectValue);
@@ -191,8 +183,7 @@ Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t to
 }
 
 Reply HandleHotList(RequestContext& ctx) {
-  Page page;
-  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  const Page page = PageOf(ctx.args);
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kHotList, &hidden));
   std::vector<int64_t> excluded = hidden.ids;
@@ -214,16 +205,12 @@ std::string LikePattern(const std::string& keyword) {
 }
 
 Reply HandleSearch(RequestContext& ctx) {
-  const Params& p = ctx.params;
-  Page page;
-  RETURN_IF_ERROR(RequirePage(p, 50, 10, &page));
-  std::string keyword;
-  if (const std::string* k = p.Find("keyword")) keyword = *k;
-  if (Utf8Length(keyword) > 32 || HasControlChars(keyword)) return InvalidParam("keyword");
-  int64_t gender, age_min, age_max;
-  RETURN_IF_ERROR(OptionalInt(p, "gender", 0, 2, -1, &gender));
-  RETURN_IF_ERROR(OptionalInt(p, "ageMin", 18, 120, -1, &age_min));
-  RETURN_IF_ERROR(OptionalInt(p, "ageMax", 18, 120, -1, &age_max));
+  const Page page = PageOf(ctx.args);
+  const std::string& keyword = ctx.args.Text("keyword");
+  const Args& args = ctx.args;
+  const int64_t gender = args.Has("gender") ? args.Int("gender") : -1;
+  const int64_t age_min = args.Has("ageMin") ? args.Int("ageMin") : -1;
+  const int64_t age_max = args.Has("ageMax") ? args.Int("ageMax") : -1;
   if (age_min >= 0 && age_max >= 0 && age_max < age_min) return InvalidParam("ageMax");
 
   const Date today = DateOf(ctx.clock().NowSeconds());
@@ -266,11 +253,27 @@ std::vector<Route> UserRoutes() {
   return {
       Get("/api/user/show", HandleShow)
           .Auth(kAppToken)
+          .Accepts({IdArg("peerId").OrCaller()})
           .Preload({&kProfilePreload, &kHiddenForPeerPreload}),
-      Post("/api/user/update", HandleUpdate).Auth(kAppToken),
-      Get("/api/user/hot/list", HandleHotList).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Post("/api/user/update", HandleUpdate)
+          .Auth(kAppToken)
+          .Accepts({Field(TextArg("nickname").Length(1, 32).NoControls()),
+                    Field(TextArg("email").MaxBytes(64).As(EmailArg)),
+                    Field(TextArg("avatar").MaxBytes(255)),
+                    Field(TextArg("birthday").As(BirthdayArg)), Field(IntArg("gender", 0, 2)),
+                    Field(IntArg("sexual", 0, 2)), Field(IntArg("height", 50, 250)),
+                    Field(IntArg("education", 0, 5)), Field(IntArg("emotion", 0, 3)),
+                    Field(IntArg("salary", 0, 6)), Field(IntArg("authority", 0, 2))}),
+      Get("/api/user/hot/list", HandleHotList)
+          .Auth(kAppToken)
+          .Paged(50, 10)
+          .Preload({&kHiddenPreload}),
       Get("/api/user/search", HandleSearch)
           .Auth(kAppToken)
+          .Accepts({TextArg("keyword").Optional().MaxLength(32).NoControls(),
+                    IntArg("gender", 0, 2).Optional(), IntArg("ageMin", 18, 120).Optional(),
+                    IntArg("ageMax", 18, 120).Optional()})
+          .Paged(50, 10)
           .Rate(RateClass::kSearch)
           .Preload({&kHiddenPreload}),
   };

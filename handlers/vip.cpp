@@ -48,8 +48,7 @@ std::string NewTradeNo(int64_t now) {
 }
 
 Reply HandleOrderCreate(RequestContext& ctx) {
-  int64_t product_id;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "productId", 1, kMaxId, &product_id));
+  const int64_t product_id = ctx.args.Int("productId");
   Row product;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow("SELECT name, price FROM product WHERE id = ?", {product_id},
@@ -74,8 +73,7 @@ Reply HandleOrderCreate(RequestContext& ctx) {
 }
 
 Reply HandleOrderList(RequestContext& ctx) {
-  Page page;
-  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 10, &page));
+  const Page page = PageOf(ctx.args);
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(
       "SELECT id, trade_no, product_name, fee, pay, order_time FROM user_order WHERE user_id = ?"
@@ -100,8 +98,7 @@ Reply HandleOrderList(RequestContext& ctx) {
 }
 
 Reply HandleOrderCancel(RequestContext& ctx) {
-  int64_t order_id;
-  RETURN_IF_ERROR(RequireInt(ctx.params, "orderId", 1, kMaxId, &order_id));
+  const int64_t order_id = ctx.args.Int("orderId");
   uint64_t cancelled = 0;
   RETURN_IF_ERROR(
       ctx.db.Exec("UPDATE user_order SET pay = 2 WHERE id = ? AND user_id = ? AND pay = 0",
@@ -117,18 +114,17 @@ Reply HandleOrderCancel(RequestContext& ctx) {
                        row.Int(0) == kPaid ? "order already paid." : "order already cancelled.");
 }
 
+// An amount in yuan, as integer cents into the value's number.
+bool MoneyArg(const RequestContext&, ArgValue* value) { return ParseMoney(value->text, &value->i); }
+
 // The gateway's callback, idempotent.
 Reply HandlePayNotify(RequestContext& ctx) {
-  // Its row's authenticator (kSandboxGateway) checked the fields' presence, the gateway's
-  // sign and the timestamp.
-  const Params& p = ctx.params;
-  const std::string& trade_no = *p.Find("trade_no");
-  const std::string& total_fee = *p.Find("total_fee");
-  const std::string& transaction_id = *p.Find("transaction_id");
+  // Its row's authenticator (kSandboxGateway) checked the gateway's sign and the timestamp.
+  const std::string& trade_no = ctx.args.Text("trade_no");
+  const std::string& total_fee = ctx.args.Text("total_fee");
+  const int64_t fee = ctx.args.Value("total_fee").i;  // cents
+  const std::string& transaction_id = ctx.args.Text("transaction_id");
   const int64_t now = ctx.clock().NowSeconds();
-  int64_t fee;
-  if (!ParseMoney(total_fee, &fee)) return InvalidParam("total_fee");
-  if (transaction_id.size() > 64) return InvalidParam("transaction_id");
 
   int64_t user_id = 0;
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
@@ -189,10 +185,16 @@ Reply HandleVipInfo(RequestContext& ctx) {
 std::vector<Route> VipRoutes() {
   return {
       Get("/api/vip/products", HandleProducts).Auth(kAppSigned),
-      Post("/api/vip/order/create", HandleOrderCreate).Auth(kAppToken).Rate(RateClass::kOrder),
-      Get("/api/vip/order/list", HandleOrderList).Auth(kAppToken),
-      Post("/api/vip/order/cancel", HandleOrderCancel).Auth(kAppToken),
-      Post("/api/vip/pay/notify", HandlePayNotify).Auth(kSandboxGateway),
+      Post("/api/vip/order/create", HandleOrderCreate)
+          .Auth(kAppToken)
+          .Accepts({IdArg("productId")})
+          .Rate(RateClass::kOrder),
+      Get("/api/vip/order/list", HandleOrderList).Auth(kAppToken).Paged(50, 10),
+      Post("/api/vip/order/cancel", HandleOrderCancel).Auth(kAppToken).Accepts({IdArg("orderId")}),
+      Post("/api/vip/pay/notify", HandlePayNotify)
+          .Auth(kSandboxGateway)
+          .Accepts({TextArg("trade_no").MaxBytes(64), TextArg("total_fee").As(MoneyArg),
+                    TextArg("transaction_id").MaxBytes(64)}),
       Get("/api/vip/info", HandleVipInfo).Auth(kAppToken),
   };
 }

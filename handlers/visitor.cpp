@@ -12,8 +12,7 @@ namespace dt {
 namespace {
 
 Reply HandleVisitors(RequestContext& ctx) {
-  Page page;
-  RETURN_IF_ERROR(RequirePage(ctx.params, 50, 20, &page));
+  const Page page = PageOf(ctx.args);
   // The visits still queued count too; with Redis down they are counted once it is back.
   Status flushed = FlushVisits(ctx.db, ctx.redis);
   if (!flushed.ok() && flushed.code() != kUnavailable) return flushed;
@@ -76,7 +75,10 @@ Reply HandleVisitors(RequestContext& ctx) {
 
 std::vector<Route> VisitorRoutes() {
   return {
-      Get("/api/visitor/list", HandleVisitors).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Get("/api/visitor/list", HandleVisitors)
+          .Auth(kAppToken)
+          .Paged(50, 20)
+          .Preload({&kHiddenPreload}),
   };
 }
 

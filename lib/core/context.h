@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "lib/core/args.h"
 #include "lib/core/clock.h"
 #include "lib/core/config.h"
 #include "lib/core/params.h"
@@ -53,6 +54,9 @@ struct RequestContext {
   ReadDb& reads;
   Redis& redis;
   const Services& services;
+
+  // The route's declared parameters, parsed (lib/core/args.h).
+  Args args{};
 
   // Set by the route's authenticator: the verified caller (0 when there is none).
   int64_t user_id = 0;

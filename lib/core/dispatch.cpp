@@ -61,10 +61,15 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   RETURN_IF_ERROR(ParseParams(input, limits, &params));
 
   RequestContext ctx{env, params, conn.db, conn.reads, conn.redis, services};
+  // Parsed before the authenticator, whose preloaders read them, and refused after it: a
+  // request that is not admitted learns nothing of its parameters.
+  Status parsed = ParseArgs(route->args, ctx, &ctx.args);
   if (route->auth) {
     RETURN_IF_ERROR(route->auth->admit(*route, ctx));
     *user_id = ctx.user_id;
   }
+  RETURN_IF_ERROR(parsed);
+  RETURN_IF_ERROR(ResolveCaller(ctx.user_id, &ctx.args));
   return route->handler(ctx);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lib/core/args.h"
+#include "lib/core/context.h"
 
 namespace dt {
 namespace {
@@ -69,12 +70,11 @@ std::string NationalNumber(std::string_view e164) {
   return out;
 }
 
-Status RequireMobile(const Params& params, std::string_view key, std::string_view default_region,
-                     std::string* e164) {
-  std::string text;
-  RETURN_IF_ERROR(RequireString(params, key, &text));
-  if (!NormalizeMobile(text, default_region, e164)) return InvalidParam(key);
-  return Status::Ok();
+bool MobileArg(const RequestContext& ctx, ArgValue* value) {
+  std::string e164;
+  if (!NormalizeMobile(value->text, ctx.config().sms_default_region, &e164)) return false;
+  value->text = std::move(e164);
+  return true;
 }
 
 }  // namespace dt

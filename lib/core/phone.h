@@ -12,8 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "lib/core/params.h"
-#include "lib/core/status.h"
+#include "lib/core/args.h"
 
 namespace dt {
 
@@ -29,8 +28,8 @@ bool NormalizeMobile(std::string_view text, std::string_view default_region, std
 // "+8613966660001"), e.g. for a new user's nickname.
 std::string NationalNumber(std::string_view e164);
 
-// The parameter `key` as E.164 (300 "<key> is none." / "<key> is invalid.").
-Status RequireMobile(const Params& params, std::string_view key, std::string_view default_region,
-                     std::string* e164);
+// A phone parameter's converter (lib/core/args.h): its text becomes E.164 under
+// [sms] default_region, or it is refused.
+bool MobileArg(const RequestContext& ctx, ArgValue* value);
 
 }  // namespace dt

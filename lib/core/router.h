@@ -1,9 +1,12 @@
 // Route and Router: the one declarative table of the API. Each handler file exports its
-// rows; a row says who admits a request (its authenticator), its body limit, its per-user
-// rate limit and the first Redis reads its handler will want (preloaders), and the
-// dispatcher enforces it, so no handler re-checks any of that. Rows are written with the
-// builders below:
-//     Get("/api/user/show", HandleShow).Auth(kAppToken).Preload({&kProfilePreload})
+// rows; a row says who admits a request (its authenticator), the parameters it accepts
+// (lib/core/args.h), its body limit, its per-user rate limit and the first Redis reads its
+// handler will want (preloaders), and the dispatcher enforces it, so no handler re-checks
+// any of that. Rows are written with the builders below:
+//     Get("/api/user/show", HandleShow)
+//         .Auth(kAppToken)
+//         .Accepts({IdArg("peerId").OrCaller()})
+//         .Preload({&kProfilePreload})
 // Immutable after construction; safe to share.
 #pragma once
 
@@ -14,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lib/core/args.h"
 #include "lib/core/reply.h"
 
 namespace dt {
@@ -31,6 +35,7 @@ using Handler = Reply (*)(RequestContext& ctx);
 struct Authenticator {
   const char* name;  // docs/openapi.yaml's x-auth: "signed", "token", "gateway"
   Status (*admit)(const Route& route, RequestContext& ctx);
+  std::vector<const char*> params;  // the parameters it reads (appkey, sign, ...)
 };
 
 // Which configured body limit applies to a route.
@@ -51,16 +56,26 @@ enum class RateClass {
 };
 
 struct Route {
-  const char* method;  // "GET" or "POST"
-  const char* path;
-  Handler handler;
+  const char* method = nullptr;  // "GET" or "POST"
+  const char* path = nullptr;
+  Handler handler = nullptr;
   const Authenticator* auth = nullptr;  // nullptr: anyone (health)
+  std::vector<ArgSpec> args;            // parsed into ctx.args before the handler runs
   BodyLimit body = BodyLimit::kForm;
   RateClass rate = RateClass::kNone;
   std::vector<const Preloader*> preload;  // sent in the authenticator's Redis round trip
 
   Route& Auth(const Authenticator& a) {
     auth = &a;
+    return *this;
+  }
+  Route& Accepts(std::initializer_list<ArgSpec> specs) {
+    args.insert(args.end(), specs);
+    return *this;
+  }
+  // `page` and `pageCount` (lib/core/args.h PageArgs).
+  Route& Paged(int64_t max_count, int64_t default_count) {
+    for (ArgSpec& s : PageArgs(max_count, default_count)) args.push_back(std::move(s));
     return *this;
   }
   Route& Upload() {
@@ -78,11 +93,15 @@ struct Route {
 };
 
 inline Route Get(const char* path, Handler handler) {
-  Route r{"GET", path, handler, nullptr, BodyLimit::kForm, RateClass::kNone, {}};
+  Route r;
+  r.method = "GET";
+  r.path = path;
+  r.handler = handler;
   return r;
 }
 inline Route Post(const char* path, Handler handler) {
-  Route r{"POST", path, handler, nullptr, BodyLimit::kForm, RateClass::kNone, {}};
+  Route r = Get(path, handler);
+  r.method = "POST";
   return r;
 }
 

@@ -86,7 +86,9 @@ Status Admit(const Route& route, RequestContext& ctx, bool needs_token) {
   if (needs_token) {
     token = params.Find("token");
     if (!token || token->empty()) return Status::Error(kNoPermission, "token is none.");
-    RETURN_IF_ERROR(RequireInt(params, "userId", 1, INT64_MAX / 2, &uid));
+    const std::string* claimed = params.Find("userId");
+    if (!claimed || claimed->empty()) return MissingParam("userId");
+    if (!ParseInt64(*claimed, &uid) || uid < 1) return InvalidParam("userId");
   }
 
   // Remembered for twice the window: a request stamped `window` ahead of the server
@@ -106,14 +108,15 @@ Status Admit(const Route& route, RequestContext& ctx, bool needs_token) {
   const std::string session_key = needs_token ? SessionKey(uid) : std::string();
   std::vector<std::vector<std::string_view>> commands = {{"SET", nonce_key, "1", "NX", "EX", ttl}};
   if (needs_token) commands.push_back({"GET", session_key});
-  // The row's preloaders, each with its command for this request, or none.
+  // The row's preloaders, each with its command for this request, or none (none at all
+  // when the parameters were refused: the request ends after this trip).
   Preloaded& preloaded = NewPreloaded(ctx);
   std::vector<Preloaded::Entry*> sent;
   sent.reserve(route.preload.size());
   std::vector<std::string> argv;
   for (const Preloader* p : route.preload) {
     argv.clear();
-    if (!p->command(params, uid, &argv)) continue;
+    if (!ctx.args.ok() || !p->command(ctx.args, uid, &argv)) continue;
     sent.push_back(&preloaded.Add(*p, std::move(argv)));
   }
   for (Preloaded::Entry* e : sent) commands.emplace_back(e->command.begin(), e->command.end());
@@ -153,8 +156,9 @@ Status AdmitToken(const Route& route, RequestContext& ctx) { return Admit(route,
 
 }  // namespace
 
-const Authenticator kAppSigned{"signed", AdmitSigned};
-const Authenticator kAppToken{"token", AdmitToken};
+const Authenticator kAppSigned{"signed", AdmitSigned, {"appkey", "timestamp", "nonce", "sign"}};
+const Authenticator kAppToken{
+    "token", AdmitToken, {"appkey", "timestamp", "nonce", "sign", "token", "userId"}};
 
 bool TakesToken(const Route& route) { return route.auth == &kAppToken; }
 

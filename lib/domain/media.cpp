@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "lib/core/context.h"
 #include "lib/core/crypto.h"
 #include "lib/core/files.h"
 
@@ -155,6 +156,11 @@ Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* 
   file->Release();
   *relative = final_rel;
   return Status::Ok();
+}
+
+bool StoredImageArg(const RequestContext& ctx, ArgValue* value) {
+  const Config& config = ctx.config();
+  return IsStoredMedia(config.media_url, config.media_root, value->text, MediaKind::kImage);
 }
 
 }  // namespace dt

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "lib/core/args.h"
 #include "lib/core/params.h"
 #include "lib/core/status.h"
 
@@ -47,6 +48,9 @@ Status StoreUpload(const std::string& root, const MediaType& type, SpooledFile* 
 // app fetch from whoever hosts it (their IP leaks to them) and nothing moderates it.
 bool IsStoredMedia(std::string_view media_url, const std::string& media_root, std::string_view url,
                    MediaKind kind);
+
+// A parameter's converter (lib/core/args.h): the URL of an image of /api/upload.
+bool StoredImageArg(const RequestContext& ctx, ArgValue* value);
 
 // Removes spooled files older than `max_age` seconds at `now` (left by a worker that died
 // mid-upload; a live one removes its own); sets *removed to how many went.

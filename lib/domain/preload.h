@@ -22,9 +22,10 @@ namespace dt {
 struct Preloader {
   const char* name;
   // The command for this request into *argv, or false to send nothing: e.g. the hidden set
-  // of user/show when it names nobody else, or a parameter that is invalid (the handler
-  // then answers the error). `user` is the claimed caller (verified in the same trip).
-  bool (*command)(const Params& params, int64_t user, std::vector<std::string>* argv);
+  // of user/show when it names nobody else. `args` are the route's parameters, parsed
+  // (never called when they were refused); `user` is the claimed caller (verified in the
+  // same trip).
+  bool (*command)(const Args& args, int64_t user, std::vector<std::string>* argv);
 };
 
 // What a request's preloaders brought back, and what their modules remembered of it.

@@ -13,7 +13,7 @@ namespace {
 
 std::string VersionKey(int64_t id) { return "dt:profile:ver:" + std::to_string(id); }
 
-bool ProfileCommand(const Params&, int64_t user, std::vector<std::string>* argv) {
+bool ProfileCommand(const Args&, int64_t user, std::vector<std::string>* argv) {
   if (user <= 0) return false;
   *argv = {"GET", ProfileKey(user)};
   return true;

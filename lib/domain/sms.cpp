@@ -67,13 +67,10 @@ Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code)
   return redis.Eval(kStore, {CodeKey(phone)}, {code, std::to_string(kSmsCodeTtl)}, &reply);
 }
 
-Status RequireSmsCode(const Params& params, std::string* out) {
-  RETURN_IF_ERROR(RequireString(params, "code", out));
-  if (out->size() < 4 || out->size() > 8 ||
-      out->find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidParam("code");
-  }
-  return Status::Ok();
+bool SmsCodeArg(const RequestContext&, ArgValue* value) {
+  const std::string& code = value->text;
+  return code.size() >= 4 && code.size() <= 8 &&
+         code.find_first_not_of("0123456789") == std::string::npos;
 }
 
 Status ConsumeSmsCode(Redis& redis, std::string_view phone, std::string_view code) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "lib/core/args.h"
 #include "lib/core/config.h"
-#include "lib/core/params.h"
 #include "lib/core/status.h"
 #include "lib/store/redis.h"
 
@@ -43,9 +43,9 @@ std::string NewSmsCode();
 // Stores `code` for `phone`, replacing any earlier code and its tries.
 Status StoreSmsCode(Redis& redis, std::string_view phone, std::string_view code);
 
-// The request's `code` parameter: 4-8 digits (sent codes have 6; [sms] test_numbers may
-// fix 4-8), 300 when missing or malformed.
-Status RequireSmsCode(const Params& params, std::string* out);
+// The `code` parameter's converter (lib/core/args.h): 4-8 digits (sent codes have 6;
+// [sms] test_numbers may fix 4-8).
+bool SmsCodeArg(const RequestContext& ctx, ArgValue* value);
 
 // Uses up the code of `phone` when `code` is it (OK), else counts a wrong try and
 // answers 503; the fifth wrong try deletes the code.

@@ -64,7 +64,7 @@ void DecodeHidden(const std::string& value, HiddenScope scope, int64_t now, Hidd
 
 namespace {
 
-bool HiddenCommand(const Params&, int64_t user, std::vector<std::string>* argv) {
+bool HiddenCommand(const Args&, int64_t user, std::vector<std::string>* argv) {
   if (user <= 0) return false;
   *argv = {"MGET", HiddenKey(user), HiddenVersionKey(user)};
   return true;
@@ -72,11 +72,9 @@ bool HiddenCommand(const Params&, int64_t user, std::vector<std::string>* argv) 
 
 // Only for a request that names a peerId other than its userId (user/show of oneself
 // needs no hidden set).
-bool HiddenForPeerCommand(const Params& params, int64_t user, std::vector<std::string>* argv) {
-  const std::string* peer = params.Find("peerId");
-  const std::string* self = params.Find("userId");
-  if (!peer || (self && *peer == *self)) return false;
-  return HiddenCommand(params, user, argv);
+bool HiddenForPeerCommand(const Args& args, int64_t user, std::vector<std::string>* argv) {
+  if (!args.Has("peerId") || args.Int("peerId") == user) return false;
+  return HiddenCommand(args, user, argv);
 }
 
 }  // namespace

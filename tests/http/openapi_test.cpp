@@ -6,11 +6,13 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <json/reader.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 
 #include "handlers/handlers.h"
+#include "lib/core/args.h"
 #include "lib/domain/guard.h"
 #include "tests/http/http_support.h"
 
@@ -69,6 +71,114 @@ Json::Value Example(const Json::Value& operation) {
   return Json::Value();
 }
 
+// `node`, or what its $ref names ("#/components/schemas/Id").
+const Json::Value& Resolve(const Json::Value& spec, const Json::Value& node) {
+  if (!node.isObject() || !node.isMember("$ref")) return node;
+  const std::string ref = node["$ref"].asString();
+  CPPUNIT_ASSERT_MESSAGE("unsupported $ref " + ref, ref.rfind("#/", 0) == 0);
+  const Json::Value* at = &spec;
+  size_t start = 2;
+  while (start <= ref.size()) {
+    size_t slash = ref.find('/', start);
+    if (slash == std::string::npos) slash = ref.size();
+    at = &(*at)[ref.substr(start, slash - start)];
+    start = slash + 1;
+  }
+  return Resolve(spec, *at);
+}
+
+// A schema with its allOf parts merged in (the spec writes a described $ref that way).
+Json::Value Flatten(const Json::Value& spec, const Json::Value& node) {
+  Json::Value out = Resolve(spec, node);
+  if (!out.isObject() || !out.isMember("allOf")) return out;
+  for (const Json::Value& part : out["allOf"]) {
+    const Json::Value flat = Flatten(spec, part);
+    for (const std::string& k : flat.getMemberNames()) {
+      if (!out.isMember(k)) out[k] = flat[k];
+    }
+  }
+  out.removeMember("allOf");
+  return out;
+}
+
+// One documented parameter: required or not, and its schema (resolved).
+struct Documented {
+  bool required = false;
+  Json::Value schema;
+};
+
+// An operation's parameters: the query's and the form or multipart body's properties
+// (a file part, format binary, is not a parameter).
+std::map<std::string, Documented> DocumentedParams(const Json::Value& spec, const Json::Value& op) {
+  std::map<std::string, Documented> out;
+  for (const Json::Value& p : op["parameters"]) {
+    const Json::Value& param = Resolve(spec, p);
+    out[param["name"].asString()] = {param["required"].asBool(), Flatten(spec, param["schema"])};
+  }
+  for (const std::string& type : op["requestBody"]["content"].getMemberNames()) {
+    const Json::Value& schema = Resolve(spec, op["requestBody"]["content"][type]["schema"]);
+    std::set<std::string> required;
+    for (const Json::Value& r : schema["required"]) required.insert(r.asString());
+    for (const std::string& name : schema["properties"].getMemberNames()) {
+      const Json::Value property = Flatten(spec, schema["properties"][name]);
+      if (property["format"].asString() == "binary" || property.isMember("contentMediaType")) continue;
+      out[name] = {required.count(name) > 0, property};
+    }
+  }
+  return out;
+}
+
+// How the documented schema of `name` differs from its declaration ("" when it does not).
+std::string Differences(const ArgSpec& a, const Documented& d) {
+  std::string out;
+  auto differ = [&](const std::string& what, const std::string& declared, const std::string& documented) {
+    if (declared != documented) out += " " + what + ": declared " + declared + ", documented " + documented + ";";
+  };
+  const Json::Value& s = d.schema;
+  differ("required", a.required ? "yes" : "no", d.required ? "yes" : "no");
+  auto number = [](const Json::Value& v) {
+    if (v.isNull()) return std::string("none");
+    if (v.type() == Json::realValue) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "%g", v.asDouble());
+      return std::string(buf);
+    }
+    return v.asString();
+  };
+  switch (a.type) {
+    case ArgType::kInt: {
+      differ("type", "integer", s["type"].asString());
+      differ("minimum", std::to_string(a.min), number(s["minimum"]));
+      differ("maximum", std::to_string(a.max), number(s["maximum"]));
+      differ("default", a.has_default ? std::to_string(a.fallback) : "none", number(s["default"]));
+      break;
+    }
+    case ArgType::kDecimal: {
+      differ("type", "number", s["type"].asString());
+      auto text = [&](double v) { return number(Json::Value(v)); };
+      differ(a.dmin_exclusive ? "exclusiveMinimum" : "minimum", text(a.dmin),
+             number(s[a.dmin_exclusive ? "exclusiveMinimum" : "minimum"]));
+      differ("maximum", text(a.dmax), number(s["maximum"]));
+      differ("default", a.has_default ? text(a.dfallback) : "none", number(s["default"]));
+      break;
+    }
+    case ArgType::kText: {
+      differ("type", "string", s["type"].asString());
+      if (a.max > 0) differ("maxLength", std::to_string(a.max), number(s["maxLength"]));
+      if (a.min > 0) differ("minLength", std::to_string(a.min), number(s["minLength"]));
+      std::string declared, documented;
+      for (const char* c : a.choices) declared += std::string(declared.empty() ? "" : ",") + c;
+      for (const Json::Value& e : s["enum"]) documented += (documented.empty() ? "" : ",") + e.asString();
+      differ("enum", declared.empty() ? "none" : declared, documented.empty() ? "none" : documented);
+      break;
+    }
+    case ArgType::kIdList:
+      differ("type", "string", s["type"].asString());
+      break;
+  }
+  return out;
+}
+
 std::string Join(const std::set<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += "\n  " + s;
@@ -81,6 +191,7 @@ class OpenApiRouterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(OpenApiRouterTest);
   CPPUNIT_TEST(testEveryRouteAndOnlyThose);
   CPPUNIT_TEST(testEveryOperationHasAnExample);
+  CPPUNIT_TEST(testParametersAreTheRowsDeclarations);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -106,6 +217,37 @@ class OpenApiRouterTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_MESSAGE("routes missing from docs/openapi.yaml:" + Join(undocumented), undocumented.empty());
     CPPUNIT_ASSERT_MESSAGE("documented but not routed:" + Join(not_routed), not_routed.empty());
+  }
+
+  // Each operation documents exactly the parameters its row declares (and its
+  // authenticator reads), with the same required flag, type, range, default, length and
+  // choices (lib/core/args.h).
+  void testParametersAreTheRowsDeclarations() {
+    const Json::Value spec = LoadSpec();
+    std::string problems;
+    for (const Route& route : AllRoutes()) {
+      const std::string key = std::string(route.method) + " " + route.path;
+      const Json::Value& operation = spec["paths"][route.path][Lower(route.method)];
+      if (!operation.isObject()) continue;  // testEveryRouteAndOnlyThose reports it
+      std::map<std::string, Documented> documented = DocumentedParams(spec, operation);
+      if (route.auth) {
+        for (const char* name : route.auth->params) {
+          if (!documented.erase(name)) problems += "\n" + key + ": " + name + " (the authenticator's) is not documented";
+        }
+      }
+      for (const ArgSpec& a : route.args) {
+        auto it = documented.find(a.name);
+        if (it == documented.end()) {
+          problems += "\n" + key + ": " + a.name + " is declared, not documented";
+          continue;
+        }
+        const std::string diff = Differences(a, it->second);
+        if (!diff.empty()) problems += "\n" + key + ": " + a.name + ":" + diff;
+        documented.erase(it);
+      }
+      for (const auto& [name, d] : documented) problems += "\n" + key + ": " + name + " is documented, not declared";
+    }
+    CPPUNIT_ASSERT_MESSAGE("docs/openapi.yaml's parameters against the route rows:" + problems, problems.empty());
   }
 
   void testEveryOperationHasAnExample() {
