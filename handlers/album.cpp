@@ -22,17 +22,13 @@ Reply HandleAlbumList(RequestContext& ctx) {
   RETURN_IF_ERROR(
       ctx.db.Query("SELECT id, photo, create_time FROM user_album WHERE user_id = ? ORDER BY id",
                    {owner}, &rows));
-  Json::Value list(Json::arrayValue);
+  JsonWriter data;
+  data.Array("list");
   for (const Row& row : rows) {
-    Json::Value item(Json::objectValue);
-    item["photo_id"] = static_cast<Json::Int64>(row.Int(0));
-    item["url"] = row.Str(1);
-    item["create_time"] = row.Str(2);
-    list.append(item);
+    data.Object().Int("photo_id", row.Int(0)).Str("url", row.Str(1));
+    data.Str("create_time", row.Str(2)).End();
   }
-  Json::Value data(Json::objectValue);
-  data["list"] = std::move(list);
-  return Reply::Ok(std::move(data));
+  return Reply::Ok(data);
 }
 
 Reply HandleAlbumAdd(RequestContext& ctx) {
@@ -54,9 +50,9 @@ Reply HandleAlbumAdd(RequestContext& ctx) {
         {ctx.user_id, url, now}, nullptr, &photo_id);
   }));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
-  Json::Value data(Json::objectValue);
-  data["photo_id"] = static_cast<Json::Int64>(photo_id);
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Int("photo_id", static_cast<int64_t>(photo_id));
+  return Reply::Ok(data);
 }
 
 Reply HandleAlbumDelete(RequestContext& ctx) {

@@ -33,10 +33,10 @@ Reply HandleSendSms(RequestContext& ctx) {
   const std::string code = testing ? test_number->second : NewSmsCode();
   RETURN_IF_ERROR(StoreSmsCode(ctx.redis, phone, code));
   if (!testing) RETURN_IF_ERROR(ctx.services.sms.Send(phone, code));
-  Json::Value data(Json::objectValue);
-  data["phone"] = phone;
-  if (ctx.config().sms_echo) data["code"] = code;
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Str("phone", phone);
+  if (ctx.config().sms_echo) data.Str("code", code);
+  return Reply::Ok(data);
 }
 
 // In a transaction (InTransaction's): the user of `phone` gets the new token hash, or is
@@ -100,11 +100,9 @@ Reply HandleLogin(RequestContext& ctx) {
   RETURN_IF_ERROR(CacheSession(ctx.redis, user_id, hash, expire, now));
   if (created) RETURN_IF_ERROR(HotSetVisible(ctx.redis, user_id, true, now));
 
-  Json::Value data(Json::objectValue);
-  data["token"] = token;
-  data["expire_time"] = FormatUtc(expire);
-  data["user_id"] = static_cast<Json::Int64>(user_id);
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Str("token", token).Str("expire_time", FormatUtc(expire)).Int("user_id", user_id);
+  return Reply::Ok(data);
 }
 
 Reply HandleLogout(RequestContext& ctx) {

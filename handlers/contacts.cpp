@@ -33,25 +33,18 @@ Reply HandleContacts(RequestContext& ctx) {
   }
 #undef DT_CONTACTS_PAGE
 #undef DT_CONTACTS_SELECT
-  JsonArray list;
-  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
-    const Row& r = rows[i];
+  return PageReply(page, rows, [&](const Row& r, JsonWriter& list) {
     // A conversation outlives a deleted account, and stays with one that hid itself; their
     // profiles do not show (the one rule of lib/domain/visibility.h).
     bool shown = false;
     RETURN_IF_ERROR(ListedFieldsVisible(ctx.db, r.Str(6), static_cast<int>(r.Int(7)), r.Int(0),
                                         ctx.user_id, &shown));
-    JsonObject item;
-    item.Int("peer_id", r.Int(0));
-    item.Str("nickname", shown ? r.Str(1) : kPlaceholderNickname);
-    item.Str("avatar", shown ? r.Str(2) : "");
-    item.Str("last_msg", r.Str(3)).Str("update_time", r.Str(4)).Int("unread", r.Int(5));
-    list.Add(item.Close());
-  }
-  Json::Value data(Json::objectValue);
-  data["list"] = list.Close();
-  data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(std::move(data));
+    list.Object().Int("peer_id", r.Int(0));
+    list.Str("nickname", shown ? r.Str(1) : kPlaceholderNickname)
+        .Str("avatar", shown ? r.Str(2) : "");
+    list.Str("last_msg", r.Str(3)).Str("update_time", r.Str(4)).Int("unread", r.Int(5)).End();
+    return Status::Ok();
+  });
 }
 
 }  // namespace

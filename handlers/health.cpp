@@ -10,11 +10,10 @@ namespace {
 Reply HandleHealth(RequestContext& ctx) {
   bool mysql_ok = ctx.db.Ping().ok();
   bool redis_ok = ctx.redis.Ping().ok();
-  Json::Value data(Json::objectValue);
-  data["mysql"] = mysql_ok ? "ok" : "down";
-  data["redis"] = redis_ok ? "ok" : "down";
-  if (mysql_ok && redis_ok) return Reply::Ok(std::move(data));
-  return Status::Error(kUnavailable, "service unavailable.", data);
+  JsonWriter data;
+  data.Str("mysql", mysql_ok ? "ok" : "down").Str("redis", redis_ok ? "ok" : "down");
+  if (mysql_ok && redis_ok) return Reply::Ok(data);
+  return Status::Error(kUnavailable, "service unavailable.", data.Close());
 }
 
 }  // namespace

@@ -22,18 +22,13 @@ Reply HandleLabelList(RequestContext& ctx) {
       "SELECT id, name, gender, meaning FROM label WHERE (? IS NULL OR gender = ? OR gender = 0)"
       " ORDER BY id",
       {g, g}, &rows));
-  Json::Value list(Json::arrayValue);
+  JsonWriter data;
+  data.Array("list");
   for (const Row& row : rows) {
-    Json::Value item(Json::objectValue);
-    item["label_id"] = static_cast<Json::Int64>(row.Int(0));
-    item["name"] = row.Str(1);
-    item["gender"] = static_cast<int>(row.Int(2));
-    item["meaning"] = row.Str(3);
-    list.append(item);
+    data.Object().Int("label_id", row.Int(0)).Str("name", row.Str(1));
+    data.Int("gender", row.Int(2)).Str("meaning", row.Str(3)).End();
   }
-  Json::Value data(Json::objectValue);
-  data["list"] = std::move(list);
-  return Reply::Ok(std::move(data));
+  return Reply::Ok(data);
 }
 
 Reply HandleSetLabels(RequestContext& ctx) {
@@ -65,16 +60,11 @@ Reply HandleSetLabels(RequestContext& ctx) {
   }));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));
 
-  Json::Value labels(Json::arrayValue);
-  for (const Row& row : known) {
-    Json::Value label(Json::objectValue);
-    label["label_id"] = static_cast<Json::Int64>(row.Int(0));
-    label["name"] = row.Str(1);
-    labels.append(label);
-  }
-  Json::Value data(Json::objectValue);
-  data["labels"] = labels;
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Array("labels");
+  for (const Row& row : known)
+    data.Object().Int("label_id", row.Int(0)).Str("name", row.Str(1)).End();
+  return Reply::Ok(data);
 }
 
 }  // namespace

@@ -44,9 +44,9 @@ Reply HandleLike(RequestContext& ctx) {
     return Status::Ok();
   }));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));  // a pass hides, a like unhides
-  Json::Value data(Json::objectValue);
-  data["matched"] = matched;
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Bool("matched", matched);
+  return Reply::Ok(data);
 }
 
 Reply HandleMatches(RequestContext& ctx) {
@@ -69,18 +69,14 @@ Reply HandleMatches(RequestContext& ctx) {
   for (const Row& r : rows) ids.push_back(r.Int(0));
   std::unordered_map<int64_t, ProfileRecord> records;
   RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
-  JsonArray list;
-  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
-    auto it = records.find(rows[i].Int(0));
-    if (it == records.end()) continue;
-    std::string match_time = "\"match_time\":";
-    AppendJsonString(rows[i].Str(1), &match_time);
-    list.Add(ProfileJson(it->second, ProfileView::kListItem, now, match_time));
-  }
-  Json::Value data(Json::objectValue);
-  data["list"] = list.Close();
-  data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(std::move(data));
+  return PageReply(page, rows, [&](const Row& r, JsonWriter& list) {
+    auto it = records.find(r.Int(0));
+    if (it == records.end()) return Status::Ok();  // gone between the two reads
+    list.Object();
+    WriteProfile(it->second, ProfileView::kListItem, now, &list);
+    list.Str("match_time", r.Str(1)).End();
+    return Status::Ok();
+  });
 }
 
 }  // namespace

@@ -121,13 +121,14 @@ Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t
     int64_t mine = 0, theirs = 0;
     for (const Row& side : sides) (side.Int(0) == me ? mine : theirs) = side.Int(1);
     if (theirs == 0 && mine > ctx.config().message_unreplied) {
-      Json::Value data(Json::objectValue);
-      data["retry_after"] = 60;
+      JsonWriter data;
+      data.Int("retry_after", 60);
       return Status::Error(kTooMany,
                            "no reply yet: at most " +
                                std::to_string(ctx.config().message_unreplied) +
                                " messages before the other side answers.",
-                           data);
+                           data.Close())
+          .WithRetryAfter(60);
     }
     return Status::Ok();
   });
@@ -151,10 +152,9 @@ Reply HandleSend(RequestContext& ctx) {
     RateLimitRefund(ctx.redis, rules);  // only stored messages count
     return s;
   }
-  Json::Value data(Json::objectValue);
-  data["message_id"] = static_cast<Json::Int64>(id);
-  data["send_time"] = FormatUtc(now);
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Int("message_id", static_cast<int64_t>(id)).Str("send_time", FormatUtc(now));
+  return Reply::Ok(data);
 }
 
 Reply HandleList(RequestContext& ctx) {
@@ -170,10 +170,11 @@ Reply HandleList(RequestContext& ctx) {
       " send_time, `read` FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"
       " ORDER BY id DESC LIMIT ?",
       {lo, hi, before, count + 1}, &rows));
-  JsonArray list;
+  JsonWriter data;
+  data.Array("list");
   for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < count; ++i) {
     const Row& r = rows[i];
-    JsonObject item;
+    JsonWriter& item = data.Object();
     item.Int("message_id", r.Int(0)).Int("from_uid", r.Int(1)).Int("to_uid", r.Int(2));
     item.Str("msg_type", r.Str(3));
     if (r.IsNull(4))
@@ -188,13 +189,11 @@ Reply HandleList(RequestContext& ctx) {
       item.Null("duration");
     else
       item.Int("duration", r.Int(6));
-    item.Str("send_time", r.Str(7)).Bool("read", r.Int(8) != 0);
-    list.Add(item.Close());
+    item.Str("send_time", r.Str(7)).Bool("read", r.Int(8) != 0).End();
   }
-  Json::Value data(Json::objectValue);
-  data["list"] = list.Close();
-  data["has_more"] = static_cast<int64_t>(rows.size()) > count;
-  return Reply::Ok(std::move(data));
+  data.End();
+  data.Bool("has_more", static_cast<int64_t>(rows.size()) > count);
+  return Reply::Ok(data);
 }
 
 Reply HandleRead(RequestContext& ctx) {
@@ -212,9 +211,9 @@ Reply HandleRead(RequestContext& ctx) {
     return ctx.db.Exec("UPDATE contacts SET unread = 0 WHERE user_id = ? AND peer_id = ?",
                        {ctx.user_id, peer});
   }));
-  Json::Value data(Json::objectValue);
-  data["updated"] = static_cast<Json::Int64>(updated);
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Int("updated", static_cast<int64_t>(updated));
+  return Reply::Ok(data);
 }
 
 Reply HandleUnread(RequestContext& ctx) {
@@ -229,9 +228,9 @@ Reply HandleUnread(RequestContext& ctx) {
       " WHERE m.to_uid = ? AND m.`read` = 0 AND u.status NOT IN ('review', 'banned')"
       " AND " DT_SQL_NOT_HIDDEN("m.from_uid"),
       {ctx.user_id, hidden.json()}, &row, &found));
-  Json::Value data(Json::objectValue);
-  data["total"] = static_cast<Json::Int64>(row.Int(0));
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Int("total", row.Int(0));
+  return Reply::Ok(data);
 }
 
 }  // namespace

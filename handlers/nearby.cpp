@@ -61,9 +61,9 @@ Reply HandleLocation(RequestContext& ctx) {
       {ctx.user_id, ctx.env.client_ip, cell.lng, cell.lat, now}));
   RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));  // the record holds the report time
-  Json::Value data(Json::objectValue);
-  data["latlng"] = FormatLatLng(cell);
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Str("latlng", FormatLatLng(cell));
+  return Reply::Ok(data);
 }
 
 struct Match {
@@ -171,18 +171,18 @@ Reply HandleNearby(RequestContext& ctx) {
     }
   }
 
-  JsonArray list;
+  JsonWriter data;
+  data.Array("list");
   const Page& page = q.page;
   for (size_t i = page.offset();
        i < matched.size() && i < static_cast<size_t>(page.offset() + page.count); ++i) {
-    char distance[32];
-    snprintf(distance, sizeof distance, "\"distance\":%.1f", ShownDistance(matched[i].km));
-    list.Add(ProfileJson(matched[i].record, ProfileView::kListItem, now, distance));
+    data.Object();
+    WriteProfile(matched[i].record, ProfileView::kListItem, now, &data);
+    data.Fixed("distance", ShownDistance(matched[i].km), 1).End();
   }
-  Json::Value data(Json::objectValue);
-  data["list"] = list.Close();
-  data["has_next"] = matched.size() > static_cast<size_t>(page.offset() + page.count);
-  return Reply::Ok(std::move(data));
+  data.End();
+  data.Bool("has_next", matched.size() > static_cast<size_t>(page.offset() + page.count));
+  return Reply::Ok(data);
 }
 
 }  // namespace

@@ -54,26 +54,19 @@ Reply HandleBlockList(RequestContext& ctx) {
                    " FROM user_block b JOIN user_info u ON u.id = b.blocked_id WHERE b.user_id = ?"
                    " ORDER BY b.create_time DESC, b.blocked_id DESC LIMIT ? OFFSET ?",
                    {ctx.user_id, page.limit(), page.offset()}, &rows));
-  Json::Value list(Json::arrayValue);
-  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
-    const Row& r = rows[i];
-    Json::Value item(Json::objectValue);
+  return PageReply(page, rows, [&](const Row& r, JsonWriter& list) {
     // The blocker sees whom they blocked, to unblock them, but no more of a profile than
-    // anyone may (the one rule of lib/domain/visibility.h): a hidden, banned or deleted user shows
-    // the placeholder.
+    // anyone may (the one rule of lib/domain/visibility.h): a hidden, banned or deleted
+    // user shows the placeholder.
     bool shown = false;
     RETURN_IF_ERROR(ListedFieldsVisible(ctx.db, r.Str(4), static_cast<int>(r.Int(5)), r.Int(0),
                                         ctx.user_id, &shown));
-    item["user_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["nickname"] = shown ? r.Str(1) : kPlaceholderNickname;
-    item["avatar"] = shown ? r.Str(2) : "";
-    item["block_time"] = r.Str(3);
-    list.append(item);
-  }
-  Json::Value data(Json::objectValue);
-  data["list"] = std::move(list);
-  data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(std::move(data));
+    list.Object().Int("user_id", r.Int(0));
+    list.Str("nickname", shown ? r.Str(1) : kPlaceholderNickname)
+        .Str("avatar", shown ? r.Str(2) : "");
+    list.Str("block_time", r.Str(3)).End();
+    return Status::Ok();
+  });
 }
 
 Reply HandleReport(RequestContext& ctx) {

@@ -47,11 +47,11 @@ Reply HandleUpload(RequestContext& ctx) {
   // media store now, or is removed with the request.
   std::string relative;
   RETURN_IF_ERROR(StoreUpload(ctx.config().media_root, *type, &file->spooled, &relative));
-  Json::Value data(Json::objectValue);
-  data["url"] = ctx.config().media_url + relative;
-  data["size"] = static_cast<Json::Int64>(file->size);
-  data["mime"] = type->mime;
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Str("url", ctx.config().media_url + relative)
+      .Int("size", file->size)
+      .Str("mime", type->mime);
+  return Reply::Ok(data);
 }
 
 }  // namespace

@@ -79,8 +79,9 @@ Reply HandleShow(RequestContext& ctx) {
   // A visit: one visitor row per pair, moved to now and unread again on a repeat, and a
   // view for the hot ranking (lib/domain/visits.h).
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordView(ctx.redis, peer, ctx.user_id, now));
-  return Reply::Ok(RawJson(
-      ProfileJson(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now)));
+  JsonWriter data;
+  WriteProfile(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now, &data);
+  return Reply::Ok(data);
 }
 
 // The small integer fields of a profile, in the order of the UPDATE's binds.
@@ -157,10 +158,9 @@ Reply HandleUpdate(RequestContext& ctx) {
                                         : InvalidateProfile(ctx.redis, ctx.user_id));
   // The old service answered {"data": <user id>} inside the envelope's data, and its
   // clients read data.data; user_id is this contract's name for it.
-  Json::Value data(Json::objectValue);
-  data["data"] = static_cast<Json::Int64>(ctx.user_id);
-  data["user_id"] = static_cast<Json::Int64>(ctx.user_id);
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Int("data", ctx.user_id).Int("user_id", ctx.user_id);
+  return Reply::Ok(data);
 }
 
 // {total, list, has_next} of list items for `ids`, in their order.
@@ -169,17 +169,18 @@ Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t to
   std::unordered_map<int64_t, ProfileRecord> records;
   RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
   const int64_t now = ctx.clock().NowSeconds();
-  Json::Value data(Json::objectValue);
-  data["total"] = static_cast<Json::Int64>(total);
-  JsonArray list;
+  JsonWriter data;
+  data.Int("total", total).Array("list");
   for (int64_t id : ids) {
     auto it = records.find(id);
     if (it == records.end() || !ProfileVisibleTo(it->second, ctx.user_id)) continue;
-    list.Add(ProfileJson(it->second, ProfileView::kListItem, now));
+    data.Object();
+    WriteProfile(it->second, ProfileView::kListItem, now, &data);
+    data.End();
   }
-  data["list"] = list.Close();
-  data["has_next"] = page.offset() + page.count < total;
-  return Reply::Ok(std::move(data));
+  data.End();
+  data.Bool("has_next", page.offset() + page.count < total);
+  return Reply::Ok(data);
 }
 
 Reply HandleHotList(RequestContext& ctx) {

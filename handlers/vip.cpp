@@ -27,19 +27,13 @@ Reply HandleProducts(RequestContext& ctx) {
   // Products change by migrations only: a replica may answer (an order reads the primary).
   RETURN_IF_ERROR(ctx.reads.Query(
       "SELECT id, name, `desc`, vip_time, price FROM product ORDER BY id", {}, &rows));
-  Json::Value list(Json::arrayValue);
+  JsonWriter data;
+  data.Array("list");
   for (const Row& r : rows) {
-    Json::Value item(Json::objectValue);
-    item["product_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["name"] = r.Str(1);
-    item["desc"] = r.Str(2);
-    item["vip_time"] = static_cast<Json::Int64>(r.Int(3));
-    item["price"] = Money(Cents(r, 4));
-    list.append(item);
+    data.Object().Int("product_id", r.Int(0)).Str("name", r.Str(1)).Str("desc", r.Str(2));
+    data.Int("vip_time", r.Int(3)).Money("price", Cents(r, 4)).End();
   }
-  Json::Value data(Json::objectValue);
-  data["list"] = std::move(list);
-  return Reply::Ok(std::move(data));
+  return Reply::Ok(data);
 }
 
 // A trade number nobody can guess: UTC time to the second, then 64 random bits.
@@ -63,13 +57,10 @@ Reply HandleOrderCreate(RequestContext& ctx) {
       " VALUES (?, ?, ?, ?, ?, 0, FROM_UNIXTIME(?))",
       {ctx.user_id, product_id, product.Str(0), product.Str(1), trade_no, now}, nullptr,
       &order_id));
-  Json::Value data(Json::objectValue);
-  data["order_id"] = static_cast<Json::Int64>(order_id);
-  data["trade_no"] = trade_no;
-  data["product_name"] = product.Str(0);
-  data["fee"] = Money(Cents(product, 1));
-  data["pay"] = kUnpaid;
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Int("order_id", static_cast<int64_t>(order_id)).Str("trade_no", trade_no);
+  data.Str("product_name", product.Str(0)).Money("fee", Cents(product, 1)).Int("pay", kUnpaid);
+  return Reply::Ok(data);
 }
 
 Reply HandleOrderList(RequestContext& ctx) {
@@ -79,22 +70,11 @@ Reply HandleOrderList(RequestContext& ctx) {
       "SELECT id, trade_no, product_name, fee, pay, order_time FROM user_order WHERE user_id = ?"
       " ORDER BY id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, page.limit(), page.offset()}, &rows));
-  Json::Value list(Json::arrayValue);
-  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
-    const Row& r = rows[i];
-    Json::Value item(Json::objectValue);
-    item["order_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["trade_no"] = r.Str(1);
-    item["product_name"] = r.Str(2);
-    item["fee"] = Money(Cents(r, 3));
-    item["pay"] = static_cast<int>(r.Int(4));
-    item["order_time"] = r.Str(5);
-    list.append(item);
-  }
-  Json::Value data(Json::objectValue);
-  data["list"] = std::move(list);
-  data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(std::move(data));
+  return PageReply(page, rows, [](const Row& r, JsonWriter& list) {
+    list.Object().Int("order_id", r.Int(0)).Str("trade_no", r.Str(1)).Str("product_name", r.Str(2));
+    list.Money("fee", Cents(r, 3)).Int("pay", r.Int(4)).Str("order_time", r.Str(5)).End();
+    return Status::Ok();
+  });
 }
 
 Reply HandleOrderCancel(RequestContext& ctx) {
@@ -174,10 +154,14 @@ Reply HandleVipInfo(RequestContext& ctx) {
   RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
   if (!found) return Status::Error(kNoUser);
   const int64_t deadline = record.vip_deadline;
-  Json::Value data(Json::objectValue);
-  data["is_vip"] = deadline > ctx.clock().NowSeconds();
-  data["vip_deadline"] = deadline > 0 ? Json::Value(FormatUtc(deadline)) : Json::Value();
-  return Reply::Ok(std::move(data));
+  JsonWriter data;
+  data.Bool("is_vip", deadline > ctx.clock().NowSeconds());
+  if (deadline > 0) {
+    data.Str("vip_deadline", FormatUtc(deadline));
+  } else {
+    data.Null("vip_deadline");
+  }
+  return Reply::Ok(data);
 }
 
 }  // namespace

@@ -30,15 +30,14 @@ Reply HandleVisitors(RequestContext& ctx) {
   " AND " DT_SQL_NOT_HIDDEN("v.visitor_id")
   RETURN_IF_ERROR(ctx.db.QueryRow("SELECT COUNT(*), COALESCE(SUM(v.status = 0), 0)" DT_SHOWN_VISITS,
                                   {ctx.user_id, hidden_ids}, &counts, &found));
-  Json::Value data(Json::objectValue);
-  data["total"] = static_cast<Json::Int64>(counts.Int(0));
-  data["unread"] = static_cast<Json::Int64>(counts.Int(1));
+  JsonWriter data;
+  data.Int("total", counts.Int(0)).Int("unread", counts.Int(1));
 
   ProfileRecord me;
   RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &me, &found));
   if (!found) return Status::Error(kNoUser);
   if (me.vip_deadline <= ctx.clock().NowSeconds()) {
-    return Status::Error(kVipRequired, "vip required.", data);
+    return Status::Error(kVipRequired, "vip required.", data.Close());
   }
 
   std::vector<Row> rows;
@@ -47,28 +46,23 @@ Reply HandleVisitors(RequestContext& ctx) {
       " ORDER BY v.visit_time DESC, v.id DESC LIMIT ? OFFSET ?",
       {ctx.user_id, hidden_ids, page.limit(), page.offset()}, &rows));
 #undef DT_SHOWN_VISITS
-  Json::Value list(Json::arrayValue);
   std::vector<int64_t> unread;
-  for (size_t i = 0; i < page.Shown(rows.size()); ++i) {
-    const Row& r = rows[i];
-    Json::Value item(Json::objectValue);
-    item["visitor_id"] = static_cast<Json::Int64>(r.Int(0));
-    item["nickname"] = r.Str(1);
-    item["avatar"] = r.Str(2);
-    item["visit_time"] = r.Str(3);
-    item["status"] = static_cast<int>(r.Int(4));  // as it was before this listing
-    if (r.Int(4) == 0) unread.push_back(r.Int(0));
-    list.append(item);
-  }
+  Reply reply = PageReply(
+      page, rows,
+      [&](const Row& r, JsonWriter& list) {
+        list.Object().Int("visitor_id", r.Int(0)).Str("nickname", r.Str(1)).Str("avatar", r.Str(2));
+        list.Str("visit_time", r.Str(3)).Int("status", r.Int(4)).End();  // as before this listing
+        if (r.Int(4) == 0) unread.push_back(r.Int(0));
+        return Status::Ok();
+      },
+      std::move(data));
   if (!unread.empty()) {
     RETURN_IF_ERROR(ctx.db.Exec(
         "UPDATE visitor v JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
         " ON v.visitor_id = j.id SET v.status = 1 WHERE v.user_id = ? AND v.status = 0",
         {IdList(unread), ctx.user_id}));
   }
-  data["list"] = std::move(list);
-  data["has_next"] = page.HasNext(rows.size());
-  return Reply::Ok(std::move(data));
+  return reply;
 }
 
 }  // namespace

@@ -89,8 +89,8 @@ void WriteReply(FCGX_Request& request, const Reply& reply, int http_status,
                      "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " +
                      std::to_string(body.size()) + "\r\nCache-Control: no-store\r\nX-Request-Id: ";
   head.append(request_id).append("\r\n");
-  if (reply.status.code() == kTooMany && reply.data.isMember("retry_after")) {
-    head += "Retry-After: " + reply.data["retry_after"].asString() + "\r\n";
+  if (reply.status.retry_after() > 0) {
+    head += "Retry-After: " + std::to_string(reply.status.retry_after()) + "\r\n";
   }
   head += "\r\n";
   FCGX_PutStr(head.data(), static_cast<int>(head.size()), request.out);

@@ -7,8 +7,7 @@
 // code. A value type; thread-compatible.
 #pragma once
 
-#include <json/value.h>
-
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -31,7 +30,8 @@ class Status {
   static Status Ok() { return Status(); }
 
   // An outcome of the API (API.md section 4).
-  static Status Error(int code, std::string msg = {}, Json::Value detail = {}) {
+  // `detail` is the reply's `data`: a JSON object's text (JsonWriter's), or empty.
+  static Status Error(int code, std::string msg = {}, std::string detail = {}) {
     Status s = Of(code == kUnavailable ? StatusKind::kUnavailable
                   : code == kInternal  ? StatusKind::kInternal
                                        : StatusKind::kRefused,
@@ -55,6 +55,11 @@ class Status {
     s.db_errno_ = db_errno;
     return s;
   }
+  // A 429's seconds until a retry may pass (the Retry-After header), also in `detail`.
+  Status WithRetryAfter(int64_t seconds) && {
+    retry_after_ = seconds;
+    return std::move(*this);
+  }
   // The same status, remembering MariaDB's error number of the statement that failed.
   Status WithDbErrno(unsigned db_errno) && {
     db_errno_ = db_errno;
@@ -66,7 +71,8 @@ class Status {
   // The API code a reply carries: the outcome's, or the kind's (901 unavailable, else 900).
   int code() const { return code_; }
   const std::string& msg() const { return msg_; }
-  const Json::Value& detail() const { return detail_; }
+  const std::string& detail() const { return detail_; }
+  int64_t retry_after() const { return retry_after_; }
   // MariaDB's error number when a statement failed (ER_DUP_ENTRY is 1062), else 0.
   unsigned db_errno() const { return db_errno_; }
 
@@ -82,7 +88,8 @@ class Status {
   StatusKind kind_ = StatusKind::kOk;
   int code_ = kOk;
   std::string msg_;
-  Json::Value detail_;
+  std::string detail_;
+  int64_t retry_after_ = 0;
   unsigned db_errno_ = 0;
 };
 

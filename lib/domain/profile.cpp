@@ -5,7 +5,7 @@
 
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
-#include "lib/core/reply.h"
+#include "lib/core/json_writer.h"
 #include "lib/store/cache.h"
 
 namespace dt {
@@ -19,25 +19,23 @@ bool ProfileCommand(const Args&, int64_t user, std::vector<std::string>* argv) {
   return true;
 }
 
-// Appends ,"name":value for a column that may be NULL; strings are JSON-escaped.
-void Member(std::string* out, const char* name, const Row& row, size_t i, bool text) {
-  if (!out->empty()) out->push_back(',');
-  out->append("\"").append(name).append("\":");
+// The member `name` of a column that may be NULL.
+void Member(JsonWriter* w, const char* name, const Row& row, size_t i, bool text) {
   if (row.IsNull(i)) {
-    out->append("null");
+    w->Null(name);
   } else if (text) {
-    AppendJsonString(row.Str(i), out);
+    w->Str(name, row.Str(i));
   } else {
-    out->append(std::to_string(row.Int(i)));
+    w->Int(name, row.Int(i));
   }
 }
 
-// A JSON array of objects {id_name: <int>, text_name: <string>} from MariaDB's
+// The member array `name` of objects {id_name: <int>, text_name: <string>} from MariaDB's
 // GROUP_CONCAT of "<id>\x1f<text>" items joined by \x1e (neither can occur in label names
-// or in URLs, which have no control characters). MariaDB's JSON_ARRAYAGG would build the
-// same, at three times the query's cost.
-std::string ArrayOf(const Row& row, size_t i, const char* id_name, const char* text_name) {
-  std::string out = "[";
+// or in URLs, which have no control characters); JSON_ARRAYAGG costs three times as much.
+void ArrayOf(JsonWriter* w, const char* name, const Row& row, size_t i, const char* id_name,
+             const char* text_name) {
+  w->Array(name);
   if (!row.IsNull(i)) {
     const std::string& s = row.Str(i);
     size_t start = 0;
@@ -46,17 +44,14 @@ std::string ArrayOf(const Row& row, size_t i, const char* id_name, const char* t
       if (end == std::string::npos) end = s.size();
       const std::string_view item(s.data() + start, end - start);
       const size_t sep = item.find('\x1f');
-      if (sep != std::string_view::npos) {
-        if (out.size() > 1) out += ',';
-        out.append("{\"").append(id_name).append("\":").append(item.substr(0, sep));
-        out.append(",\"").append(text_name).append("\":");
-        AppendJsonString(item.substr(sep + 1), &out);
-        out += '}';
+      int64_t id;
+      if (sep != std::string_view::npos && ParseInt64(item.substr(0, sep), &id)) {
+        w->Object().Int(id_name, id).Str(text_name, item.substr(sep + 1)).End();
       }
       start = end + 1;
     }
   }
-  return out + "]";
+  w->End();
 }
 
 // Reads the records of `ids` from MySQL into *out, in one query.
@@ -84,21 +79,27 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
     r.status = row.Str(13);
     r.vip_deadline = row.Int(14);
     r.located_at = row.Int(17);
-    Member(&r.card, "user_id", row, 0, false);
-    Member(&r.card, "nickname", row, 1, true);
-    Member(&r.card, "birthday", row, 2, true);
-    Member(&r.card, "gender", row, 3, false);
-    Member(&r.card, "avatar", row, 4, true);
-    Member(&r.card, "height", row, 5, false);
-    Member(&r.card, "sexual", row, 6, false);
-    Member(&r.card, "education", row, 7, false);
-    Member(&r.card, "salary", row, 8, false);
-    Member(&r.card, "emotion", row, 9, false);
-    r.media = "\"labels\":" + ArrayOf(row, 15, "label_id", "name") +
-              ",\"photos\":" + ArrayOf(row, 16, "photo_id", "url");
-    Member(&r.secret, "phone", row, 10, true);
-    Member(&r.secret, "email", row, 11, true);
-    Member(&r.secret, "authority", row, 12, false);
+    // Kept as rendered members, cached with the record: a reply copies them as they are.
+    JsonWriter card(JsonWriter::Start::kMembers), media(JsonWriter::Start::kMembers),
+        secret(JsonWriter::Start::kMembers);
+    Member(&card, "user_id", row, 0, false);
+    Member(&card, "nickname", row, 1, true);
+    Member(&card, "birthday", row, 2, true);
+    Member(&card, "gender", row, 3, false);
+    Member(&card, "avatar", row, 4, true);
+    Member(&card, "height", row, 5, false);
+    Member(&card, "sexual", row, 6, false);
+    Member(&card, "education", row, 7, false);
+    Member(&card, "salary", row, 8, false);
+    Member(&card, "emotion", row, 9, false);
+    ArrayOf(&media, "labels", row, 15, "label_id", "name");
+    ArrayOf(&media, "photos", row, 16, "photo_id", "url");
+    Member(&secret, "phone", row, 10, true);
+    Member(&secret, "email", row, 11, true);
+    Member(&secret, "authority", row, 12, false);
+    r.card = card.Close();
+    r.media = media.Close();
+    r.secret = secret.Close();
     (*out)[r.user_id] = std::move(r);
   }
   return Status::Ok();
@@ -218,20 +219,17 @@ Status InvalidateProfile(Redis& redis, int64_t id) {
   return CacheInvalidate(redis, ProfileKey(id), VersionKey(id));
 }
 
-std::string ProfileJson(const ProfileRecord& r, ProfileView view, int64_t now,
-                        std::string_view extra) {
-  std::string out;
-  out.reserve(r.card.size() + r.media.size() + r.secret.size() + extra.size() + 64);
-  out.append("{").append(r.card);
-  out.append(r.vip_deadline > now ? ",\"is_vip\":true" : ",\"is_vip\":false");
-  if (view != ProfileView::kListItem) out.append(",").append(r.media);
+void WriteProfile(const ProfileRecord& r, ProfileView view, int64_t now, JsonWriter* w) {
+  w->Members(r.card).Bool("is_vip", r.vip_deadline > now);
+  if (view != ProfileView::kListItem) w->Members(r.media);
   if (view == ProfileView::kSelf) {
-    out.append(",").append(r.secret).append(",\"vip_deadline\":");
-    out.append(r.vip_deadline > 0 ? "\"" + FormatUtc(r.vip_deadline) + "\"" : std::string("null"));
+    w->Members(r.secret);
+    if (r.vip_deadline > 0) {
+      w->Str("vip_deadline", FormatUtc(r.vip_deadline));
+    } else {
+      w->Null("vip_deadline");
+    }
   }
-  if (!extra.empty()) out.append(",").append(extra);
-  out.append("}");
-  return out;
 }
 
 bool ProfileVisibleTo(const ProfileRecord& record, int64_t viewer) {

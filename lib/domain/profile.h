@@ -7,8 +7,6 @@
 // only ever leaves in the owner's own view. Thread-safe given per-thread Db/Redis.
 #pragma once
 
-#include <json/value.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "lib/core/config.h"
+#include "lib/core/json_writer.h"
 #include "lib/core/status.h"
 #include "lib/domain/preload.h"
 #include "lib/store/db.h"
@@ -57,10 +56,9 @@ enum class ProfileView {
   kListItem,  // a list entry: as kPeer without labels and photos
 };
 
-// The API's JSON object of a record for `view`, with is_vip decided at `now`; `extra`
-// members (e.g. "\"distance\":1.2") are added at the end.
-std::string ProfileJson(const ProfileRecord& record, ProfileView view, int64_t now,
-                        std::string_view extra = {});
+// The members of the API's JSON object of a record for `view`, with is_vip decided at
+// `now`, into the object open in *w (a list item may add its own after them).
+void WriteProfile(const ProfileRecord& record, ProfileView view, int64_t now, JsonWriter* w);
 
 // The caller's cached profile record, in the authenticator's round trip (user/show): its
 // reply is a string when the record was cached, read with ParseProfileRecord.

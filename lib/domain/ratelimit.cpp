@@ -51,9 +51,9 @@ Status RateLimitHit(Redis& redis, const std::vector<RateRule>& rules) {
   RETURN_IF_ERROR(redis.Eval(kHit, keys, args, &reply));
   long long retry_after = reply.Integer();
   if (retry_after <= 0) return Status::Ok();
-  Json::Value data(Json::objectValue);
-  data["retry_after"] = static_cast<Json::Int64>(retry_after);
-  return Status::Error(kTooMany, "too many requests.", data);
+  JsonWriter data;
+  data.Int("retry_after", retry_after);
+  return Status::Error(kTooMany, "too many requests.", data.Close()).WithRetryAfter(retry_after);
 }
 
 RateRule RouteRateRule(RateClass rate, const Config& config, int64_t user) {

@@ -120,18 +120,24 @@ class MediaTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(text, reader->parse(text.data(), text.data() + text.size(), &v, &errors));
       return v;
     };
-    Json::Value self = parse(ProfileJson(r, ProfileView::kSelf, 1000));
+    auto render = [&](ProfileView view, int64_t now, bool distance = false) {
+      JsonWriter w;
+      WriteProfile(r, view, now, &w);
+      if (distance) w.Fixed("distance", 0.1, 1);
+      return w.Close();
+    };
+    Json::Value self = parse(render(ProfileView::kSelf, 1000));
     CPPUNIT_ASSERT_EQUAL(std::string("13800138000"), self["phone"].asString());
     CPPUNIT_ASSERT(self["is_vip"].asBool());
     CPPUNIT_ASSERT_EQUAL(std::string("1970-01-01 00:33:20"), self["vip_deadline"].asString());
-    Json::Value peer = parse(ProfileJson(r, ProfileView::kPeer, 3000));
+    Json::Value peer = parse(render(ProfileView::kPeer, 3000));
     for (const char* hidden : {"phone", "email", "authority", "vip_deadline"}) {
       CPPUNIT_ASSERT_MESSAGE(hidden, !peer.isMember(hidden));
     }
     CPPUNIT_ASSERT(!peer["is_vip"].asBool());
     CPPUNIT_ASSERT(peer.isMember("labels"));
     CPPUNIT_ASSERT_EQUAL(std::string("n\ttab"), peer["nickname"].asString());
-    Json::Value item = parse(ProfileJson(r, ProfileView::kListItem, 1000, "\"distance\":0.1"));
+    Json::Value item = parse(render(ProfileView::kListItem, 1000, true));
     CPPUNIT_ASSERT(!item.isMember("labels") && !item.isMember("photos") && !item.isMember("phone"));
     CPPUNIT_ASSERT_DOUBLES_EQUAL(0.1, item["distance"].asDouble(), 1e-9);
     // The stored form round-trips, tabs in the JSON parts included.
