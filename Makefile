@@ -35,9 +35,9 @@ CXX ?= g++
 WERROR ?= -Werror
 CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra $(WERROR) -I. $(SANITIZE) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lphonenumber -lpthread
 CURL_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
-TEST_LDLIBS := $(LDLIBS) $(CURL_LDLIBS) $(shell pkg-config --libs cppunit 2>/dev/null)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lphonenumber -lpthread $(CURL_LDLIBS)
+TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cppunit 2>/dev/null)
 
 # lib/ in layers, each a static archive; an archive may use only those linked after it
 # (handlers -> outbound -> domain -> store -> core), so a call against the direction fails
@@ -86,7 +86,7 @@ $(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_ARCHIVES)
 
 $(BUILD)/dtcurl: $(BUILD)/tools/dtcurl.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS) $(CURL_LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"

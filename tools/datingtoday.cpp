@@ -14,6 +14,7 @@
 #include "lib/core/log.h"
 #include "lib/core/server.h"
 #include "lib/domain/sms.h"
+#include "lib/outbound/http_client.h"
 #include "lib/store/connections.h"
 
 int main(int argc, char** argv) {
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "datingtoday: mysql_library_init failed\n");
     return 1;
   }
+  dt::InitOutbound();  // libcurl's global state, before any thread
   dt::SystemClock clock;
   std::unique_ptr<dt::SmsSender> sms = dt::MakeSmsSender(config);
   dt::Services services{config, clock, *sms};
