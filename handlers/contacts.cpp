@@ -16,8 +16,8 @@ Reply HandleContacts(RequestContext& ctx) {
   HiddenSet hidden;
   RETURN_IF_ERROR(LoadHidden(ctx, HiddenScope::kListings, &hidden));
   std::vector<Row> rows;
-  // Without anyone hidden (most callers) the anti-join is left out: MariaDB plans it on
-  // every execution, a tenth of this query's cost.
+  // Without anyone hidden (most callers) the anti-join is left out: MariaDB would plan it
+  // on every execution (docs/performance.md).
 #define DT_CONTACTS_SELECT                                                                 \
   "SELECT c.peer_id, u.nickname, u.avatar, c.last_msg, c.update_time, c.unread, u.status," \
   " u.authority FROM contacts c JOIN user_info u ON u.id = c.peer_id"                      \

@@ -68,14 +68,11 @@ Status Refused(RequestContext& ctx, int64_t peer) {
   return Status::Error(kNotFound, "peer not found.");
 }
 
-// In one transaction, three statements: the message, stored only if the peer exists and
-// no block stands between the two (the insert reads both under lock, so a block made
-// meanwhile waits for this commit); both sides' contact rows (created on first contact)
-// with their counts: the sender's `sent` and the receiver's `unread` go up by one, and
-// both `sent` come back. The contact rows are written lower user id first, so sends of
-// one conversation, either way, queue on the same row lock; the "not replied yet" rule
-// reads the counts after that lock, so it is exact. A contact row moves to a message only
-// if it is newer than the one it shows (ids are taken before the lock).
+// The message and both sides' contact rows, in one transaction. The insert reads the peer
+// and the blocks under lock, so a block made meanwhile waits for this commit. The contact
+// rows are written lower user id first, so sends of one conversation, either way, queue on
+// one row lock, and the "not replied yet" rule reads counts after it: exact. A contact row
+// moves only to a newer message (ids are taken before the lock).
 Status StoreMessage(RequestContext& ctx, int64_t peer, const Message& m, int64_t now,
                     uint64_t* message_id) {
   const int64_t me = ctx.user_id;

@@ -16,10 +16,9 @@ namespace {
 
 // The search starts small and widens: GEOSEARCH costs what the radius holds, so a dense
 // city answers a first page from a few hundred metres, a village after a few doublings.
-// Redis scans geohash boxes whose size it picks from the radius, a step at every
-// 20037.726 km / 2^k; a radius just under a step (152.87 m, then doubled: 305.7 m...)
-// scans boxes a quarter the area of one just over it. Measured at 1M users: 0.152 km
-// costs 11 us of Redis CPU, 0.2 km 31 us, for the same users (the 150 m grid cells around).
+// Redis picks its geohash box size from the radius, a step at every 20037.726 km / 2^k;
+// a radius just under a step (152.87 m, doubled 305.7 m, ...) scans boxes a quarter the
+// area of one just over it (docs/performance.md has the measurement).
 constexpr double kFirstRadius = 0.152;  // km
 constexpr size_t kMargin = 2;           // candidates fetched beyond those still needed
 // How deep a client may page: every user before the page is judged, so the depth bounds

@@ -70,8 +70,7 @@ bool FieldsVisible(const std::string& status, int authority, bool owner_liked_vi
 constexpr const char* kPlaceholderNickname = "deleted user";
 
 // Whether `owner` has liked `viewer`: what authority 2 asks (a primary-key probe, made only
-// for such owners; in a listing's own SQL the dependent subquery cost contacts/list a
-// quarter of its throughput).
+// for such owners: as a dependent subquery in a listing's SQL it cost far more).
 Status OwnerLikedViewer(Db& db, int64_t owner, int64_t viewer, bool* liked);
 
 // FieldsVisible for one listed user, asking OwnerLikedViewer only when authority is 2.
@@ -85,8 +84,8 @@ Status LoadVisibleProfile(RequestContext& ctx, int64_t peer, ProfileRecord* out)
 // The SQL condition "a blocked b, or b blocked a", for a statement's own query (binds a,
 // b, b, a): compile-time text, so a route can ask it together with what else it reads.
 // Two primary-key probes: MariaDB plans them for less than one subquery with an OR of the
-// two pairs (or a row IN list), which it analyses as ranges on every execution (message/
-// send, A/B: 8-10% of its MariaDB CPU).
+// two pairs (or a row IN list), which it analyses as ranges on every execution
+// (docs/performance.md).
 #define DT_SQL_BLOCKED_EITHER_WAY                                                 \
   "(EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?)" \
   " OR EXISTS (SELECT 1 FROM user_block b WHERE b.user_id = ? AND b.blocked_id = ?))"
