@@ -18,7 +18,8 @@ std::vector<Route> AlbumRoutes();  // handlers/album.cpp: /api/album/*
 std::vector<Route> UploadRoutes();    // handlers/upload.cpp: /api/upload
 std::vector<Route> MessageRoutes();   // handlers/message.cpp: /api/message/*
 std::vector<Route> ContactsRoutes();  // handlers/contacts.cpp: /api/contacts/list
-std::vector<Route> VipRoutes();       // handlers/vip.cpp: /api/vip/*
+std::vector<Route> VipRoutes();       // handlers/vip.cpp: /api/vip/* but the notifies
+std::vector<Route> PayRoutes();       // handlers/pay.cpp: /api/vip/pay/*: the gateways' notifies
 std::vector<Route> VisitorRoutes();   // handlers/visitor.cpp: /api/visitor/list
 std::vector<Route>
 SafetyRoutes();  // handlers/safety.cpp: /api/user/block, unblock, block/list, report

@@ -11,8 +11,8 @@ namespace dt {
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
   for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes,
-                    UploadRoutes, MessageRoutes, ContactsRoutes, VipRoutes, VisitorRoutes,
-                    SafetyRoutes, MatchRoutes, AccountRoutes}) {
+                    UploadRoutes, MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes,
+                    VisitorRoutes, SafetyRoutes, MatchRoutes, AccountRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }

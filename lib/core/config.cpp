@@ -74,6 +74,22 @@ const std::vector<Key>& KeyTable() {
       {"sms", "default_region", &Config::sms_default_region, false, 0, 0},
       {"sms", "test_numbers", &Config::sms_test_numbers_text, false, 0, 0},
       {"pay", "key", &Config::pay_key, true, 0, 0},
+      {"pay", "timeout_ms", &Config::pay_timeout_ms, false, 100, 60000},
+      {"pay.alipay", "app_id", &Config::alipay_app_id, false, 0, 0},
+      {"pay.alipay", "seller_id", &Config::alipay_seller_id, false, 0, 0},
+      {"pay.alipay", "merchant_private_key", &Config::alipay_private_key_file, false, 0, 0},
+      {"pay.alipay", "alipay_public_key", &Config::alipay_public_key_file, false, 0, 0},
+      {"pay.alipay", "gateway", &Config::alipay_gateway, false, 0, 0},
+      {"pay.alipay", "notify_url", &Config::alipay_notify_url, false, 0, 0},
+      {"pay.wechat", "mchid", &Config::wechat_mchid, false, 0, 0},
+      {"pay.wechat", "appid", &Config::wechat_appid, false, 0, 0},
+      {"pay.wechat", "serial_no", &Config::wechat_serial_no, false, 0, 0},
+      {"pay.wechat", "merchant_private_key", &Config::wechat_private_key_file, false, 0, 0},
+      {"pay.wechat", "api_v3_key", &Config::wechat_api_v3_key, false, 0, 0},
+      {"pay.wechat", "public_key", &Config::wechat_public_key_file, false, 0, 0},
+      {"pay.wechat", "public_key_id", &Config::wechat_public_key_id, false, 0, 0},
+      {"pay.wechat", "base_url", &Config::wechat_base_url, false, 0, 0},
+      {"pay.wechat", "notify_url", &Config::wechat_notify_url, false, 0, 0},
       {"media", "root", &Config::media_root, true, 0, 0},
       {"media", "url", &Config::media_url, true, 0, 0},
   };
@@ -237,6 +253,89 @@ bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoin
   return true;
 }
 
+// The PEM key file of `where`; refused when missing, unreadable or not an RSA key of 2048
+// bits or more, public or private as asked.
+Status LoadKey(const std::string& where, const std::string& path, bool private_key, RsaKey* out) {
+  if (path.empty()) return Invalid(where, "is missing");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Invalid(where, "= '" + path + "' cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string error;
+  const bool ok = private_key ? RsaKey::FromPrivatePem(text.str(), out, &error)
+                              : RsaKey::FromPublicPem(text.str(), out, &error);
+  if (!ok)
+    return Invalid(where, "= '" + path + "' is " + error +
+                              (private_key ? " (a private key)" : " (a public key)"));
+  return Status::Ok();
+}
+
+bool HttpUrl(const std::string& url, bool production) {
+  return url.rfind("https://", 0) == 0 || (!production && url.rfind("http://", 0) == 0);
+}
+
+// A gateway section: every key present once any is, the keys loaded, and the gateway's
+// public key not the merchant's own (the usual mix-up: the application's public key
+// pasted where the gateway's belongs).
+Status CheckGateways(Config& c) {
+  const bool production = c.environment == "production";
+  const bool alipay = !c.alipay_app_id.empty() || !c.alipay_seller_id.empty() ||
+                      !c.alipay_private_key_file.empty() || !c.alipay_public_key_file.empty() ||
+                      !c.alipay_gateway.empty() || !c.alipay_notify_url.empty();
+  if (alipay) {
+    for (const auto& [name, value] :
+         {std::pair{"app_id", &c.alipay_app_id}, {"seller_id", &c.alipay_seller_id}}) {
+      if (value->empty()) return Invalid(std::string("[pay.alipay] ") + name, "is missing");
+    }
+    RETURN_IF_ERROR(LoadKey("[pay.alipay] merchant_private_key", c.alipay_private_key_file, true,
+                            &c.alipay_merchant_key));
+    RETURN_IF_ERROR(LoadKey("[pay.alipay] alipay_public_key", c.alipay_public_key_file, false,
+                            &c.alipay_public_key));
+    if (c.alipay_public_key.SamePublicKey(c.alipay_merchant_key)) {
+      return Invalid("[pay.alipay] alipay_public_key",
+                     "is the merchant's own public key: configure Alipay's public key");
+    }
+    for (const auto& [name, value] :
+         {std::pair{"gateway", &c.alipay_gateway}, {"notify_url", &c.alipay_notify_url}}) {
+      if (!HttpUrl(*value, production)) {
+        return Invalid(std::string("[pay.alipay] ") + name,
+                       "= '" + *value + "' is not an https URL");
+      }
+    }
+  }
+  const bool wechat = !c.wechat_mchid.empty() || !c.wechat_appid.empty() ||
+                      !c.wechat_serial_no.empty() || !c.wechat_private_key_file.empty() ||
+                      !c.wechat_api_v3_key.empty() || !c.wechat_public_key_file.empty() ||
+                      !c.wechat_public_key_id.empty() || !c.wechat_base_url.empty() ||
+                      !c.wechat_notify_url.empty();
+  if (wechat) {
+    for (const auto& [name, value] : {std::pair{"mchid", &c.wechat_mchid},
+                                      {"appid", &c.wechat_appid},
+                                      {"serial_no", &c.wechat_serial_no},
+                                      {"public_key_id", &c.wechat_public_key_id}}) {
+      if (value->empty()) return Invalid(std::string("[pay.wechat] ") + name, "is missing");
+    }
+    if (c.wechat_api_v3_key.size() != 32)
+      return Invalid("[pay.wechat] api_v3_key", "is not 32 bytes");
+    RETURN_IF_ERROR(LoadKey("[pay.wechat] merchant_private_key", c.wechat_private_key_file, true,
+                            &c.wechat_merchant_key));
+    RETURN_IF_ERROR(
+        LoadKey("[pay.wechat] public_key", c.wechat_public_key_file, false, &c.wechat_public_key));
+    if (c.wechat_public_key.SamePublicKey(c.wechat_merchant_key)) {
+      return Invalid("[pay.wechat] public_key",
+                     "is the merchant's own public key: configure the WeChat Pay public key");
+    }
+    for (const auto& [name, value] :
+         {std::pair{"base_url", &c.wechat_base_url}, {"notify_url", &c.wechat_notify_url}}) {
+      if (!HttpUrl(*value, production)) {
+        return Invalid(std::string("[pay.wechat] ") + name,
+                       "= '" + *value + "' is not an https URL");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParseConfig(std::string_view text, Config* out) {
   Config c;
   std::vector<bool> seen(KeyTable().size(), false);
@@ -329,6 +428,7 @@ Status ParseConfig(std::string_view text, Config* out) {
   if (c.sms_provider == "log" && c.sms_outbox.empty()) {
     return Invalid("[sms] outbox", "is missing (the log provider writes codes there)");
   }
+  RETURN_IF_ERROR(CheckGateways(c));
   *out = std::move(c);
   return Status::Ok();
 }

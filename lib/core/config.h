@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/core/keys.h"
 #include "lib/core/sign.h"
 #include "lib/core/status.h"
 
@@ -119,7 +120,29 @@ struct Config {
   std::map<std::string, std::string, std::less<>> sms_test_numbers;
 
   // [pay]
-  std::string pay_key;
+  std::string pay_key;        // the sandbox gateway's (development; refused in production)
+  int pay_timeout_ms = 5000;  // a call to a gateway, whole; connecting at most 2 s of it
+
+  // [pay.alipay]: the alipay channel, offered when app_id is set (lib/domain/alipay.h).
+  std::string alipay_app_id;
+  std::string alipay_seller_id;
+  std::string alipay_private_key_file;  // the merchant's (application) private key, PEM
+  std::string alipay_public_key_file;   // Alipay's public key, PEM
+  std::string alipay_gateway;           // https://openapi.alipay.com/gateway.do
+  std::string alipay_notify_url;        // our /api/vip/pay/alipay/notify, as Alipay reaches it
+  RsaKey alipay_merchant_key, alipay_public_key;  // loaded from the files
+
+  // [pay.wechat]: the wechat channel, offered when mchid is set (lib/domain/wechatpay.h).
+  std::string wechat_mchid;
+  std::string wechat_appid;
+  std::string wechat_serial_no;         // the merchant certificate's serial number
+  std::string wechat_private_key_file;  // the merchant's private key, PEM
+  std::string wechat_api_v3_key;        // 32 bytes
+  std::string wechat_public_key_file;   // the WeChat Pay public key, PEM
+  std::string wechat_public_key_id;     // its id (PUB_KEY_ID_...), as Wechatpay-Serial names it
+  std::string wechat_base_url;          // https://api.mch.weixin.qq.com
+  std::string wechat_notify_url;        // our /api/vip/pay/wechat/notify
+  RsaKey wechat_merchant_key, wechat_public_key;
 
   // [media]
   std::string media_root;

@@ -40,10 +40,12 @@ std::string_view RequestPath(FCGX_Request& request) {
 }
 
 Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router,
-              const Services& services, const Connections& conn, int64_t* user_id) {
+              const Services& services, const Connections& conn, int64_t* user_id,
+              const Route** matched) {
   Status status;
   const Route* route = router.Find(env.method, env.path, &status);
   if (!route) return status;
+  *matched = route;
 
   const Config& config = services.config;
   if (env.content_length < 0) return Status::Error(kBadRequest, "bad Content-Length.");
@@ -84,10 +86,12 @@ void DrainInput(FCGX_Request& request) {
 // `request_id` is nginx's $request_id (or one made here), the key of both logs' lines.
 void WriteReply(FCGX_Request& request, const Reply& reply, int http_status,
                 std::string_view request_id) {
-  std::string body = RenderReply(reply);
+  const std::string body = reply.content_type ? reply.data : RenderReply(reply);
+  const char* type = reply.content_type ? reply.content_type : "application/json; charset=utf-8";
   std::string head = "Status: " + std::to_string(http_status) + " " + HttpReason(http_status) +
-                     "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nCache-Control: no-store\r\nX-Request-Id: ";
+                     "\r\nContent-Type: " + type +
+                     "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nCache-Control: no-store\r\nX-Request-Id: ";
   head.append(request_id).append("\r\n");
   if (reply.status.retry_after() > 0) {
     head += "Retry-After: " + std::to_string(reply.status.retry_after()) + "\r\n";
@@ -117,9 +121,10 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
 
   RequestLogScope log_scope(env.request_id);
   int64_t user_id = 0;
+  const Route* route = nullptr;
   Reply reply = Status::Ok();
   try {
-    reply = Process(request, env, router, services, conn, &user_id);
+    reply = Process(request, env, router, services, conn, &user_id, &route);
   } catch (const std::exception& e) {
     LogError("exception: %s", e.what());
     reply = Status::Internal();
@@ -127,8 +132,11 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
     LogError("exception of unknown type");
     reply = Status::Internal();
   }
+  // A gateway's route answers in the gateway's own form, its errors included.
+  if (route && route->reply_form) reply = route->reply_form(std::move(reply));
   DrainInput(request);
-  const int http_status = HttpStatusFor(reply.status.code());
+  const int http_status =
+      reply.http_status ? reply.http_status : HttpStatusFor(reply.status.code());
   WriteReply(request, reply, http_status, env.request_id);
 
   if (services.config.access_log) {

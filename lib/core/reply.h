@@ -25,8 +25,20 @@ struct Reply {
     return r;
   }
 
+  // A body in another party's form (a payment gateway's acknowledgement), written as it
+  // is with this content type and HTTP status instead of the envelope.
+  static Reply Body(int http_status, const char* content_type, std::string body) {
+    Reply r{Status::Ok()};
+    r.http_status = http_status;
+    r.content_type = content_type;
+    r.data = std::move(body);
+    return r;
+  }
+
   Status status;
-  std::string data;  // JSON text; empty: no `data` key in the envelope
+  std::string data;     // JSON text; empty: no `data` key in the envelope (or the Body's body)
+  int http_status = 0;  // 0: the status's (HttpStatusFor)
+  const char* content_type = nullptr;  // nullptr: the JSON envelope
 };
 
 // The envelope {"code":..,"msg":..,"data":..} as compact JSON (UTF-8 kept as is).

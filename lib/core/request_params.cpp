@@ -99,6 +99,23 @@ std::string Boundary(const std::string& content_type) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> DecodeForm(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t amp = text.find('&', start);
+    if (amp == std::string_view::npos) amp = text.size();
+    const std::string pair(text.substr(start, amp - start));
+    const size_t eq = pair.find('=');
+    if (!pair.empty()) {
+      out.emplace_back(cgicc::form_urldecode(pair.substr(0, eq)),
+                       eq == std::string::npos ? "" : cgicc::form_urldecode(pair.substr(eq + 1)));
+    }
+    start = amp + 1;
+  }
+  return out;
+}
+
 bool ValidUrlencoded(std::string_view s) {
   // A bare key ("flag") would be an empty value in one parser and dropped in another;
   // rather than guess what a client signed, a pair without '=' is refused.

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "lib/core/params.h"
 #include "lib/core/status.h"
@@ -33,6 +35,11 @@ bool ValidPercentEscapes(std::string_view s);
 
 // A query string or urlencoded body: valid escapes, and every non-empty pair has a '='.
 bool ValidUrlencoded(std::string_view s);
+
+// An application/x-www-form-urlencoded text as decoded pairs, in order, without any of
+// ParseParams' limits: for what the server itself made or a gateway answered (an order
+// string, a gateway's reply), never a request.
+std::vector<std::pair<std::string, std::string>> DecodeForm(std::string_view text);
 
 // Reads the request through `input` into *params (the body once, in pieces); 400 with a
 // message naming the problem otherwise, 413 for an urlencoded body over its limit, 901

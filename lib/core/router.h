@@ -64,6 +64,9 @@ struct Route {
   BodyLimit body = BodyLimit::kForm;
   RateClass rate = RateClass::kNone;
   std::vector<const Preloader*> preload;  // sent in the authenticator's Redis round trip
+  // A gateway's route: its replies, errors included, turned into the gateway's own form
+  // (e.g. Alipay's plain "success"/"failure") by this, after the handler.
+  Reply (*reply_form)(Reply reply) = nullptr;
 
   Route& Auth(const Authenticator& a) {
     auth = &a;
@@ -76,6 +79,10 @@ struct Route {
   // `page` and `pageCount` (lib/core/args.h PageArgs).
   Route& Paged(int64_t max_count, int64_t default_count) {
     for (ArgSpec& s : PageArgs(max_count, default_count)) args.push_back(std::move(s));
+    return *this;
+  }
+  Route& RepliesAs(Reply (*form)(Reply reply)) {
+    reply_form = form;
     return *this;
   }
   Route& Upload() {

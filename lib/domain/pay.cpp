@@ -8,6 +8,7 @@
 #include "lib/core/crypto.h"
 #include "lib/core/log.h"
 #include "lib/core/sign.h"
+#include "lib/domain/alipay.h"
 
 namespace dt {
 namespace {
@@ -33,7 +34,26 @@ Status AdmitSandboxNotify(const Route&, RequestContext& ctx) {
   return Status::Ok();
 }
 
+Status AdmitAlipayNotify(const Route&, RequestContext& ctx) {
+  const Config& config = ctx.config();
+  if (config.alipay_app_id.empty()) return Status::Error(kNoRoute);
+  const Params& p = ctx.params;
+  const std::string* sign_type = p.Find("sign_type");
+  if (!sign_type || *sign_type != "RSA2") {
+    LogError("alipay notify: sign_type is not RSA2");
+    return Status::Error(kBadSign);
+  }
+  if (!AlipayNotifyVerifies(p.entries(), config.alipay_public_key)) {
+    const std::string* no = p.Find("out_trade_no");
+    LogError("alipay notify: bad signature for out_trade_no %.64s", no ? no->c_str() : "-");
+    return Status::Error(kBadSign);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+const Authenticator kAlipayNotify{"alipay", AdmitAlipayNotify, {"sign", "sign_type"}};
 
 const Authenticator kSandboxGateway{
     "gateway", AdmitSandboxNotify, {"timestamp", "nonce_str", "sign"}};

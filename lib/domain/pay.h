@@ -15,4 +15,11 @@ namespace dt {
 // harmless by design (the handler is idempotent).
 extern const Authenticator kSandboxGateway;
 
+// Alipay's notify: sign_type RSA2 and `sign` Alipay's (SHA256withRSA with [pay.alipay]
+// alipay_public_key over every other parameter but sign_type, decoded, sorted, those with
+// empty values left out: lib/domain/alipay.h). Refused 500 (and logged) otherwise, or
+// when the alipay channel is not configured. Notifies carry no timestamp window: Alipay
+// resends the same one for a day.
+extern const Authenticator kAlipayNotify;
+
 }  // namespace dt

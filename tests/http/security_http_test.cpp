@@ -327,7 +327,8 @@ class SecurityHttpTest : public CppUnit::TestFixture {
           ++requests;
           const std::string where = path + " " + param + "=" + payload + ": " + resp.body.substr(0, 160);
           CPPUNIT_ASSERT_MESSAGE(where, resp.status > 0 && resp.status < 500);
-          CPPUNIT_ASSERT_MESSAGE(where, resp.is_json);
+          // A gateway's route answers in the gateway's form (Alipay: plain "failure").
+          CPPUNIT_ASSERT_MESSAGE(where, resp.is_json || (r.reply_form && resp.body == "failure"));
           CPPUNIT_ASSERT_MESSAGE(where, !LeaksSqlError(resp.body));
         }
       }

@@ -1,0 +1,228 @@
+// The gateways' channels through nginx: an Alipay order string the app's SDK can use, and
+// Alipay's notify, signed here as Alipay signs it (with the vectors' test key of
+// "Alipay", tests/data/vectors/alipay) and sent as Alipay sends it, against the real
+// stack: credited once, refusals that change nothing, a payment for a cancelled order
+// kept for refund.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "lib/core/clock.h"
+#include "lib/core/keys.h"
+#include "lib/core/request_params.h"
+#include "lib/domain/alipay.h"
+#include "tests/http/http_support.h"
+
+namespace dt {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+RsaKey Key(const std::string& path, bool private_key) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  RsaKey key;
+  std::string error;
+  const bool ok = private_key ? RsaKey::FromPrivatePem(text.str(), &key, &error)
+                              : RsaKey::FromPublicPem(text.str(), &key, &error);
+  CPPUNIT_ASSERT_MESSAGE(path + ": " + error, ok);
+  return key;
+}
+
+const RsaKey& AlipayKey() {
+  static const RsaKey key = Key("tests/data/vectors/alipay/alipay_private_key.pem", true);
+  return key;
+}
+
+AlipayParams Decode(const std::string& form) { return DecodeForm(form); }
+
+std::string Get(const AlipayParams& params, const std::string& key) {
+  for (const auto& [k, v] : params) {
+    if (k == key) return v;
+  }
+  return "";
+}
+
+// A notify as Alipay sends it for our order: its fields (overridable), signed with
+// "Alipay's" key, form-encoded.
+std::string Notify(const std::string& trade_no, const std::string& amount, AlipayParams overrides = {},
+                   const RsaKey* signer = nullptr) {
+  AlipayParams p = {
+      {"gmt_create", FormatUtc(time(nullptr) + 8 * 3600)}, {"charset", "utf-8"},
+      {"notify_type", "trade_status_sync"}, {"trade_status", "TRADE_SUCCESS"},
+      {"app_id", "2021000122600001"}, {"seller_id", "2088621955012345"},
+      {"auth_app_id", "2021000122600001"}, {"version", "1.0"}, {"out_trade_no", trade_no},
+      {"total_amount", amount}, {"trade_no", "2026" + NewNonce().substr(0, 24)},
+      {"notify_id", NewNonce()}, {"buyer_logon_id", "138****8000"}, {"subject", "DatingToday 月度会员"},
+  };
+  for (const auto& [k, v] : overrides) {
+    bool replaced = false;
+    for (auto& [pk, pv] : p) {
+      if (pk == k) pv = v, replaced = true;
+    }
+    if (!replaced) p.emplace_back(k, v);
+  }
+  const std::string sign = RsaSha256SignBase64(signer ? *signer : AlipayKey(), AlipaySignContent(p, {"sign", "sign_type"}));
+  std::string body;
+  for (const auto& [k, v] : p) body += k + "=" + FormEncode(v) + "&";
+  return body + "sign_type=RSA2&sign=" + FormEncode(sign);
+}
+
+Response Send(const std::string& body) { return Raw("POST", "/api/vip/pay/alipay/notify", body); }
+
+Response CreateAlipayOrder(const Caller& c, int product) {
+  Response r = Call("POST", "/api/vip/order/create", {{"productId", std::to_string(product)}, {"channel", "alipay"}}, c);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  return r;
+}
+
+Row Order(const std::string& trade_no) {
+  Row row;
+  bool found = false;
+  CheckDb(TestStack::Get().db().QueryRow(
+      "SELECT pay, COALESCE(transaction_id, ''), channel FROM user_order WHERE trade_no = ?", {trade_no}, &row, &found));
+  CPPUNIT_ASSERT(found);
+  return row;
+}
+
+int64_t Deadline(int64_t user) {
+  Row row;
+  bool found = false;
+  CheckDb(TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?", {user},
+                                         &row, &found));
+  return found ? row.Int(0) : 0;
+}
+
+}  // namespace
+
+class AlipayHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(AlipayHttpTest);
+  CPPUNIT_TEST(testOrderStringIsSignedForTheSdk);
+  CPPUNIT_TEST(testNotifyCreditsOnce);
+  CPPUNIT_TEST(testRefusedNotifiesChangeNothing);
+  CPPUNIT_TEST(testNotifyForACancelledOrderIsKeptForRefund);
+  CPPUNIT_TEST(testChannels);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  // The order string verifies with the merchant's public key, and says what Alipay will
+  // charge: the server's price for our trade number.
+  void testOrderStringIsSignedForTheSdk() {
+    Caller me = Login(NewPhone());
+    Response r = CreateAlipayOrder(me, 3);
+    CPPUNIT_ASSERT_EQUAL(std::string("alipay"), r.data()["channel"].asString());
+    const std::string trade_no = r.data()["trade_no"].asString();
+    const AlipayParams order = Decode(r.data()["order_string"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("alipay.trade.app.pay"), Get(order, "method"));
+    CPPUNIT_ASSERT_EQUAL(std::string("2021000122600001"), Get(order, "app_id"));
+    CPPUNIT_ASSERT_EQUAL(std::string("RSA2"), Get(order, "sign_type"));
+    CPPUNIT_ASSERT_EQUAL(TestStack::Get().config().alipay_notify_url, Get(order, "notify_url"));
+    const std::string biz = Get(order, "biz_content");
+    CPPUNIT_ASSERT_MESSAGE(biz, biz.find("\"out_trade_no\":\"" + trade_no + "\"") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(biz, biz.find("\"total_amount\":\"258.00\"") != std::string::npos);
+    CPPUNIT_ASSERT(biz.find("\"product_code\":\"QUICK_MSECURITY_PAY\"") != std::string::npos);
+    static const RsaKey merchant = Key("tests/data/vectors/alipay/merchant_public_key.pem", false);
+    CPPUNIT_ASSERT(RsaSha256VerifyBase64(merchant, AlipaySignContent(order), Get(order, "sign")));
+    // Beijing time, within a minute of now.
+    const std::string stamp = Get(order, "timestamp");
+    CPPUNIT_ASSERT_EQUAL(FormatUtc(time(nullptr) + 8 * 3600).substr(0, 13), stamp.substr(0, 13));
+    CPPUNIT_ASSERT_EQUAL(std::string("alipay"), Order(trade_no).Str(2));
+  }
+
+  void testNotifyCreditsOnce() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    const std::string body = Notify(trade_no, "30.00", {{"trade_no", "2026120122001446880500000001"}});
+    Response r = Send(body);
+    CPPUNIT_ASSERT_EQUAL(200L, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("success"), r.body);
+    CPPUNIT_ASSERT(r.content_type.find("text/plain") == 0);
+    Row order = Order(trade_no);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, order.Int(0));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026120122001446880500000001"), order.Str(1));
+    const int64_t deadline = Deadline(me.user_id);
+    CPPUNIT_ASSERT(std::llabs(deadline - (time(nullptr) + 30 * kDay)) < 60);
+    CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
+    // Alipay resends: success, nothing more credited.
+    CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(body).body);
+    CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
+    // A notify of a status that pays nothing is acknowledged and changes nothing.
+    Caller other = Login(NewPhone());
+    const std::string waiting = CreateAlipayOrder(other, 1).data()["trade_no"].asString();
+    CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(Notify(waiting, "30.00", {{"trade_status", "WAIT_BUYER_PAY"}})).body);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(waiting).Int(0));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(other.user_id));
+  }
+
+  // Each is answered "failure" (Alipay resends it later), and the order stays unpaid.
+  void testRefusedNotifiesChangeNothing() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    std::string tampered = Notify(trade_no, "30.00");
+    tampered.replace(tampered.find("total_amount=30.00"), 18, "total_amount=0.01");
+    static const RsaKey merchant_private = Key("tests/data/vectors/alipay/merchant_private_key.pem", true);
+    std::string md5_typed = Notify(trade_no, "30.00");
+    md5_typed.replace(md5_typed.find("sign_type=RSA2"), 14, "sign_type=RSA");
+    const struct {
+      const char* what;
+      std::string body;
+    } cases[] = {
+        {"tampered after signing", tampered},
+        {"signed by another key", Notify(trade_no, "30.00", {}, &merchant_private)},
+        {"another amount, signed", Notify(trade_no, "0.01")},
+        {"another app_id, signed", Notify(trade_no, "30.00", {{"app_id", "2021000122609999"}})},
+        {"another seller, signed", Notify(trade_no, "30.00", {{"seller_id", "2088000000000001"}})},
+        {"unknown trade number", Notify(trade_no + "0", "30.00")},
+        {"not RSA2", md5_typed},
+        {"no sign", "out_trade_no=" + trade_no + "&total_amount=30.00&trade_status=TRADE_SUCCESS&sign_type=RSA2"},
+    };
+    for (const auto& c : cases) {
+      Response r = Send(c.body);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, 200L, r.status);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, std::string("failure"), r.body);
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    // A sandbox order is not Alipay's to pay, and an Alipay order not the sandbox's.
+    const std::string sandbox = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, me).data()["trade_no"].asString();
+    CPPUNIT_ASSERT_EQUAL(std::string("failure"), Send(Notify(sandbox, "30.00")).body);
+    CPPUNIT_ASSERT_EQUAL(300, PayNotify(trade_no, "30.00", "sandbox-1").code());
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(sandbox).Int(0));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
+  }
+
+  // Alipay took the money for an order the user cancelled meanwhile: acknowledged (or it
+  // would resend for a day), not credited, and kept for the operators to refund.
+  void testNotifyForACancelledOrderIsKeptForRefund() {
+    Caller me = Login(NewPhone());
+    Response created = CreateAlipayOrder(me, 1);
+    const std::string trade_no = created.data()["trade_no"].asString();
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/vip/order/cancel", {{"orderId", created.data()["order_id"].asString()}}, me).code());
+    const std::string body = Notify(trade_no, "30.00", {{"trade_no", "2026120122001446880500000077"}});
+    CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(body).body);
+    CPPUNIT_ASSERT_EQUAL(int64_t{2}, Order(trade_no).Int(0));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM pay_refund_due WHERE channel = 'alipay' AND trade_no = ?"
+                                           " AND transaction_id = '2026120122001446880500000077' AND cents = 3000"
+                                           " AND reason = 'order cancelled'", {trade_no}));
+    CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(body).body);  // resent: recorded once
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM pay_refund_due WHERE trade_no = ?", {trade_no}));
+  }
+
+  void testChannels() {
+    Caller me = Login(NewPhone());
+    Response sandbox = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, me);  // old clients
+    CPPUNIT_ASSERT_EQUAL(std::string("sandbox"), sandbox.data()["channel"].asString());
+    CPPUNIT_ASSERT(!sandbox.data().isMember("order_string"));
+    Response bad = Call("POST", "/api/vip/order/create", {{"productId", "1"}, {"channel", "paypal"}}, me);
+    CPPUNIT_ASSERT_EQUAL(300, bad.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("channel is invalid."), bad.msg());
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(AlipayHttpTest, "http");
+
+}  // namespace dt
