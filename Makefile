@@ -51,7 +51,7 @@ TEST_SRCS := $(wildcard tests/*.cpp tests/unit/*.cpp tests/http/*.cpp tests/clus
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
 TESTS := $(BUILD)/dt_tests
-TOOLS := $(BUILD)/dtadmin $(BUILD)/dtcurl
+TOOLS := $(BUILD)/dtadmin $(BUILD)/dtcurl $(BUILD)/fakegate
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
 
 .PHONY: all deps run test faults soak asan migrate status docs postman cluster-test bench fuzz clean
@@ -80,6 +80,10 @@ $(WORKER): $(BUILD)/tools/datingtoday.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/fakegate: $(BUILD)/tools/fakegate.o $(LIB_ARCHIVES)
+	@echo "  LD  $@"
+	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
@@ -102,7 +106,8 @@ $(BUILD)/%.o: %.cpp
 	$(Q)$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/tools/datingtoday.d $(BUILD)/tools/dtadmin.d \
-         $(BUILD)/tools/dtcurl.d $(BUILD)/bench/dtbench.d $(BUILD)/bench/ceiling.d
+         $(BUILD)/tools/dtcurl.d $(BUILD)/tools/fakegate.d $(BUILD)/bench/dtbench.d \
+         $(BUILD)/bench/ceiling.d
 
 deps:
 	@scripts/deps.sh

@@ -39,6 +39,15 @@ Reply HandleAlipayNotify(RequestContext& ctx) {
              args.Text("app_id").c_str(), args.Text("seller_id").c_str());
     return Status::Error(kBadParam, "app_id or seller_id is not ours.");
   }
+  const int64_t now = ctx.clock().NowSeconds();
+  // A refund (dtadmin refund, or one made in Alipay's console): refund_fee is all that was
+  // refunded of the trade so far.
+  if (args.Has("refund_fee")) {
+    int64_t taken = 0;
+    RETURN_IF_ERROR(ApplyRefund(ctx.db, ctx.redis, "alipay", args.Text("out_trade_no"),
+                                args.Value("refund_fee").i, now, &taken));
+    return Reply::Ok();
+  }
   const std::string& status = args.Text("trade_status");
   if (status != "TRADE_SUCCESS" && status != "TRADE_FINISHED") {
     return Reply::Ok();  // WAIT_BUYER_PAY, TRADE_CLOSED: nothing to credit; acknowledged
@@ -74,7 +83,8 @@ std::vector<Route> PayRoutes() {
           .Auth(kAlipayNotify)
           .Accepts({TextArg("app_id").MaxBytes(32), TextArg("seller_id").MaxBytes(32),
                     TextArg("out_trade_no").MaxBytes(64), TextArg("trade_no").MaxBytes(64),
-                    TextArg("total_amount").As(MoneyArg), TextArg("trade_status").MaxBytes(32)})
+                    TextArg("total_amount").As(MoneyArg), TextArg("trade_status").MaxBytes(32),
+                    TextArg("refund_fee").Optional().As(MoneyArg)})
           .RepliesAs(AlipayReply),
   };
 }

@@ -5,6 +5,7 @@
 #include "lib/domain/hot.h"
 #include "lib/domain/media.h"
 #include "lib/domain/visits.h"
+#include "lib/outbound/reconcile.h"
 
 namespace dt {
 
@@ -40,14 +41,20 @@ Status PruneSpool(Db&, Redis&, const Services& services) {
   return Status::Ok();
 }
 
+// Orders whose notify never came: asked about at their gateway (lib/outbound/reconcile.h).
+Status Reconcile(Db& db, Redis& redis, const Services& services) {
+  int credited = 0, closed = 0;
+  return ReconcilePayments(db, redis, services.config, services.clock.NowSeconds(), &credited,
+                           &closed);
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> AllTasks() {
   return {
-      {"hot-rollover", 30, RollHotRanking},
-      {"geo-prune", 60, PruneStaleLocations},
-      {"visits", 1, WriteVisits},
-      {"spool-prune", 600, PruneSpool},
+      {"hot-rollover", 30, RollHotRanking}, {"geo-prune", 60, PruneStaleLocations},
+      {"visits", 1, WriteVisits},           {"spool-prune", 600, PruneSpool},
+      {"pay-reconcile", 2, Reconcile},
   };
 }
 

@@ -25,10 +25,11 @@ prepare() {
   MARIADB_EXTRA=""
   [ "$mode" = test ] && MARIADB_EXTRA="--innodb-flush-log-at-trx-commit=2"
   [ -x "$WORKER" ] || die "$WORKER is not built (run: make)"
+  [ -x "$(dirname "$WORKER")/fakegate" ] || die "$(dirname "$WORKER")/fakegate is not built (run: make)"
   make_var_dirs
   fill nginx/dev.conf.in "$VAR/nginx/nginx.conf" "PORT=$PORT"
   fill supervisor/dev.conf.in "$VAR/supervisord.conf" "PORT=$PORT" "WORKER=$WORKER" \
-    "CONFIG=$CONFIG" "MARIADB_EXTRA=$MARIADB_EXTRA"
+    "CONFIG=$CONFIG" "MARIADB_EXTRA=$MARIADB_EXTRA" "FAKEGATE=$(dirname "$WORKER")/fakegate"
   write_redis_conf '""' "Written by scripts/stack.sh. Redis holds caches and short-lived security state only (docs/redis-keys.md), so nothing is persisted: MySQL is the record."
   install_mariadb
 }

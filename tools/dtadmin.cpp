@@ -4,6 +4,7 @@
 //   dtadmin --config PATH review list    users under review, with their open reports
 //   dtadmin --config PATH review clear USER_ID | review ban USER_ID
 //   dtadmin --config PATH phones migrate stored phones to E.164 (after an upgrade; idempotent)
+//   dtadmin --config PATH refund TRADE_NO [AMOUNT]   refund at the gateway, take the VIP back
 #include <mysql.h>
 
 #include <cstdio>
@@ -17,23 +18,63 @@
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/moderation.h"
+#include "lib/domain/payment.h"
 #include "lib/domain/phone_migration.h"
+#include "lib/outbound/alipay_client.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
 
 namespace {
 
 int Usage() {
-  fprintf(stderr,
-          "usage: dtadmin [--config PATH] COMMAND   (default config: $DATINGTODAY_CONFIG)\n"
-          "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n"
-          "  rebuild-geo   remake the nearby index (Redis dt:geo) from MySQL\n"
-          "  review list           users under review (reported by enough users)\n"
-          "  review clear USER_ID  back to active; the reports so far count no more\n"
-          "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n"
-          "  phones migrate        stored phones to E.164 ([sms] default_region for those\n"
-          "                        without a country code); accounts it cannot move are named\n");
+  fprintf(
+      stderr,
+      "usage: dtadmin [--config PATH] COMMAND   (default config: $DATINGTODAY_CONFIG)\n"
+      "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n"
+      "  rebuild-geo   remake the nearby index (Redis dt:geo) from MySQL\n"
+      "  review list           users under review (reported by enough users)\n"
+      "  review clear USER_ID  back to active; the reports so far count no more\n"
+      "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n"
+      "  phones migrate        stored phones to E.164 ([sms] default_region for those\n"
+      "                        without a country code); accounts it cannot move are named\n"
+      "  refund TRADE_NO [AMOUNT]  refund a paid order at its gateway (AMOUNT in yuan, default\n"
+      "                        what is left of it); the VIP time it bought goes, pro rata\n");
   return 2;
+}
+
+// Refunds `amount` yuan (all that is left when empty) of a paid order at its gateway,
+// then here. The request number is the order's and the refunded total, so running the
+// same refund again after a failure is the same refund to the gateway, not a second one.
+dt::Status Refund(dt::Db& db, dt::Redis& redis, const dt::Config& config,
+                  const std::string& trade_no, const std::string& amount, int64_t now) {
+  dt::Row order;
+  bool found = false;
+  RETURN_IF_ERROR(
+      db.QueryRow("SELECT channel, fee, refund_cents, pay FROM user_order WHERE trade_no = ?",
+                  {trade_no}, &order, &found));
+  if (!found) return dt::Status::Error(dt::kNotFound, "no such order.");
+  if (order.Int(3) != dt::kPaid)
+    return dt::Status::Error(dt::kOrderState, "the order is not paid (or refunded).");
+  const int64_t left = dt::CentsOf(order, 1) - order.Int(2);
+  int64_t cents = left;
+  if (!amount.empty() && (!dt::ParseMoney(amount, &cents) || cents <= 0 || cents > left)) {
+    return dt::Status::Error(dt::kBadParam,
+                             "AMOUNT must be 0.01.." + dt::YuanText(left) + " yuan.");
+  }
+  const int64_t total = order.Int(2) + cents;
+  const std::string& channel = order.Str(0);
+  if (channel == "alipay") {
+    dt::AlipayClient alipay(config);
+    RETURN_IF_ERROR(alipay.Refund(trade_no, cents, trade_no + "-" + dt::YuanText(total)));
+  } else if (channel != "sandbox") {
+    return dt::Status::Error(dt::kBadParam,
+                             "refunds of channel " + channel + " are not supported yet.");
+  }
+  int64_t taken = 0;
+  RETURN_IF_ERROR(dt::ApplyRefund(db, redis, channel, trade_no, total, now, &taken));
+  printf("refunded %s yuan of %s (%s); %lld s of VIP taken back\n", dt::YuanText(cents).c_str(),
+         trade_no.c_str(), channel.c_str(), static_cast<long long>(taken));
+  return dt::Status::Ok();
 }
 
 }  // namespace
@@ -61,6 +102,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   mysql_library_init(0, nullptr, nullptr);
+  dt::InitOutbound();
   dt::Db db(config);
   dt::Redis redis(config);
   dt::SystemClock clock;
@@ -92,6 +134,9 @@ int main(int argc, char** argv) {
     if (!dt::ParseInt64(args[1], &user) || user < 1 || user > dt::kMaxId) return Usage();
     s = args[0] == "clear" ? dt::ClearReview(db, redis, user, clock.NowSeconds())
                            : dt::Ban(db, redis, user, clock.NowSeconds());
+    command += " " + args[0];
+  } else if (command == "refund" && (args.size() == 1 || args.size() == 2)) {
+    s = Refund(db, redis, config, args[0], args.size() == 2 ? args[1] : "", clock.NowSeconds());
     command += " " + args[0];
   } else {
     return Usage();

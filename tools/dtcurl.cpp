@@ -38,6 +38,7 @@ constexpr int kExitUnreachable = 3;
 constexpr char kUsage[] =
     "usage: dtcurl [OPTIONS] METHOD PATH [name=value ...] [-F name=@FILE ...]\n"
     "       dtcurl [OPTIONS] pay TRADE_NO TOTAL_FEE [TRANSACTION_ID]\n"
+    "       dtcurl [OPTIONS] pay alipay TRADE_NO TOTAL_FEE\n"
     "       dtcurl [OPTIONS] login PHONE\n"
     "Signs a request to the DatingToday API as the server checks it (docs/API.md section 3:\n"
     "appkey, timestamp, nonce, sign; on routes marked T also userId and token when given),\n"
@@ -58,7 +59,9 @@ constexpr char kUsage[] =
     "GET sends the parameters in the query string, other methods as a urlencoded body.\n"
     "timestamp=... or nonce=... given replace the generated ones (to try 506 and 507).\n"
     "pay plays the payment gateway: a notify signed with the [pay] key, posted to\n"
-    "/api/vip/pay/notify (TRANSACTION_ID default: sim<time><random>).\n"
+    "/api/vip/pay/notify (TRANSACTION_ID default: sim<time><random>). pay alipay has the\n"
+    "local fake Alipay (make run starts it: tools/fakegate.cpp, where [pay.alipay] gateway\n"
+    "points) take the buyer's payment of an alipay order and send Alipay's signed notify.\n"
     "login asks for an SMS code and logs in with the code a dev server echoes ([sms] echo),\n"
     "then prints export DT_TOKEN=... DT_USER=... for eval.\n"
     "Exit status: 0 reply code 0; 1 another code (the reply is printed too); 2 usage error;\n"
@@ -71,7 +74,8 @@ constexpr char kUsage[] =
     "  eval \"$(dtcurl login 13800138000)\"; dtcurl POST /api/user/update nickname=小明\n"
     "  dtcurl POST /api/upload kind=image -F file=@photo.jpg\n"
     "  dtcurl -k HM256K --print GET /api/vip/products\n"
-    "  dtcurl pay 20260101120000a1b2c3d4e5f60718 30.00\n";
+    "  dtcurl pay 20260101120000a1b2c3d4e5f60718 30.00\n"
+    "  dtcurl pay alipay 20260101120000a1b2c3d4e5f60718 30.00\n";
 
 struct Options {
   std::string config;  // empty: found next to the binary or in the current directory
@@ -552,8 +556,18 @@ int PrintReply(const Response& response, bool raw, FILE* out) {
   return envelope && reply["code"].asInt() == 0 ? kExitOk : kExitReplyError;
 }
 
-// Prints the curl command, or sends the request and prints the reply.
-int PrintOrSend(const Options& o, const Request& request) {
+// The fake Alipay's answer as it is; success when our server acknowledged its notify.
+int PrintGatewayReply(const Response& response, bool, FILE* out) {
+  fputs(response.body.c_str(), out);
+  fputs("\n", out);
+  const bool acknowledged =
+      response.body.find("\"notify_answer\":\"success\"") != std::string::npos;
+  return response.status == 200 && acknowledged ? kExitOk : kExitReplyError;
+}
+
+// Prints the curl command, or sends the request and prints the reply with `print`.
+int PrintOrSend(const Options& o, const Request& request,
+                int (*print)(const Response&, bool, FILE*) = PrintReply) {
   if (o.print) {
     printf("%s\n", CurlCommand(request).c_str());
     return kExitOk;
@@ -561,7 +575,7 @@ int PrintOrSend(const Options& o, const Request& request) {
   Response response;
   std::string error;
   if (!Send(request, &response, &error)) return Fail(kExitUnreachable, error);
-  return PrintReply(response, o.raw, stdout);
+  return print(response, o.raw, stdout);
 }
 
 int RunApi(const Options& o, const dt::Config& config) {
@@ -574,7 +588,27 @@ int RunApi(const Options& o, const dt::Config& config) {
   return PrintOrSend(o, request);
 }
 
+// The fake Alipay's control endpoint: the buyer pays, Alipay notifies the server.
+int RunPayAlipay(const Options& o, const dt::Config& config) {
+  if (o.args.size() != 4) return UsageError("pay alipay takes TRADE_NO TOTAL_FEE");
+  const std::string& gateway = config.alipay_gateway;
+  const size_t host = gateway.find("://");
+  const size_t path = host == std::string::npos ? host : gateway.find('/', host + 3);
+  if (config.alipay_app_id.empty() || path == std::string::npos) {
+    return Fail(kExitUsage, "the config has no [pay.alipay] gateway (the fake's address)");
+  }
+  dt::Params params;
+  params.Add("out_trade_no", o.args[2]);
+  params.Add("total_amount", o.args[3]);
+  params.Add("notify_url", config.alipay_notify_url);
+  return PrintOrSend(
+      o,
+      MakeRequest("POST", gateway.substr(0, path) + "/control/alipay/pay", std::move(params), {}),
+      PrintGatewayReply);
+}
+
 int RunPay(const Options& o, const dt::Config& config) {
+  if (!o.args.empty() && o.args.size() > 1 && o.args[1] == "alipay") return RunPayAlipay(o, config);
   if (o.args.size() < 3 || o.args.size() > 4) {
     return UsageError("pay takes TRADE_NO TOTAL_FEE [TRANSACTION_ID]");
   }

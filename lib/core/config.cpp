@@ -75,6 +75,8 @@ const std::vector<Key>& KeyTable() {
       {"sms", "test_numbers", &Config::sms_test_numbers_text, false, 0, 0},
       {"pay", "key", &Config::pay_key, true, 0, 0},
       {"pay", "timeout_ms", &Config::pay_timeout_ms, false, 100, 60000},
+      {"pay", "reconcile_after", &Config::pay_reconcile_after, false, 1, 86400},
+      {"pay", "reconcile_every", &Config::pay_reconcile_every, false, 1, 86400},
       {"pay.alipay", "app_id", &Config::alipay_app_id, false, 0, 0},
       {"pay.alipay", "seller_id", &Config::alipay_seller_id, false, 0, 0},
       {"pay.alipay", "merchant_private_key", &Config::alipay_private_key_file, false, 0, 0},

@@ -120,8 +120,10 @@ struct Config {
   std::map<std::string, std::string, std::less<>> sms_test_numbers;
 
   // [pay]
-  std::string pay_key;        // the sandbox gateway's (development; refused in production)
-  int pay_timeout_ms = 5000;  // a call to a gateway, whole; connecting at most 2 s of it
+  std::string pay_key;            // the sandbox gateway's (development; refused in production)
+  int pay_timeout_ms = 5000;      // a call to a gateway, whole; connecting at most 2 s of it
+  int pay_reconcile_after = 300;  // seconds an order stays unpaid before its gateway is asked
+  int pay_reconcile_every = 60;   // seconds between two questions about one order
 
   // [pay.alipay]: the alipay channel, offered when app_id is set (lib/domain/alipay.h).
   std::string alipay_app_id;

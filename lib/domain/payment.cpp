@@ -101,4 +101,45 @@ Status CreditPayment(Db& db, Redis& redis, const Payment& p, int64_t now, bool r
   return Status::Ok();
 }
 
+Status ApplyRefund(Db& db, Redis& redis, std::string_view channel, std::string_view trade_no,
+                   int64_t total_refunded, int64_t now, int64_t* taken) {
+  *taken = 0;
+  int64_t user_id = 0;
+  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+    Row order;
+    bool found = false;
+    RETURN_IF_ERROR(
+        db.QueryRow("SELECT o.id, o.user_id, o.fee, o.pay, o.refund_cents, p.vip_time, o.channel "
+                    "FROM user_order o"
+                    " JOIN product p ON p.id = o.product_id WHERE o.trade_no = ? FOR UPDATE",
+                    {trade_no}, &order, &found));
+    if (!found) return Status::Error(kNotFound, "unknown trade_no.");
+    if (order.Str(6) != channel)
+      return Status::Error(kBadParam, "the order is not of this channel.");
+    const int64_t fee = CentsOf(order, 2), before = order.Int(4);
+    if (order.Int(3) != kPaid && order.Int(3) != kRefunded) {
+      return Status::Error(kOrderState, "the order is not paid.");
+    }
+    if (total_refunded > fee) return Status::Error(kBadParam, "more than the order's fee.");
+    if (total_refunded <= before) return Status::Ok();  // told before
+    user_id = order.Int(1);
+    *taken = fee > 0 ? order.Int(5) * 86400 * (total_refunded - before) / fee : 0;
+    RETURN_IF_ERROR(
+        db.Exec("UPDATE user_order SET refund_cents = ?, pay = IF(? >= fee * 100, 3, pay)"
+                " WHERE id = ?",
+                {total_refunded, total_refunded, order.Int(0)}));
+    return db.Exec(
+        "UPDATE vip_info SET vip_deadline = GREATEST(FROM_UNIXTIME(?), vip_deadline - INTERVAL ? "
+        "SECOND)"
+        " WHERE user_id = ?",
+        {now, *taken, user_id});
+  }));
+  if (user_id != 0) {
+    Status cache = InvalidateProfile(redis, user_id);
+    if (!cache.ok())
+      LogError("refund: profile cache of %lld not invalidated", static_cast<long long>(user_id));
+  }
+  return Status::Ok();
+}
+
 }  // namespace dt

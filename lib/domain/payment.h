@@ -17,7 +17,7 @@
 
 namespace dt {
 
-enum PayState { kUnpaid = 0, kPaid = 1, kCancelled = 2 };
+enum PayState { kUnpaid = 0, kPaid = 1, kCancelled = 2, kRefunded = 3 };
 
 // The cents of a DECIMAL(11,2) column as MariaDB writes it ("30.00").
 int64_t CentsOf(const Row& row, size_t column);
@@ -44,5 +44,13 @@ enum class Credited {
 // the commit (a failure there is logged: the payment stands).
 Status CreditPayment(Db& db, Redis& redis, const Payment& payment, int64_t now,
                      bool refund_uncreditable, Credited* outcome);
+
+// A refund of a paid order: `total_refunded` is all the gateway has refunded of it so far
+// (a refund notify's refund_fee, or what dtadmin refund adds). The VIP time of the part
+// refunded since the last call is taken back (the order's vip_time, pro rata; never to
+// before `now`); the order is kRefunded once all of it is. A repeat changes nothing.
+// *taken is the seconds taken back.
+Status ApplyRefund(Db& db, Redis& redis, std::string_view channel, std::string_view trade_no,
+                   int64_t total_refunded, int64_t now, int64_t* taken);
 
 }  // namespace dt

@@ -5,6 +5,8 @@
 // kept for refund.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
+
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -96,6 +98,32 @@ int64_t Deadline(int64_t user) {
   return found ? row.Int(0) : 0;
 }
 
+// The fake Alipay (tools/fakegate.cpp), at its address in the test config.
+std::string Fake(const std::string& path) {
+  const std::string& gateway = TestStack::Get().config().alipay_gateway;
+  return gateway.substr(0, gateway.find('/', gateway.find("://") + 3)) + path;
+}
+
+std::string FakePost(const std::string& path, const std::string& form) {
+  return RunCommand("curl -s --max-time 15 --data '" + form + "' '" + Fake(path) + "'");
+}
+
+// The buyer pays `trade_no` at the fake Alipay; notify=0: Alipay's notify gets lost.
+std::string BuyerPays(const std::string& trade_no, const std::string& amount, bool notify = true) {
+  return FakePost("/control/alipay/pay", "out_trade_no=" + trade_no + "&total_amount=" + amount + "&notify_url=" +
+                                             TestStack::Get().config().alipay_notify_url + (notify ? "" : "&notify=0"));
+}
+
+// Waits up to `seconds` for `done`.
+template <typename Done>
+bool Eventually(int seconds, Done done) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (done()) return true;
+    usleep(100000);
+  }
+  return done();
+}
+
 }  // namespace
 
 class AlipayHttpTest : public CppUnit::TestFixture {
@@ -105,6 +133,12 @@ class AlipayHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRefusedNotifiesChangeNothing);
   CPPUNIT_TEST(testNotifyForACancelledOrderIsKeptForRefund);
   CPPUNIT_TEST(testChannels);
+  CPPUNIT_TEST(testFakeAlipayPaysAndNotifies);
+  CPPUNIT_TEST(testLostNotifyIsRecoveredByReconciliation);
+  CPPUNIT_TEST(testUnpaidOrderPastItsLimitIsClosed);
+  CPPUNIT_TEST(testGatewayDownDelaysReconciliationOnly);
+  CPPUNIT_TEST(testRefundByDtadmin);
+  CPPUNIT_TEST(testRefundNotifyTakesTheVipBack);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -210,6 +244,112 @@ class AlipayHttpTest : public CppUnit::TestFixture {
                                            " AND reason = 'order cancelled'", {trade_no}));
     CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(body).body);  // resent: recorded once
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM pay_refund_due WHERE trade_no = ?", {trade_no}));
+  }
+
+  // The whole flow on the fake gateway, as `dtcurl pay alipay` runs it by hand.
+  void testFakeAlipayPaysAndNotifies() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 2).data()["trade_no"].asString();
+    const std::string out = RunCommand(ToolCommand("dtcurl", "pay alipay " + trade_no + " 78.00"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"notify_answer\":\"success\"") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
+    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
+    // The wrong amount: Alipay's notify is refused, the order stays unpaid.
+    const std::string other = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    const std::string wrong = RunCommand(ToolCommand("dtcurl", "pay alipay " + other + " 1.00"));
+    CPPUNIT_ASSERT_MESSAGE(wrong, wrong.find("\"notify_answer\":\"failure\"") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(other).Int(0));
+  }
+
+  // The notify never came: the reconciliation task asks Alipay (signed, verified) and
+  // credits the order as the notify would have.
+  void testLostNotifyIsRecoveredByReconciliation() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    const std::string paid = BuyerPays(trade_no, "30.00", false);
+    CPPUNIT_ASSERT_MESSAGE(paid, paid.find("(not sent)") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
+    CPPUNIT_ASSERT(Eventually(15, [&] { return Order(trade_no).Int(0) == 1; }));
+    const size_t at = paid.find("\"trade_no\":\"") + 12;
+    const std::string fake_trade = paid.substr(at, paid.find('"', at) - at);
+    CPPUNIT_ASSERT_EQUAL(fake_trade, Order(trade_no).Str(1));
+    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
+    const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
+    CPPUNIT_ASSERT(calls.find("alipay.trade.query {\"out_trade_no\":\"" + trade_no + "\"}") != std::string::npos);
+  }
+
+  // Nobody paid within the 30 minutes the order string allows: closed at Alipay (so it
+  // can no longer be paid), then here.
+  void testUnpaidOrderPastItsLimitIsClosed() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    CheckDb(TestStack::Get().db().Exec("UPDATE user_order SET order_time = order_time - INTERVAL 40 MINUTE WHERE trade_no = ?",
+                                       {trade_no}));
+    CPPUNIT_ASSERT(Eventually(15, [&] { return Order(trade_no).Int(0) == 2; }));
+    const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
+    CPPUNIT_ASSERT(calls.find("alipay.trade.close {\"out_trade_no\":\"" + trade_no + "\"}") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+  }
+
+  // Alipay down: nothing is lost, the order is credited once it answers again.
+  void testGatewayDownDelaysReconciliationOnly() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    BuyerPays(trade_no, "30.00", false);
+    CPPUNIT_ASSERT_EQUAL(std::string("down\n"), FakePost("/control/mode", "mode=down"));
+    usleep(4000000);  // two passes of the task, at least
+    const int64_t pay_while_down = Order(trade_no).Int(0);
+    CPPUNIT_ASSERT_EQUAL(std::string("up\n"), FakePost("/control/mode", "mode=up"));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, pay_while_down);
+    CPPUNIT_ASSERT(Eventually(15, [&] { return Order(trade_no).Int(0) == 1; }));
+  }
+
+  // dtadmin refund: at Alipay (signed, checked by the fake), then here, pro rata; the
+  // refund notify Alipay sends after it changes nothing more.
+  void testRefundByDtadmin() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    const std::string refund = ToolCommand("dtadmin", "refund " + trade_no);
+    CPPUNIT_ASSERT(RunCommand(refund).find("not paid") != std::string::npos);
+    CPPUNIT_ASSERT(BuyerPays(trade_no, "30.00").find("\"notify_answer\":\"success\"") != std::string::npos);
+    const int64_t paid_until = Deadline(me.user_id);
+    // A gateway that does not answer in time ([pay] timeout_ms): refused, nothing changes.
+    CPPUNIT_ASSERT_EQUAL(std::string("slow\n"), FakePost("/control/mode", "mode=slow"));
+    const time_t start = time(nullptr);
+    const std::string slow = RunCommand(refund + " 15.00");
+    const time_t took = time(nullptr) - start;
+    CPPUNIT_ASSERT_EQUAL(std::string("up\n"), FakePost("/control/mode", "mode=up"));
+    CPPUNIT_ASSERT_MESSAGE(slow, slow.find("failed: 901") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took <= 5);
+    CPPUNIT_ASSERT_EQUAL(paid_until, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ?", {trade_no}));
+    std::string out = RunCommand(refund + " 15.00");
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("refunded 15.00 yuan of " + trade_no + " (alipay); 1296000 s of VIP taken back") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(paid_until - 15 * kDay, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1500}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ? AND pay = 1", {trade_no}));
+    CPPUNIT_ASSERT(RunCommand(refund + " 15.01").find("AMOUNT must be 0.01..15.00") != std::string::npos);
+    out = RunCommand(refund);  // the rest
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("refunded 15.00 yuan") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{3000}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ? AND pay = 3", {trade_no}));
+    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - time(nullptr)) < 60);  // never before now
+    CPPUNIT_ASSERT(!Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
+    const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
+    CPPUNIT_ASSERT(calls.find("alipay.trade.refund {\"out_trade_no\":\"" + trade_no +
+                              "\",\"refund_amount\":\"15.00\",\"out_request_no\":\"" + trade_no + "-30.00\"}") !=
+                   std::string::npos);
+    CPPUNIT_ASSERT(RunCommand(refund).find("not paid") != std::string::npos);  // nothing left
+  }
+
+  // A refund made in Alipay's console reaches us as a notify with refund_fee.
+  void testRefundNotifyTakesTheVipBack() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
+    BuyerPays(trade_no, "30.00");
+    CPPUNIT_ASSERT(Deadline(me.user_id) > time(nullptr) + 29 * kDay);
+    const std::string out = FakePost("/control/alipay/refund", "out_trade_no=" + trade_no + "&refund_amount=30.00");
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"notify_answer\":\"success\"") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{3000}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ? AND pay = 3", {trade_no}));
+    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - time(nullptr)) < 60);
   }
 
   void testChannels() {

@@ -14,6 +14,7 @@
 #include "lib/core/request_params.h"
 #include "lib/domain/alipay.h"
 #include "lib/domain/wechatpay.h"
+#include "lib/outbound/alipay_client.h"
 
 namespace dt {
 namespace {
@@ -63,6 +64,7 @@ class GatewayVectorsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testWechatRequestAuthorization);
   CPPUNIT_TEST(testWechatAppPayParams);
   CPPUNIT_TEST(testWechatNotify);
+  CPPUNIT_TEST(testRawJsonMember);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -159,6 +161,24 @@ class GatewayVectorsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(v["expected_sign"].asString(),
                          WechatAppSign(merchant, v["appid"].asString(), v["timestamp"].asString(),
                                        v["noncestr"].asString(), v["prepayid"].asString()));
+  }
+
+  // Alipay signs the response object's bytes as they stand in the body.
+  void testRawJsonMember() {
+    const std::string body =
+        "{\"alipay_trade_query_response\":{\"code\":\"10000\",\"msg\":\"Success\",\"x\":\"a}\\\"b\","
+        "\"n\":{\"k\":[1,{\"y\":2}]}} ,\"sign\":\"c2lnbg==\",\"num\":12}";
+    std::string_view v;
+    CPPUNIT_ASSERT(RawJsonMember(body, "alipay_trade_query_response", &v));
+    CPPUNIT_ASSERT_EQUAL(std::string("{\"code\":\"10000\",\"msg\":\"Success\",\"x\":\"a}\\\"b\",\"n\":{\"k\":[1,{\"y\":2}]}}"),
+                         std::string(v));
+    CPPUNIT_ASSERT(RawJsonMember(body, "sign", &v));
+    CPPUNIT_ASSERT_EQUAL(std::string("\"c2lnbg==\""), std::string(v));
+    CPPUNIT_ASSERT(RawJsonMember(body, "num", &v));
+    CPPUNIT_ASSERT_EQUAL(std::string("12"), std::string(v));
+    CPPUNIT_ASSERT(!RawJsonMember(body, "code", &v));  // nested members are not the top's
+    CPPUNIT_ASSERT(!RawJsonMember("{\"a\":\"unterminated", "a", &v));
+    CPPUNIT_ASSERT(!RawJsonMember("not json", "a", &v));
   }
 
   void testWechatNotify() {
