@@ -8,6 +8,7 @@
 #include "lib/core/context.h"
 #include "lib/core/log.h"
 #include "lib/domain/payment.h"
+#include "lib/domain/wechatpay.h"
 
 namespace dt {
 namespace {
@@ -71,6 +72,66 @@ Reply AlipayReply(Reply reply) {
   return body;
 }
 
+// WeChat Pay's notify: its authenticator checked the signature over the raw body; the
+// resource opens with the APIv3 key, and the merchant, app and amount must be ours.
+Reply HandleWechatNotify(RequestContext& ctx) {
+  const Config& config = ctx.config();
+  WechatNotify n;
+  std::string why;
+  if (!ParseWechatNotify(ctx.body, config.wechat_api_v3_key, &n, &why)) {
+    LogError("wechat notify: %s", why.c_str());
+    return Status::Error(kBadParam, why);
+  }
+  if (n.mchid != config.wechat_mchid || (!n.appid.empty() && n.appid != config.wechat_appid)) {
+    LogError("wechat notify: mchid %.32s appid %.32s are not ours", n.mchid.c_str(),
+             n.appid.c_str());
+    return Status::Error(kBadParam, "mchid or appid is not ours.");
+  }
+  const int64_t now = ctx.clock().NowSeconds();
+  if (n.event_type == "TRANSACTION.SUCCESS" && n.trade_state == "SUCCESS") {
+    Payment payment;
+    payment.channel = "wechat";
+    payment.trade_no = n.out_trade_no;
+    payment.transaction_id = n.transaction_id;
+    payment.cents = n.total;
+    Credited outcome;
+    RETURN_IF_ERROR(CreditPayment(ctx.db, ctx.redis, payment, now, true, &outcome));
+    return Reply::Ok();
+  }
+  if (n.event_type == "REFUND.SUCCESS" && n.refund_status == "SUCCESS") {
+    // Our refunds' numbers say the refunded total: "<trade_no>-<yuan>" (dtadmin refund).
+    const std::string prefix = n.out_trade_no + "-";
+    int64_t total = 0;
+    if (n.out_refund_no.rfind(prefix, 0) != 0 ||
+        !ParseMoney(n.out_refund_no.substr(prefix.size()), &total)) {
+      LogError(
+          "wechat notify: refund %.64s of %.64s was not ours (made in the console?): VIP left as "
+          "it is",
+          n.out_refund_no.c_str(), n.out_trade_no.c_str());
+      return Reply::Ok();
+    }
+    int64_t taken = 0;
+    RETURN_IF_ERROR(ApplyRefund(ctx.db, ctx.redis, "wechat", n.out_trade_no, total, now, &taken));
+  }
+  return Reply::Ok();  // other events: acknowledged
+}
+
+// WeChat Pay reads the HTTP status: 2xx stops its resends; a failure is 4xx/5xx with
+// {"code":"FAIL","message":...}, and it resends later.
+Reply WechatReply(Reply reply) {
+  if (reply.status.ok()) return Reply::Body(204, "application/json", "");
+  const StatusKind kind = reply.status.kind();
+  const int code = reply.status.code();
+  const int http = kind == StatusKind::kUnavailable || kind == StatusKind::kInternal ? 500
+                   : code == kBadSign || code == kBadTimestamp                       ? 401
+                                                                                     : 400;
+  JsonWriter body;
+  body.Str("code", "FAIL").Str("message", reply.status.msg());
+  Reply failed = Reply::Body(http, "application/json", body.Close());
+  failed.status = std::move(reply.status);  // for the logs
+  return failed;
+}
+
 }  // namespace
 
 std::vector<Route> PayRoutes() {
@@ -86,6 +147,10 @@ std::vector<Route> PayRoutes() {
                     TextArg("total_amount").As(MoneyArg), TextArg("trade_status").MaxBytes(32),
                     TextArg("refund_fee").Optional().As(MoneyArg)})
           .RepliesAs(AlipayReply),
+      Post("/api/vip/pay/wechat/notify", HandleWechatNotify)
+          .Auth(kWechatNotify)
+          .JsonBody()
+          .RepliesAs(WechatReply),
   };
 }
 

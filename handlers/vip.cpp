@@ -11,6 +11,7 @@
 #include "lib/domain/pay.h"
 #include "lib/domain/payment.h"
 #include "lib/domain/profile.h"
+#include "lib/outbound/wechat_client.h"
 #include "lib/store/replica.h"
 
 namespace dt {
@@ -39,7 +40,7 @@ std::string NewTradeNo(int64_t now) {
 // outside production.
 bool ChannelOffered(const Config& config, const std::string& channel) {
   if (channel == "alipay") return !config.alipay_app_id.empty();
-  if (channel == "wechat") return false;      // its prepay order at the gateway: not yet
+  if (channel == "wechat") return !config.wechat_mchid.empty();
   return config.environment != "production";  // sandbox
 }
 
@@ -59,11 +60,16 @@ Reply HandleOrderCreate(RequestContext& ctx) {
   const int64_t cents = CentsOf(product, 1);
   const std::string trade_no = NewTradeNo(now);
   // What the app's SDK needs, made before the order is stored: nothing is half made.
-  std::string order_string;
+  // WeChat Pay makes its prepay order first: a gateway down or slower than [pay]
+  // timeout_ms is 901 here, and no order is stored.
+  const std::string subject = "DatingToday " + product.Str(0);
+  std::string order_string, prepay_id;
   if (channel == "alipay") {
-    order_string =
-        AlipayAppOrder(ctx.config(), trade_no, cents, "DatingToday " + product.Str(0), now);
+    order_string = AlipayAppOrder(ctx.config(), trade_no, cents, subject, now);
     if (order_string.empty()) return Status::Internal("alipay: the merchant key cannot sign");
+  } else if (channel == "wechat") {
+    thread_local WechatClient wechat(ctx.config());
+    RETURN_IF_ERROR(wechat.CreateAppOrder(trade_no, cents, subject, &prepay_id));
   }
   uint64_t order_id = 0;
   // Name and fee are copied: a later price change does not touch this order.
@@ -77,6 +83,11 @@ Reply HandleOrderCreate(RequestContext& ctx) {
   data.Str("product_name", product.Str(0)).Money("fee", cents).Int("pay", kUnpaid);
   data.Str("channel", channel);
   if (channel == "alipay") data.Str("order_string", order_string);
+  if (channel == "wechat") {
+    data.Object("pay_params");
+    WriteWechatPayParams(ctx.config(), prepay_id, now, &data);
+    data.End();
+  }
   return Reply::Ok(data);
 }
 

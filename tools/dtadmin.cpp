@@ -21,6 +21,7 @@
 #include "lib/domain/payment.h"
 #include "lib/domain/phone_migration.h"
 #include "lib/outbound/alipay_client.h"
+#include "lib/outbound/wechat_client.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
 
@@ -66,9 +67,13 @@ dt::Status Refund(dt::Db& db, dt::Redis& redis, const dt::Config& config,
   if (channel == "alipay") {
     dt::AlipayClient alipay(config);
     RETURN_IF_ERROR(alipay.Refund(trade_no, cents, trade_no + "-" + dt::YuanText(total)));
+  } else if (channel == "wechat") {
+    dt::WechatClient wechat(config);
+    RETURN_IF_ERROR(wechat.Refund(trade_no, cents, dt::CentsOf(order, 1),
+                                  trade_no + "-" + dt::YuanText(total)));
   } else if (channel != "sandbox") {
     return dt::Status::Error(dt::kBadParam,
-                             "refunds of channel " + channel + " are not supported yet.");
+                             "refunds of channel " + channel + " are not supported.");
   }
   int64_t taken = 0;
   RETURN_IF_ERROR(dt::ApplyRefund(db, redis, channel, trade_no, total, now, &taken));

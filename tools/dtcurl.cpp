@@ -38,7 +38,7 @@ constexpr int kExitUnreachable = 3;
 constexpr char kUsage[] =
     "usage: dtcurl [OPTIONS] METHOD PATH [name=value ...] [-F name=@FILE ...]\n"
     "       dtcurl [OPTIONS] pay TRADE_NO TOTAL_FEE [TRANSACTION_ID]\n"
-    "       dtcurl [OPTIONS] pay alipay TRADE_NO TOTAL_FEE\n"
+    "       dtcurl [OPTIONS] pay alipay TRADE_NO TOTAL_FEE | pay wechat TRADE_NO\n"
     "       dtcurl [OPTIONS] login PHONE\n"
     "Signs a request to the DatingToday API as the server checks it (docs/API.md section 3:\n"
     "appkey, timestamp, nonce, sign; on routes marked T also userId and token when given),\n"
@@ -61,7 +61,9 @@ constexpr char kUsage[] =
     "pay plays the payment gateway: a notify signed with the [pay] key, posted to\n"
     "/api/vip/pay/notify (TRANSACTION_ID default: sim<time><random>). pay alipay has the\n"
     "local fake Alipay (make run starts it: tools/fakegate.cpp, where [pay.alipay] gateway\n"
-    "points) take the buyer's payment of an alipay order and send Alipay's signed notify.\n"
+    "points) take the buyer's payment of an alipay order and send Alipay's signed notify\n"
+    "(the fake never saw the order, which the app's SDK would have handed it: say its fee);\n"
+    "pay wechat has the fake WeChat Pay pay its prepay order and notify.\n"
     "login asks for an SMS code and logs in with the code a dev server echoes ([sms] echo),\n"
     "then prints export DT_TOKEN=... DT_USER=... for eval.\n"
     "Exit status: 0 reply code 0; 1 another code (the reply is printed too); 2 usage error;\n"
@@ -75,7 +77,8 @@ constexpr char kUsage[] =
     "  dtcurl POST /api/upload kind=image -F file=@photo.jpg\n"
     "  dtcurl -k HM256K --print GET /api/vip/products\n"
     "  dtcurl pay 20260101120000a1b2c3d4e5f60718 30.00\n"
-    "  dtcurl pay alipay 20260101120000a1b2c3d4e5f60718 30.00\n";
+    "  dtcurl pay alipay 20260101120000a1b2c3d4e5f60718 30.00\n"
+    "  dtcurl pay wechat 20260101120000a1b2c3d4e5f60718\n";
 
 struct Options {
   std::string config;  // empty: found next to the binary or in the current directory
@@ -556,12 +559,14 @@ int PrintReply(const Response& response, bool raw, FILE* out) {
   return envelope && reply["code"].asInt() == 0 ? kExitOk : kExitReplyError;
 }
 
-// The fake Alipay's answer as it is; success when our server acknowledged its notify.
+// The fake gateway's answer as it is; success when our server acknowledged its notify
+// (Alipay's with "success", WeChat Pay's with 204).
 int PrintGatewayReply(const Response& response, bool, FILE* out) {
   fputs(response.body.c_str(), out);
   fputs("\n", out);
   const bool acknowledged =
-      response.body.find("\"notify_answer\":\"success\"") != std::string::npos;
+      response.body.find("\"notify_answer\":\"success\"") != std::string::npos ||
+      response.body.find("\"notify_answer\":\"204\"") != std::string::npos;
   return response.status == 200 && acknowledged ? kExitOk : kExitReplyError;
 }
 
@@ -607,8 +612,23 @@ int RunPayAlipay(const Options& o, const dt::Config& config) {
       PrintGatewayReply);
 }
 
+// The fake WeChat Pay's control endpoint: the buyer pays a prepay order, WeChat Pay
+// notifies the server.
+int RunPayWechat(const Options& o, const dt::Config& config) {
+  if (o.args.size() != 3) return UsageError("pay wechat takes TRADE_NO");
+  if (config.wechat_mchid.empty()) {
+    return Fail(kExitUsage, "the config has no [pay.wechat] base_url (the fake's address)");
+  }
+  dt::Params params;
+  params.Add("out_trade_no", o.args[2]);
+  return PrintOrSend(
+      o, MakeRequest("POST", config.wechat_base_url + "/control/wechat/pay", std::move(params), {}),
+      PrintGatewayReply);
+}
+
 int RunPay(const Options& o, const dt::Config& config) {
-  if (!o.args.empty() && o.args.size() > 1 && o.args[1] == "alipay") return RunPayAlipay(o, config);
+  if (o.args.size() > 1 && o.args[1] == "alipay") return RunPayAlipay(o, config);
+  if (o.args.size() > 1 && o.args[1] == "wechat") return RunPayWechat(o, config);
   if (o.args.size() < 3 || o.args.size() > 4) {
     return UsageError("pay takes TRADE_NO TOTAL_FEE [TRANSACTION_ID]");
   }

@@ -12,6 +12,15 @@
 //
 // Alipay's open API (what our server calls):
 //   POST /alipay/gateway.do   alipay.trade.query | alipay.trade.close | alipay.trade.refund
+// WeChat Pay APIv3 (every call's Authorization checked with the merchant's public key and
+// its certificate serial; every answer signed in Wechatpay-* headers with "the
+// platform's" key, tests/data/vectors/wechatpay):
+//   POST /v3/pay/transactions/app, GET /v3/pay/transactions/out-trade-no/{no}?mchid=,
+//   POST /v3/pay/transactions/out-trade-no/{no}/close, POST /v3/refund/domestic/refunds
+//   (followed by its REFUND.SUCCESS notify)
+//   POST /control/wechat/pay  out_trade_no, [notify=0]: the buyer pays a prepay order;
+//                             the TRANSACTION.SUCCESS notify (resource sealed with the
+//                             APIv3 key) goes to the order's notify_url.
 // What a buyer and the operators do (dtcurl pay alipay, the tests):
 //   POST /control/alipay/pay  out_trade_no, total_amount, notify_url, [notify=0]: the buyer
 //                             pays; Alipay's signed notify goes to notify_url (unless
@@ -52,6 +61,7 @@
 #include "lib/core/request_params.h"
 #include "lib/domain/alipay.h"
 #include "lib/domain/payment.h"
+#include "lib/domain/wechatpay.h"
 #include "lib/outbound/http_client.h"
 
 namespace {
@@ -64,9 +74,20 @@ struct Trade {
   std::string notify_url;
 };
 
+struct WechatOrder {
+  int64_t total = 0;
+  std::string notify_url, trade_state = "NOTPAY", transaction_id;
+  int64_t refunded = 0;
+};
+
 struct State {
   std::string app_id, seller_id;
   dt::RsaKey alipay_key, merchant_key;
+  // WeChat Pay: ours (mchid, appid, the merchant certificate's serial and public key) and
+  // the platform's (its private key, the APIv3 key, its public key's id).
+  std::string mchid, appid, merchant_serial, api_v3_key, platform_key_id;
+  dt::RsaKey wechat_merchant_key, platform_key;
+  std::map<std::string, WechatOrder> wechat;  // by out_trade_no
   std::mutex mu;
   std::map<std::string, Trade> trades;  // by out_trade_no
   std::string mode = "up";
@@ -78,22 +99,28 @@ State* g = nullptr;
 
 struct Request {
   std::string method, path, query, body;
+  std::string target;                          // path and query, as sent
+  std::map<std::string, std::string> headers;  // lower-case names
 };
 
 std::string Reason(int status) {
   switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 503: return "Service Unavailable";
     default: return "Status";
   }
 }
 
-void Answer(int fd, int status, const std::string& type, const std::string& body) {
-  std::string out =
-      "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) + "\r\nContent-Type: " + type +
-      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+void Answer(int fd, int status, const std::string& type, const std::string& body,
+            const std::string& extra_headers = "") {
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) +
+                    "\r\nContent-Type: " + type +
+                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+                    "Connection: close\r\n\r\n" + body;
   size_t sent = 0;
   while (sent < out.size()) {
     const ssize_t n = write(fd, out.data() + sent, out.size() - sent);
@@ -118,6 +145,20 @@ bool ReadRequest(int fd, Request* r) {
         const size_t sp1 = head.find(' '), sp2 = head.find(' ', sp1 + 1);
         r->method = head.substr(0, sp1);
         const std::string target = head.substr(sp1 + 1, sp2 - sp1 - 1);
+        r->target = target;
+        size_t line = head.find("\r\n");
+        while (line != std::string::npos) {
+          const size_t next = head.find("\r\n", line + 2);
+          const std::string h = head.substr(
+              line + 2, next == std::string::npos ? std::string::npos : next - line - 2);
+          const size_t colon = h.find(':');
+          if (colon != std::string::npos) {
+            std::string name = h.substr(0, colon);
+            for (char& c : name) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+            r->headers[name] = h.substr(h.find_first_not_of(' ', colon + 1));
+          }
+          line = next;
+        }
         const size_t q = target.find('?');
         r->path = target.substr(0, q);
         r->query = q == std::string::npos ? "" : target.substr(q + 1);
@@ -350,6 +391,218 @@ void ConsoleRefund(int fd, const Request& r) {
   Answer(fd, 200, "application/json", w.Close());
 }
 
+// The platform's signature headers of an answer or a notify with `body`.
+std::string WechatSignedHeaders(const std::string& body, bool as_lines) {
+  const std::string ts = std::to_string(dt::SystemClock().NowSeconds());
+  const std::string nonce = dt::HexEncode(dt::RandomBytes(16));
+  const std::string sign =
+      dt::RsaSha256SignBase64(g->platform_key, ts + "\n" + nonce + "\n" + body + "\n");
+  if (!as_lines) return ts + "\n" + nonce + "\n" + sign;
+  return "Wechatpay-Timestamp: " + ts + "\r\nWechatpay-Nonce: " + nonce +
+         "\r\nWechatpay-Serial: " + g->platform_key_id + "\r\nWechatpay-Signature: " + sign +
+         "\r\nWechatpay-Signature-Type: " + "WECHATPAY2-SHA256-RSA2048\r\n";
+}
+
+void WechatAnswer(int fd, int status, const std::string& body) {
+  Answer(fd, status, "application/json", body, WechatSignedHeaders(body, true));
+}
+
+std::string WechatError(const std::string& code, const std::string& message) {
+  dt::JsonWriter w;
+  w.Str("code", code).Str("message", message);
+  return w.Close();
+}
+
+// Whether a call of ours carries a valid merchant Authorization (mchid, the merchant
+// certificate's serial, its key's signature over METHOD\nPATH\nTIMESTAMP\nNONCE\nBODY\n).
+bool WechatAuthorized(const Request& r) {
+  auto it = r.headers.find("authorization");
+  if (it == r.headers.end() || it->second.rfind("WECHATPAY2-SHA256-RSA2048 ", 0) != 0) return false;
+  std::map<std::string, std::string> f;
+  std::istringstream in(it->second.substr(26));
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || item.size() < eq + 3 || item[eq + 1] != '"' ||
+        item.back() != '"')
+      return false;
+    f[item.substr(0, eq)] = item.substr(eq + 2, item.size() - eq - 3);
+  }
+  const int64_t ts = atoll(f["timestamp"].c_str());
+  if (f["mchid"] != g->mchid || f["serial_no"] != g->merchant_serial ||
+      std::llabs(dt::SystemClock().NowSeconds() - ts) > 300) {
+    return false;
+  }
+  const std::string message =
+      dt::WechatRequestMessage(r.method, r.target, f["timestamp"], f["nonce_str"], r.body);
+  return dt::RsaSha256VerifyBase64(g->wechat_merchant_key, message, f["signature"]);
+}
+
+// WeChat Pay's notify of `event` with `resource` (encrypted with the APIv3 key), signed.
+std::string SendWechatNotify(const std::string& url, const std::string& event,
+                             const std::string& original_type, const std::string& resource) {
+  const std::string nonce = dt::HexEncode(dt::RandomBytes(6));  // 12 characters
+  std::string sealed;
+  dt::Aes256GcmSeal(g->api_v3_key, nonce, original_type, resource, &sealed);
+  dt::JsonWriter w;
+  w.Str("id", "EV-" + dt::HexEncode(dt::RandomBytes(8)))
+      .Str("create_time", dt::FormatUtc(dt::SystemClock().NowSeconds()));
+  w.Str("resource_type", "encrypt-resource").Str("event_type", event).Str("summary", event);
+  w.Object("resource").Str("original_type", original_type).Str("algorithm", "AEAD_AES_256_GCM");
+  w.Str("ciphertext", dt::Base64Encode(sealed))
+      .Str("associated_data", original_type)
+      .Str("nonce", nonce)
+      .End();
+  const std::string body = w.Close();
+  std::istringstream parts(WechatSignedHeaders(body, false));
+  std::string ts, rnonce, sign;
+  std::getline(parts, ts);
+  std::getline(parts, rnonce);
+  std::getline(parts, sign);
+  dt::HttpRequest req;
+  req.method = "POST";
+  req.url = url;
+  req.headers = {{"Content-Type", "application/json"},
+                 {"Wechatpay-Timestamp", ts},
+                 {"Wechatpay-Nonce", rnonce},
+                 {"Wechatpay-Serial", g->platform_key_id},
+                 {"Wechatpay-Signature", sign},
+                 {"Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048"}};
+  req.body = body;
+  dt::HttpClient client;
+  dt::HttpResponse resp;
+  dt::Status s = client.Send(req, &resp);
+  return s.ok() ? std::to_string(resp.status) : "(unreachable: " + s.msg() + ")";
+}
+
+std::string WechatTransaction(const std::string& out_trade_no, const WechatOrder& o) {
+  dt::JsonWriter w;
+  w.Str("mchid", g->mchid).Str("appid", g->appid).Str("out_trade_no", out_trade_no);
+  if (!o.transaction_id.empty()) w.Str("transaction_id", o.transaction_id);
+  w.Str("trade_type", "APP")
+      .Str("trade_state", o.trade_state)
+      .Str("trade_state_desc", o.trade_state);
+  w.Object("amount").Int("total", o.total).Int("payer_total", o.total).Str("currency", "CNY").End();
+  return w.Close();
+}
+
+void WechatApi(int fd, const Request& r) {
+  std::string mode;
+  {
+    std::lock_guard<std::mutex> lock(g->mu);
+    g->calls += r.method + " " + r.target + " " + r.body + "\n";
+    mode = g->mode;
+  }
+  if (mode == "down") return Answer(fd, 503, "text/plain", "unavailable");
+  if (mode == "slow") std::this_thread::sleep_for(std::chrono::seconds(10));
+  if (!WechatAuthorized(r))
+    return WechatAnswer(fd, 401, WechatError("SIGN_ERROR", "bad Authorization"));
+  Json::Value body;
+  std::string errors;
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  if (!r.body.empty() &&
+      (!reader->parse(r.body.data(), r.body.data() + r.body.size(), &body, &errors) ||
+       !body.isObject())) {
+    return WechatAnswer(fd, 400, WechatError("PARAM_ERROR", "not JSON"));
+  }
+  const std::string kByNo = "/v3/pay/transactions/out-trade-no/";
+  std::unique_lock<std::mutex> lock(g->mu);
+  if (r.method == "POST" && r.path == "/v3/pay/transactions/app") {
+    if (body["appid"].asString() != g->appid || body["mchid"].asString() != g->mchid ||
+        !body["amount"]["total"].isIntegral() || body["out_trade_no"].asString().empty()) {
+      return WechatAnswer(
+          fd, 400, WechatError("PARAM_ERROR", "appid, mchid, out_trade_no and amount.total"));
+    }
+    WechatOrder& o = g->wechat[body["out_trade_no"].asString()];
+    o.total = body["amount"]["total"].asInt64();
+    o.notify_url = body["notify_url"].asString();
+    dt::JsonWriter w;
+    w.Str("prepay_id", "wx" + dt::HexEncode(dt::RandomBytes(16)));
+    return WechatAnswer(fd, 200, w.Close());
+  }
+  if (r.path.rfind(kByNo, 0) == 0) {
+    std::string no = r.path.substr(kByNo.size());
+    const bool close = no.size() > 6 && no.substr(no.size() - 6) == "/close";
+    if (close) no.resize(no.size() - 6);
+    auto it = g->wechat.find(no);
+    if (it == g->wechat.end())
+      return WechatAnswer(fd, 404, WechatError("ORDER_NOT_EXIST", "no such order"));
+    if (!close && r.method == "GET")
+      return WechatAnswer(fd, 200, WechatTransaction(no, it->second));
+    if (close && r.method == "POST") {
+      if (it->second.trade_state == "SUCCESS")
+        return WechatAnswer(fd, 400, WechatError("ORDERPAID", "paid"));
+      it->second.trade_state = "CLOSED";
+      return WechatAnswer(fd, 204, "");
+    }
+  }
+  if (r.method == "POST" && r.path == "/v3/refund/domestic/refunds") {
+    auto it = g->wechat.find(body["out_trade_no"].asString());
+    const int64_t refund = body["amount"]["refund"].asInt64();
+    if (it == g->wechat.end() || it->second.trade_state != "SUCCESS" || refund <= 0 ||
+        body["amount"]["total"].asInt64() != it->second.total ||
+        it->second.refunded + refund > it->second.total) {
+      return WechatAnswer(fd, 400, WechatError("INVALID_REQUEST", "not refundable"));
+    }
+    it->second.refunded += refund;
+    const std::string out_trade_no = it->first,
+                      url = body.get("notify_url", it->second.notify_url).asString();
+    dt::JsonWriter w;
+    w.Str("refund_id", "50" + dt::HexEncode(dt::RandomBytes(8)))
+        .Str("out_refund_no", body["out_refund_no"].asString());
+    w.Str("out_trade_no", out_trade_no).Str("status", "SUCCESS");
+    w.Object("amount")
+        .Int("refund", refund)
+        .Int("total", it->second.total)
+        .Str("currency", "CNY")
+        .End();
+    const WechatOrder o = it->second;
+    WechatAnswer(fd, 200, w.Close());
+    lock.unlock();
+    dt::JsonWriter n;
+    n.Str("mchid", g->mchid)
+        .Str("out_trade_no", out_trade_no)
+        .Str("transaction_id", o.transaction_id);
+    n.Str("out_refund_no", body["out_refund_no"].asString())
+        .Str("refund_id", "50")
+        .Str("refund_status", "SUCCESS");
+    n.Object("amount")
+        .Int("total", o.total)
+        .Int("refund", refund)
+        .Int("payer_total", o.total)
+        .Int("payer_refund", refund)
+        .End();
+    SendWechatNotify(url, "REFUND.SUCCESS", "refund", n.Close());
+    return;
+  }
+  WechatAnswer(fd, 404, WechatError("NOT_FOUND", "no such API"));
+}
+
+// The buyer pays a WeChat prepay order; notify=0: the notify gets lost.
+void WechatPay(int fd, const Request& r) {
+  const auto params = dt::DecodeForm(r.body.empty() ? r.query : r.body);
+  const std::string no = Get(params, "out_trade_no");
+  WechatOrder o;
+  {
+    std::lock_guard<std::mutex> lock(g->mu);
+    auto it = g->wechat.find(no);
+    if (it == g->wechat.end()) return Answer(fd, 400, "text/plain", "no such prepay order\n");
+    it->second.trade_state = "SUCCESS";
+    it->second.transaction_id = "42000" + std::to_string(1000000000000000ULL + ++g->serial);
+    o = it->second;
+  }
+  const std::string answer = Get(params, "notify") == "0"
+                                 ? "(not sent)"
+                                 : SendWechatNotify(o.notify_url, "TRANSACTION.SUCCESS",
+                                                    "transaction", WechatTransaction(no, o));
+  dt::JsonWriter w;
+  w.Str("out_trade_no", no)
+      .Str("transaction_id", o.transaction_id)
+      .Int("total", o.total)
+      .Str("notify_answer", answer);
+  Answer(fd, 200, "application/json", w.Close());
+}
+
 void Serve(int fd) {
   Request r;
   if (!ReadRequest(fd, &r)) {
@@ -360,6 +613,10 @@ void Serve(int fd) {
     Gateway(fd, r);
   } else if (r.method == "POST" && r.path == "/control/alipay/pay") {
     Pay(fd, r);
+  } else if (r.path.rfind("/v3/", 0) == 0) {
+    WechatApi(fd, r);
+  } else if (r.method == "POST" && r.path == "/control/wechat/pay") {
+    WechatPay(fd, r);
   } else if (r.method == "POST" && r.path == "/control/alipay/refund") {
     ConsoleRefund(fd, r);
   } else if (r.method == "POST" && r.path == "/control/mode") {
@@ -399,6 +656,8 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> flags = {
       {"--alipay-key", "config/dev/alipay/alipay_private_key.pem"},
       {"--merchant-public-key", "config/dev/alipay/merchant_public_key.pem"},
+      {"--wechat-key", "config/dev/wechatpay/wechatpay_private_key.pem"},
+      {"--wechat-merchant-public-key", "config/dev/wechatpay/merchant_public_key.pem"},
   };
   for (int i = 1; i + 1 < argc; i += 2) flags[argv[i]] = argv[i + 1];
   if (!flags.count("--config")) return Usage();
@@ -423,7 +682,19 @@ int main(int argc, char** argv) {
   g = &state;
   state.app_id = config.alipay_app_id;
   state.seller_id = config.alipay_seller_id;
+  state.mchid = config.wechat_mchid;
+  state.appid = config.wechat_appid;
+  state.merchant_serial = config.wechat_serial_no;
+  state.api_v3_key = config.wechat_api_v3_key;
+  state.platform_key_id = config.wechat_public_key_id;
   std::string error;
+  if (!config.wechat_mchid.empty() &&
+      (!dt::RsaKey::FromPrivatePem(ReadFile(flags["--wechat-key"]), &state.platform_key, &error) ||
+       !dt::RsaKey::FromPublicPem(ReadFile(flags["--wechat-merchant-public-key"]),
+                                  &state.wechat_merchant_key, &error))) {
+    fprintf(stderr, "fakegate: a WeChat Pay key: %s\n", error.c_str());
+    return 1;
+  }
   if (!dt::RsaKey::FromPrivatePem(ReadFile(flags["--alipay-key"]), &state.alipay_key, &error) ||
       !dt::RsaKey::FromPublicPem(ReadFile(flags["--merchant-public-key"]), &state.merchant_key,
                                  &error)) {

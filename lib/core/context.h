@@ -31,6 +31,10 @@ struct RequestEnv {
   std::string_view client_ip;
   std::string_view request_id;
   int64_t content_length = 0;
+  char** fcgi_env = nullptr;  // every FastCGI parameter, NAME=value (nginx's fastcgi_param)
+
+  // A request header by its CGI name ("HTTP_WECHATPAY_SIGNATURE"); empty when absent.
+  std::string_view Header(const char* cgi_name) const;
 };
 
 // Shared by every thread of the process; immutable or thread-safe.
@@ -50,6 +54,8 @@ struct Connections {
 struct RequestContext {
   const RequestEnv& env;
   const Params& params;
+  // The body as it came, on a route that keeps it (BodyLimit::kJson); else empty.
+  std::string_view body;
   Db& db;
   ReadDb& reads;
   Redis& redis;

@@ -60,9 +60,11 @@ Reply Process(FCGX_Request& request, const RequestEnv& env, const Router& router
   limits.max_form_body = config.body_limit;
   // The upload route spools its file parts beside the media store, to be renamed into it.
   if (route->body == BodyLimit::kUpload) limits.spool_dir = UploadSpoolDir(config.media_root);
+  std::string json_body;
+  if (route->body == BodyLimit::kJson) limits.json_body = &json_body;
   RETURN_IF_ERROR(ParseParams(input, limits, &params));
 
-  RequestContext ctx{env, params, conn.db, conn.reads, conn.redis, services};
+  RequestContext ctx{env, params, json_body, conn.db, conn.reads, conn.redis, services};
   // Parsed before the authenticator, whose preloaders read them, and refused after it: a
   // request that is not admitted learns nothing of its parameters.
   Status parsed = ParseArgs(route->args, ctx, &ctx.args);
@@ -103,6 +105,12 @@ void WriteReply(FCGX_Request& request, const Reply& reply, int http_status,
 
 }  // namespace
 
+std::string_view RequestEnv::Header(const char* cgi_name) const {
+  if (!fcgi_env) return {};
+  const char* v = FCGX_GetParam(cgi_name, fcgi_env);
+  return v ? std::string_view(v) : std::string_view();
+}
+
 void ServeRequest(FCGX_Request& request, const Router& router, const Services& services,
                   const Connections& conn) {
   const auto start = std::chrono::steady_clock::now();
@@ -110,6 +118,7 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
   env.method = Param(request, "REQUEST_METHOD");
   env.path = RequestPath(request);
   env.client_ip = Param(request, "REMOTE_ADDR");
+  env.fcgi_env = request.envp;
   std::string_view length = Param(request, "CONTENT_LENGTH");
   if (!length.empty() && !ParseInt64(length, &env.content_length)) env.content_length = -1;
   std::string generated_id;

@@ -180,6 +180,12 @@ Status ParseParams(cgicc::CgiInput& input, const ParamLimits& limits, Params* pa
     if (!ValidUrlencoded(body)) return BadRequest("malformed urlencoded body.");
     return ParseUrlencoded(body, limits, params);
   }
+  if (limits.json_body && HasPrefixNoCase(content_type, "application/json")) {
+    if (length > limits.max_form_body) return Status::Error(kTooLarge);
+    *limits.json_body = ReadBody(input, length);
+    if (!IsValidUtf8(*limits.json_body)) return BadRequest("the body is not UTF-8.");
+    return Status::Ok();
+  }
   if (HasPrefixNoCase(content_type, "multipart/form-data") && !get) {
     const std::string boundary = Boundary(content_type);
     if (boundary.empty() || boundary.size() > 70) {

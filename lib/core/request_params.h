@@ -28,6 +28,9 @@ struct ParamLimits {
   // Where the file parts of a multipart body are written as they arrive (the upload
   // route: <media root>/.incoming); empty: they are read, measured and dropped.
   std::string spool_dir;
+  // Set (a route whose body is JSON, e.g. a gateway's notify): an application/json body
+  // (at most max_form_body, valid UTF-8) is kept here as it came, not parsed.
+  std::string* json_body = nullptr;
 };
 
 // True when every '%' in `s` starts a %XX escape of two hex digits.

@@ -42,6 +42,7 @@ struct Authenticator {
 enum class BodyLimit {
   kForm,    // [server] body_limit
   kUpload,  // [server] upload_limit; file parts are spooled to disk
+  kJson,    // [server] body_limit; an application/json body kept as it is (RequestContext::body)
 };
 
 // A per-user request limit of a route ([limits] in the config), counted by the
@@ -83,6 +84,10 @@ struct Route {
   }
   Route& RepliesAs(Reply (*form)(Reply reply)) {
     reply_form = form;
+    return *this;
+  }
+  Route& JsonBody() {
+    body = BodyLimit::kJson;
     return *this;
   }
   Route& Upload() {

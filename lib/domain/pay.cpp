@@ -9,6 +9,7 @@
 #include "lib/core/log.h"
 #include "lib/core/sign.h"
 #include "lib/domain/alipay.h"
+#include "lib/domain/wechatpay.h"
 
 namespace dt {
 namespace {
@@ -51,7 +52,37 @@ Status AdmitAlipayNotify(const Route&, RequestContext& ctx) {
   return Status::Ok();
 }
 
+Status AdmitWechatNotify(const Route&, RequestContext& ctx) {
+  const Config& config = ctx.config();
+  if (config.wechat_mchid.empty()) return Status::Error(kNoRoute);
+  const std::string_view serial = ctx.env.Header("HTTP_WECHATPAY_SERIAL");
+  const std::string_view timestamp = ctx.env.Header("HTTP_WECHATPAY_TIMESTAMP");
+  const std::string_view nonce = ctx.env.Header("HTTP_WECHATPAY_NONCE");
+  const std::string_view signature = ctx.env.Header("HTTP_WECHATPAY_SIGNATURE");
+  if (serial != config.wechat_public_key_id) {
+    LogError("wechat notify: Wechatpay-Serial %.64s is not our WeChat Pay public key's",
+             std::string(serial).c_str());
+    return Status::Error(kBadSign);
+  }
+  int64_t stamp = 0;
+  if (!ParseInt64(timestamp, &stamp) || std::llabs(ctx.clock().NowSeconds() - stamp) > 300) {
+    LogError("wechat notify: Wechatpay-Timestamp %.20s out of 5 minutes",
+             std::string(timestamp).c_str());
+    return Status::Error(kBadTimestamp);
+  }
+  if (!WechatSignatureVerifies(config.wechat_public_key, timestamp, nonce, ctx.body, signature)) {
+    LogError("wechat notify: bad signature");
+    return Status::Error(kBadSign);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+const Authenticator kWechatNotify{
+    "wechat",
+    AdmitWechatNotify,
+    {"Wechatpay-Serial", "Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Signature"}};
 
 const Authenticator kAlipayNotify{"alipay", AdmitAlipayNotify, {"sign", "sign_type"}};
 

@@ -22,4 +22,10 @@ extern const Authenticator kSandboxGateway;
 // resends the same one for a day.
 extern const Authenticator kAlipayNotify;
 
+// WeChat Pay's notify (a JSON body): Wechatpay-Serial the configured WeChat Pay public
+// key's id, Wechatpay-Timestamp within 5 minutes, and Wechatpay-Signature that key's
+// SHA256withRSA over "timestamp\nnonce\nbody\n" (the raw body bytes). Refused 500 (506
+// for the time) and logged otherwise, or when the wechat channel is not configured.
+extern const Authenticator kWechatNotify;
+
 }  // namespace dt

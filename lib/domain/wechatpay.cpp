@@ -1,6 +1,11 @@
 // WeChat Pay APIv3 signatures and resources; see wechatpay.h.
 #include "lib/domain/wechatpay.h"
 
+#include <json/reader.h>
+#include <json/value.h>
+
+#include <memory>
+
 namespace dt {
 
 std::string WechatRequestMessage(std::string_view method, std::string_view path,
@@ -49,6 +54,54 @@ bool WechatOpenResource(std::string_view api_v3_key, std::string_view nonce,
   std::string sealed;
   if (!Base64Decode(ciphertext_base64, &sealed)) return false;
   return Aes256GcmOpen(api_v3_key, nonce, associated_data, sealed, plain);
+}
+
+bool ParseWechatNotify(std::string_view body, std::string_view api_v3_key, WechatNotify* out,
+                       std::string* why) {
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  std::string errors;
+  Json::Value notify, plain;
+  if (!reader->parse(body.data(), body.data() + body.size(), &notify, &errors) ||
+      !notify.isObject() || !notify["resource"].isObject()) {
+    *why = "not a notify";
+    return false;
+  }
+  const Json::Value& r = notify["resource"];
+  if (r["algorithm"].asString() != "AEAD_AES_256_GCM" || !r["ciphertext"].isString() ||
+      !r["nonce"].isString()) {
+    *why = "not an AEAD_AES_256_GCM resource";
+    return false;
+  }
+  std::string text;
+  if (!WechatOpenResource(api_v3_key, r["nonce"].asString(),
+                          r.get("associated_data", "").asString(), r["ciphertext"].asString(),
+                          &text)) {
+    *why = "the resource does not open with the APIv3 key";
+    return false;
+  }
+  if (!reader->parse(text.data(), text.data() + text.size(), &plain, &errors) ||
+      !plain.isObject() || !plain["amount"].isObject()) {
+    *why = "the resource is not a transaction or a refund";
+    return false;
+  }
+  *out = WechatNotify();
+  out->event_type = notify.get("event_type", "").asString();
+  out->mchid = plain.get("mchid", "").asString();
+  out->appid = plain.get("appid", "").asString();
+  out->out_trade_no = plain.get("out_trade_no", "").asString();
+  out->transaction_id = plain.get("transaction_id", "").asString();
+  out->trade_state = plain.get("trade_state", "").asString();
+  out->out_refund_no = plain.get("out_refund_no", "").asString();
+  out->refund_status = plain.get("refund_status", "").asString();
+  const Json::Value& amount = plain["amount"];
+  if (!amount["total"].isIntegral() ||
+      (amount.isMember("refund") && !amount["refund"].isIntegral())) {
+    *why = "amount is not in fen";
+    return false;
+  }
+  out->total = amount["total"].asInt64();
+  out->refund = amount.get("refund", 0).asInt64();
+  return true;
 }
 
 }  // namespace dt

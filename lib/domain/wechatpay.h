@@ -4,6 +4,7 @@
 // over immutable keys; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -40,5 +41,23 @@ bool WechatSignatureVerifies(const RsaKey& platform_key, std::string_view timest
 bool WechatOpenResource(std::string_view api_v3_key, std::string_view nonce,
                         std::string_view associated_data, std::string_view ciphertext_base64,
                         std::string* plain);
+
+// A notify's body, its resource opened: a payment (TRANSACTION.*) or a refund (REFUND.*).
+struct WechatNotify {
+  std::string event_type;      // TRANSACTION.SUCCESS, REFUND.SUCCESS, ...
+  std::string mchid, appid;    // appid: payments only
+  std::string out_trade_no;    // ours
+  std::string transaction_id;  // WeChat Pay's
+  std::string trade_state;     // payments: SUCCESS, ...
+  std::string out_refund_no;   // refunds: ours
+  std::string refund_status;   // refunds: SUCCESS, CLOSED, ABNORMAL
+  int64_t total = 0;           // amount.total, fen
+  int64_t refund = 0;          // refunds: amount.refund, fen (this refund's)
+};
+
+// Parses a notify's raw body and opens its resource with the APIv3 key; false (and *why)
+// when it is not a notify of that form or does not open.
+bool ParseWechatNotify(std::string_view body, std::string_view api_v3_key, WechatNotify* out,
+                       std::string* why);
 
 }  // namespace dt

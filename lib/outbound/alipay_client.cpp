@@ -18,13 +18,6 @@
 namespace dt {
 namespace {
 
-HttpOptions OptionsOf(const Config& config) {
-  HttpOptions o;
-  o.timeout_ms = config.pay_timeout_ms;
-  o.connect_timeout_ms = std::min(2000, config.pay_timeout_ms);
-  return o;
-}
-
 // The end of the JSON value starting at text[i] (one past it), or npos.
 size_t ValueEnd(std::string_view text, size_t i) {
   if (i >= text.size()) return std::string_view::npos;
@@ -95,7 +88,8 @@ bool RawJsonMember(std::string_view json, std::string_view key, std::string_view
   return false;
 }
 
-AlipayClient::AlipayClient(const Config& config) : config_(config), http_(OptionsOf(config)) {}
+AlipayClient::AlipayClient(const Config& config)
+    : config_(config), http_(WithTimeout(config.pay_timeout_ms)) {}
 
 Status AlipayClient::Call(std::string_view method, const std::string& biz_content,
                           std::string* response, std::string* code, std::string* sub_code) {

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "lib/core/log.h"
@@ -60,6 +61,13 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 }
 
 }  // namespace
+
+HttpOptions WithTimeout(int timeout_ms) {
+  HttpOptions o;
+  o.timeout_ms = timeout_ms;
+  o.connect_timeout_ms = std::min(2000, timeout_ms);
+  return o;
+}
 
 void InitOutbound() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 

@@ -48,6 +48,10 @@ struct HttpOptions {
   std::string unix_socket;        // non-empty: connect there (the URL's host is a name)
 };
 
+// The options of a call that must end within `timeout_ms` (a gateway's [pay] timeout_ms),
+// connecting within 2 s of it.
+HttpOptions WithTimeout(int timeout_ms);
+
 // Once per process, before any thread.
 void InitOutbound();
 

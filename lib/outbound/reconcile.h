@@ -5,7 +5,7 @@
 // and unpaid there, it is closed at the gateway, so it cannot be paid any more, and then
 // here (pay = 2). Run as a periodic task by every worker process; a Redis lease per order
 // ([pay] reconcile_every seconds) lets one process ask about it at a time. Orders older
-// than a day are left alone. Alipay's orders (WeChat Pay's when that channel comes).
+// than a day are left alone. Alipay's and WeChat Pay's orders.
 #pragma once
 
 #include <cstdint>

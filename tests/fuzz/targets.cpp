@@ -1,6 +1,8 @@
 // The fuzz targets of tests/fuzz/targets.h.
 #include "tests/fuzz/targets.h"
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -9,7 +11,11 @@
 #include "lib/core/config.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/guard.h"
+#include "lib/core/keys.h"
+#include "lib/domain/alipay.h"
 #include "lib/domain/media.h"
+#include "lib/domain/wechatpay.h"
+#include "lib/outbound/alipay_client.h"
 #include "lib/core/request_params.h"
 #include "lib/core/sign.h"
 #include "lib/core/utf8.h"
@@ -66,6 +72,42 @@ int FuzzSign(const uint8_t* data, size_t size) {
   (void)ParseClientTimestamp(text, &seconds);
   (void)CheckTimestamp(text, 1700000000.0, 300);
   (void)ValidNonce(text);
+  return 0;
+}
+
+namespace {
+
+RsaKey PublicKeyFile(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  RsaKey key;
+  std::string error;
+  if (!RsaKey::FromPublicPem(text.str(), &key, &error)) __builtin_trap();  // run from the checkout
+  return key;
+}
+
+}  // namespace
+
+int FuzzAlipay(const uint8_t* data, size_t size) {
+  static const RsaKey key = PublicKeyFile("tests/data/vectors/alipay/alipay_public_key.pem");
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  if (!ValidUrlencoded(body)) return 0;  // the dispatcher answers 400 before
+  const AlipayParams params = DecodeForm(body);
+  (void)AlipaySignContent(params, {"sign", "sign_type"});
+  (void)AlipayNotifyVerifies(params, key);
+  return 0;
+}
+
+int FuzzWechat(const uint8_t* data, size_t size) {
+  static const RsaKey key = PublicKeyFile("tests/data/vectors/wechatpay/wechatpay_public_key.pem");
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  WechatNotify notify;
+  std::string why;
+  (void)ParseWechatNotify(body, "dtTestApiV3Key0123456789abcdefXY", &notify, &why);
+  (void)WechatSignatureVerifies(key, "1796108646", "nonce", body, "c2lnbg==");
+  std::string_view member;
+  for (const char* name : {"alipay_trade_query_response", "sign", "code"}) (void)RawJsonMember(body, name, &member);
   return 0;
 }
 

@@ -21,4 +21,11 @@ int FuzzConfig(const uint8_t* data, size_t size);
 // The upload type sniffer, and the other small parsers of client text (lat,lng, money).
 int FuzzMedia(const uint8_t* data, size_t size);
 
+// Alipay's notify: the form decoded, its sign content, the RSA2 check (the vectors' key).
+int FuzzAlipay(const uint8_t* data, size_t size);
+
+// WeChat Pay's notify: the body parsed and its resource opened (the vectors' APIv3 key),
+// the signature check, and the exact-bytes member extraction of gateway answers.
+int FuzzWechat(const uint8_t* data, size_t size);
+
 }  // namespace dt

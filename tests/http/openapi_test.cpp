@@ -123,6 +123,8 @@ std::map<std::string, Documented> DocumentedParams(const Json::Value& spec, cons
     out[param["name"].asString()] = {param["required"].asBool(), Flatten(spec, param["schema"])};
   }
   for (const std::string& type : op["requestBody"]["content"].getMemberNames()) {
+    // A JSON body (a gateway's notify) is a document, not parameters.
+    if (type != "application/x-www-form-urlencoded" && type != "multipart/form-data") continue;
     const Json::Value& schema = Resolve(spec, op["requestBody"]["content"][type]["schema"]);
     std::set<std::string> required;
     for (const Json::Value& r : schema["required"]) required.insert(r.asString());

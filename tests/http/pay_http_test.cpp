@@ -7,11 +7,13 @@
 
 #include <unistd.h>
 
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
 
 #include "lib/core/clock.h"
+#include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/request_params.h"
 #include "lib/domain/alipay.h"
@@ -364,5 +366,195 @@ class AlipayHttpTest : public CppUnit::TestFixture {
 };
 
 CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(AlipayHttpTest, "http");
+
+}  // namespace dt
+
+namespace dt {
+namespace {
+
+const RsaKey& WechatPlatformKey() {
+  static const RsaKey key = Key("tests/data/vectors/wechatpay/wechatpay_private_key.pem", true);
+  return key;
+}
+
+Response CreateWechatOrder(const Caller& c, int product) {
+  Response r = Call("POST", "/api/vip/order/create", {{"productId", std::to_string(product)}, {"channel", "wechat"}}, c);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  return r;
+}
+
+// A notify as WeChat Pay sends it: the resource sealed with the APIv3 key, the body
+// signed with "the platform's" key (tests/data/vectors/wechatpay). `tamper` edits the
+// body after signing; `headers` replace the signature headers.
+struct WechatNotifyOptions {
+  std::string event = "TRANSACTION.SUCCESS";
+  std::string mchid = "1900000109";
+  int64_t total = 3000;
+  std::string serial = "PUB_KEY_ID_0119000001092026120100000000000001";
+  int64_t age = 0;  // seconds the timestamp lies in the past
+  bool tamper = false;
+  std::string api_v3_key = "dtTestApiV3Key0123456789abcdefXY";
+};
+
+Response SendWechatNotify(const std::string& trade_no, const std::string& transaction_id,
+                          const WechatNotifyOptions& o = WechatNotifyOptions()) {
+  JsonWriter tx;
+  tx.Str("mchid", o.mchid).Str("appid", "wxd678efh567hg6787").Str("out_trade_no", trade_no);
+  tx.Str("transaction_id", transaction_id).Str("trade_type", "APP").Str("trade_state", "SUCCESS");
+  tx.Object("amount").Int("total", o.total).Int("payer_total", o.total).Str("currency", "CNY").End();
+  std::string sealed;
+  CPPUNIT_ASSERT(Aes256GcmSeal(o.api_v3_key, "fdasflkja484", "transaction", tx.Close(), &sealed));
+  JsonWriter n;
+  n.Str("id", "EV-" + NewNonce()).Str("create_time", "2026-12-01T15:04:06+08:00").Str("resource_type", "encrypt-resource");
+  n.Str("event_type", o.event).Str("summary", "支付成功");
+  n.Object("resource").Str("original_type", "transaction").Str("algorithm", "AEAD_AES_256_GCM");
+  n.Str("ciphertext", Base64Encode(sealed)).Str("associated_data", "transaction").Str("nonce", "fdasflkja484").End();
+  std::string body = n.Close();
+  const std::string ts = std::to_string(time(nullptr) - o.age);
+  const std::string nonce = NewNonce();
+  const std::string sign = RsaSha256SignBase64(WechatPlatformKey(), ts + "\n" + nonce + "\n" + body + "\n");
+  if (o.tamper) body.replace(body.find("支付成功"), strlen("支付成功"), "paid");
+  const std::string headers = "-H 'Content-Type: application/json' -H 'Wechatpay-Timestamp: " + ts +
+                              "' -H 'Wechatpay-Nonce: " + nonce + "' -H 'Wechatpay-Serial: " + o.serial +
+                              "' -H 'Wechatpay-Signature: " + sign + "'";
+  const std::string file = TestStack::Get().VarPath("wechat-notify.json");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << body;
+  }
+  const std::string out = RunCommand("curl -s -o " + file + ".out -w '%{http_code}' " + headers + " --data-binary @" + file +
+                                     " '" + TestStack::Get().url() + "/api/vip/pay/wechat/notify'");
+  Response r;
+  r.status = atol(out.c_str());
+  r.body = ReadBinary(file + ".out");
+  return r;
+}
+
+}  // namespace
+
+class WechatHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(WechatHttpTest);
+  CPPUNIT_TEST(testPrepayGivesSignedPayParams);
+  CPPUNIT_TEST(testNotifyCreditsOnce);
+  CPPUNIT_TEST(testRefusedNotifiesChangeNothing);
+  CPPUNIT_TEST(testGatewayDownOrSlowAtCreateLeavesNoOrder);
+  CPPUNIT_TEST(testLostNotifyIsRecoveredByReconciliation);
+  CPPUNIT_TEST(testRefundByDtadmin);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testPrepayGivesSignedPayParams() {
+    Caller me = Login(NewPhone());
+    Response r = CreateWechatOrder(me, 2);
+    const std::string trade_no = r.data()["trade_no"].asString();
+    const Json::Value& p = r.data()["pay_params"];
+    CPPUNIT_ASSERT_EQUAL(std::string("wechat"), r.data()["channel"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("wxd678efh567hg6787"), p["appid"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("1900000109"), p["partnerid"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("Sign=WXPay"), p["package"].asString());
+    CPPUNIT_ASSERT(p["prepayid"].asString().rfind("wx", 0) == 0);
+    static const RsaKey merchant = Key("tests/data/vectors/wechatpay/merchant_public_key.pem", false);
+    const std::string message = p["appid"].asString() + "\n" + p["timestamp"].asString() + "\n" + p["noncestr"].asString() +
+                                "\n" + p["prepayid"].asString() + "\n";
+    CPPUNIT_ASSERT(RsaSha256VerifyBase64(merchant, message, p["sign"].asString()));
+    CPPUNIT_ASSERT(std::llabs(atoll(p["timestamp"].asString().c_str()) - time(nullptr)) < 60);
+    // The fake checked our Authorization; the order it got is the server's price in fen.
+    const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
+    CPPUNIT_ASSERT(calls.find("\"out_trade_no\":\"" + trade_no + "\"") != std::string::npos);
+    CPPUNIT_ASSERT(calls.find("\"amount\":{\"total\":7800,\"currency\":\"CNY\"}") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(std::string("wechat"), Order(trade_no).Str(2));
+  }
+
+  void testNotifyCreditsOnce() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateWechatOrder(me, 1).data()["trade_no"].asString();
+    // Through the fake, as dtcurl pay wechat has it pay and notify.
+    const std::string paid = RunCommand(ToolCommand("dtcurl", "pay wechat " + trade_no));
+    CPPUNIT_ASSERT_MESSAGE(paid, paid.find("\"notify_answer\":\"204\"") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
+    const int64_t deadline = Deadline(me.user_id);
+    CPPUNIT_ASSERT(std::llabs(deadline - (time(nullptr) + 30 * kDay)) < 60);
+    // WeChat Pay resends the same payment: 204, nothing more.
+    const std::string transaction_id = Order(trade_no).Str(1);
+    Response again = SendWechatNotify(trade_no, transaction_id);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 204L, again.status);
+    CPPUNIT_ASSERT_EQUAL(std::string(), again.body);
+    CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
+  }
+
+  void testRefusedNotifiesChangeNothing() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateWechatOrder(me, 1).data()["trade_no"].asString();
+    WechatNotifyOptions tampered, stale, serial, amount, merchant, key;
+    tampered.tamper = true;
+    stale.age = 600;
+    serial.serial = "PUB_KEY_ID_0119000001092026120100000000009999";
+    amount.total = 1;
+    merchant.mchid = "1900000999";
+    key.api_v3_key = "anotherApiV3Key0123456789abcdefX";
+    const struct {
+      const char* what;
+      WechatNotifyOptions options;
+      long status;
+    } cases[] = {
+        {"tampered after signing", tampered, 401}, {"10 minutes old", stale, 401},
+        {"another key's serial", serial, 401},     {"another amount, signed", amount, 400},
+        {"another merchant, signed", merchant, 400}, {"sealed with another key", key, 400},
+    };
+    for (const auto& c : cases) {
+      Response r = SendWechatNotify(trade_no, "4200000000202612010000000001", c.options);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, c.status, r.status);
+      CPPUNIT_ASSERT_MESSAGE(std::string(c.what) + ": " + r.body, r.body.rfind("{\"code\":\"FAIL\",\"message\":", 0) == 0);
+    }
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+  }
+
+  // The prepay order is made before ours is stored: a gateway that is down, or slower
+  // than [pay] timeout_ms (1.5 s in the test config), is 901 and leaves no order.
+  void testGatewayDownOrSlowAtCreateLeavesNoOrder() {
+    Caller me = Login(NewPhone());
+    for (const char* mode : {"down", "slow"}) {
+      CPPUNIT_ASSERT_EQUAL(std::string(mode) + "\n", FakePost("/control/mode", std::string("mode=") + mode));
+      const time_t start = time(nullptr);
+      Response r = Call("POST", "/api/vip/order/create", {{"productId", "1"}, {"channel", "wechat"}}, me);
+      const time_t took = time(nullptr) - start;
+      FakePost("/control/mode", "mode=up");
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(mode, 901, r.code());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(mode, 503L, r.status);
+      CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took <= 4);
+      CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT COUNT(*) FROM user_order WHERE user_id = ?", {me.user_id}));
+    }
+    CreateWechatOrder(me, 1);  // and up again
+  }
+
+  void testLostNotifyIsRecoveredByReconciliation() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateWechatOrder(me, 1).data()["trade_no"].asString();
+    const std::string paid = FakePost("/control/wechat/pay", "out_trade_no=" + trade_no + "&notify=0");
+    CPPUNIT_ASSERT_MESSAGE(paid, paid.find("(not sent)") != std::string::npos);
+    CPPUNIT_ASSERT(Eventually(15, [&] { return Order(trade_no).Int(0) == 1; }));
+    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
+    const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
+    CPPUNIT_ASSERT(calls.find("GET /v3/pay/transactions/out-trade-no/" + trade_no + "?mchid=1900000109") != std::string::npos);
+  }
+
+  // dtadmin refund at WeChat Pay; its REFUND.SUCCESS notify (out_refund_no says the
+  // total) takes nothing back twice.
+  void testRefundByDtadmin() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = CreateWechatOrder(me, 1).data()["trade_no"].asString();
+    FakePost("/control/wechat/pay", "out_trade_no=" + trade_no);
+    const int64_t paid_until = Deadline(me.user_id);
+    const std::string out = RunCommand(ToolCommand("dtadmin", "refund " + trade_no + " 10.00"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("refunded 10.00 yuan of " + trade_no + " (wechat); 864000 s") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(paid_until - 10 * kDay, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1000}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ?", {trade_no}));
+    const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
+    CPPUNIT_ASSERT(calls.find("\"out_refund_no\":\"" + trade_no + "-10.00\"") != std::string::npos);
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(WechatHttpTest, "http");
 
 }  // namespace dt

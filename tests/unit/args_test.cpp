@@ -40,7 +40,7 @@ Status Parse(const std::vector<ArgSpec>& specs, const Fields& fields, Args* out)
   Params params;
   for (const auto& [k, v] : fields) params.Add(k, v);
   static const RequestEnv env;
-  RequestContext ctx{env, params, db, reads, redis, services};
+  RequestContext ctx{env, params, {}, db, reads, redis, services};
   return ParseArgs(specs, ctx, out);
 }
 

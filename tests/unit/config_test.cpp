@@ -26,9 +26,51 @@ class ConfigTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testExampleNeedsRealSecrets);
   CPPUNIT_TEST(testWeakSecretsRefused);
   CPPUNIT_TEST(testProductionRefusesDevelopmentFeatures);
+  CPPUNIT_TEST(testGatewayKeysAreChecked);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // A gateway section: all its keys once one is given; key files that exist, are RSA
+  // keys of the right kind, and a gateway key that is not the merchant's own.
+  void testGatewayKeysAreChecked() {
+    const std::string alipay =
+        "[pay.alipay]\napp_id = 2021000122600001\nseller_id = 2088621955012345\n"
+        "merchant_private_key = config/dev/alipay/merchant_private_key.pem\n"
+        "alipay_public_key = config/dev/alipay/alipay_public_key.pem\n"
+        "gateway = https://openapi.alipay.com/gateway.do\nnotify_url = https://api.example.com/api/vip/pay/alipay/notify\n";
+    Config c;
+    Status s = ParseConfig(std::string(kMinimal) + alipay, &c);
+    CPPUNIT_ASSERT_MESSAGE(s.msg(), s.ok());
+    CPPUNIT_ASSERT(c.alipay_merchant_key.has_private() && c.alipay_public_key.loaded());
+    auto refused = [&](const std::string& text, const char* expected) {
+      Config bad;
+      Status st = ParseConfig(std::string(kMinimal) + text, &bad);
+      CPPUNIT_ASSERT_MESSAGE(text, !st.ok());
+      CPPUNIT_ASSERT_MESSAGE(st.msg(), st.msg().find(expected) != std::string::npos);
+    };
+    auto replaced = [&](const std::string& from, const std::string& to) {
+      std::string t = alipay;
+      t.replace(t.find(from), from.size(), to);
+      return t;
+    };
+    refused(replaced("seller_id = 2088621955012345\n", ""), "[pay.alipay] seller_id is missing");
+    refused(replaced("config/dev/alipay/merchant_private_key.pem", "config/dev/alipay/none.pem"),
+            "[pay.alipay] merchant_private_key = 'config/dev/alipay/none.pem' cannot be read");
+    refused(replaced("config/dev/alipay/merchant_private_key.pem", "config/dev/alipay/alipay_public_key.pem"),
+            "is not a PEM key (a private key)");
+    refused(replaced("config/dev/alipay/alipay_public_key.pem", "config/dev/alipay/merchant_public_key.pem"),
+            "is the merchant's own public key");
+    refused(replaced("https://openapi.alipay.com/gateway.do", "ftp://x"), "[pay.alipay] gateway = 'ftp://x' is not an https URL");
+    refused("[pay.wechat]\nmchid = 1900000109\n", "[pay.wechat] appid is missing");
+    const std::string wechat =
+        "[pay.wechat]\nmchid = 1900000109\nappid = wx1\nserial_no = 5157\npublic_key_id = PUB_KEY_ID_1\n"
+        "merchant_private_key = config/dev/wechatpay/merchant_private_key.pem\n"
+        "public_key = config/dev/wechatpay/wechatpay_public_key.pem\n"
+        "base_url = https://api.mch.weixin.qq.com\nnotify_url = https://api.example.com/n\napi_v3_key = ";
+    CPPUNIT_ASSERT(ParseConfig(std::string(kMinimal) + wechat + "dtTestApiV3Key0123456789abcdefXY\n", &c).ok());
+    refused(wechat + "short\n", "[pay.wechat] api_v3_key is not 32 bytes");
+  }
+
   void testCommittedConfigsLoad() {
     for (const char* path : {"config/dev.ini", "config/test.ini"}) {
       Config c;

@@ -22,7 +22,8 @@ class FuzzReplayTest : public CppUnit::TestFixture {
     const struct {
       const char* name;
       int (*target)(const uint8_t*, size_t);
-    } targets[] = {{"params", FuzzParams}, {"sign", FuzzSign}, {"config", FuzzConfig}, {"media", FuzzMedia}};
+    } targets[] = {{"params", FuzzParams}, {"sign", FuzzSign}, {"config", FuzzConfig}, {"media", FuzzMedia},
+                   {"alipay", FuzzAlipay}, {"wechat", FuzzWechat}};
     size_t replayed = 0;
     for (const auto& t : targets) {
       for (const char* kind : {"seeds", "regressions"}) {
