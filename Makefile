@@ -176,7 +176,7 @@ postman:
 # Fuzzing with libFuzzer (clang): each target for FUZZ_SECONDS from its committed seeds;
 # the working corpus and any crash go to var/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := params sign config media alipay wechat
+FUZZ_TARGETS := params sign config media alipay wechat appstore
 FUZZ_FLAGS := -std=c++17 -O1 -g -I. -fsanitize=fuzzer-no-link,address,undefined \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_SRCS := $(LIB_SRCS) tests/fuzz/targets.cpp

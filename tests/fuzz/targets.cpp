@@ -13,6 +13,7 @@
 #include "lib/domain/guard.h"
 #include "lib/core/keys.h"
 #include "lib/domain/alipay.h"
+#include "lib/domain/appstore.h"
 #include "lib/domain/media.h"
 #include "lib/domain/wechatpay.h"
 #include "lib/outbound/alipay_client.h"
@@ -108,6 +109,24 @@ int FuzzWechat(const uint8_t* data, size_t size) {
   (void)WechatSignatureVerifies(key, "1796108646", "nonce", body, "c2lnbg==");
   std::string_view member;
   for (const char* name : {"alipay_trade_query_response", "sign", "code"}) (void)RawJsonMember(body, name, &member);
+  return 0;
+}
+
+int FuzzAppstore(const uint8_t* data, size_t size) {
+  static const AppleRoot root = [] {
+    std::ifstream in("tests/data/vectors/appstore/test_root_ca_g3.pem", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    AppleRoot r;
+    std::string error;
+    if (!AppleRoot::FromPem(text.str(), &r, &error)) __builtin_trap();  // run from the checkout
+    return r;
+  }();
+  Json::Value payload;
+  std::string why;
+  (void)VerifyAppleJws(std::string_view(reinterpret_cast<const char*>(data), size), root, &payload, &why);
+  std::string bytes;
+  (void)Base64UrlDecode(std::string_view(reinterpret_cast<const char*>(data), size), &bytes);
   return 0;
 }
 

@@ -28,4 +28,7 @@ int FuzzAlipay(const uint8_t* data, size_t size);
 // the signature check, and the exact-bytes member extraction of gateway answers.
 int FuzzWechat(const uint8_t* data, size_t size);
 
+// The App Store's JWS: header, base64url, JSON, the DER chain in x5c, the signature.
+int FuzzAppstore(const uint8_t* data, size_t size);
+
 }  // namespace dt

@@ -23,7 +23,8 @@ class FuzzReplayTest : public CppUnit::TestFixture {
       const char* name;
       int (*target)(const uint8_t*, size_t);
     } targets[] = {{"params", FuzzParams}, {"sign", FuzzSign}, {"config", FuzzConfig}, {"media", FuzzMedia},
-                   {"alipay", FuzzAlipay}, {"wechat", FuzzWechat}};
+                   {"alipay", FuzzAlipay}, {"wechat", FuzzWechat},
+                   {"appstore", FuzzAppstore}};
     size_t replayed = 0;
     for (const auto& t : targets) {
       for (const char* kind : {"seeds", "regressions"}) {

@@ -1,0 +1,209 @@
+// The App Store's JWS verification; see appstore.h.
+#include "lib/domain/appstore.h"
+
+#include <json/reader.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <memory>
+#include <vector>
+
+#include "lib/core/keys.h"
+
+namespace dt {
+namespace {
+
+constexpr const char* kIntermediateOid = "1.2.840.113635.100.6.2.1";  // Apple WWDR CA
+constexpr const char* kLeafOid = "1.2.840.113635.100.6.11.1";         // App Store signing
+
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct StoreFree {
+  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
+};
+struct StoreCtxFree {
+  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+};
+struct StackFree {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct SigFree {
+  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
+struct ObjFree {
+  void operator()(ASN1_OBJECT* o) const { ASN1_OBJECT_free(o); }
+};
+using UniqueX509 = std::unique_ptr<X509, X509Free>;
+
+UniqueX509 FromDer(std::string_view der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  UniqueX509 cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (cert && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) cert.reset();
+  return cert;
+}
+
+bool HasExtension(X509* cert, const char* oid) {
+  std::unique_ptr<ASN1_OBJECT, ObjFree> obj(OBJ_txt2obj(oid, 1));
+  return obj && X509_get_ext_by_OBJ(cert, obj.get(), -1) >= 0;
+}
+
+bool ParseObject(std::string_view text, Json::Value* out) {
+  std::string errors;
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
+}
+
+bool Fail(std::string* why, const std::string& reason) {
+  *why = reason;
+  return false;
+}
+
+// The ES256 signature r||s as the DER ECDSA-Sig-Value OpenSSL verifies.
+bool RawToDerSignature(std::string_view raw, std::string* der) {
+  if (raw.size() != 64) return false;
+  std::unique_ptr<ECDSA_SIG, SigFree> sig(ECDSA_SIG_new());
+  BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr);
+  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr);
+  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    return false;
+  }
+  const int n = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (n <= 0) return false;
+  der->assign(static_cast<size_t>(n), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(der->data());
+  return i2d_ECDSA_SIG(sig.get(), &p) == n;
+}
+
+}  // namespace
+
+bool AppleRoot::FromPem(std::string_view pem, AppleRoot* out, std::string* error) {
+  std::unique_ptr<BIO, void (*)(BIO*)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), [](BIO* b) { BIO_free(b); });
+  UniqueX509 cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!cert) {
+    *error = "not a PEM certificate";
+    return false;
+  }
+  const int n = i2d_X509(cert.get(), nullptr);
+  std::string der(static_cast<size_t>(n > 0 ? n : 0), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(der.data());
+  if (n <= 0 || i2d_X509(cert.get(), &p) != n) {
+    *error = "not a certificate";
+    return false;
+  }
+  out->der_ = std::move(der);
+  return true;
+}
+
+bool Base64UrlDecode(std::string_view text, std::string* bytes) {
+  if (text.size() % 4 == 1) return false;
+  std::string standard;
+  standard.reserve(text.size() + 3);
+  for (char c : text) {
+    if (c == '-') {
+      standard += '+';
+    } else if (c == '_') {
+      standard += '/';
+    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      standard += c;
+    } else {
+      return false;  // '+', '/', '=' and anything else are not base64url
+    }
+  }
+  while (standard.size() % 4 != 0) standard += '=';
+  return Base64Decode(standard, bytes);
+}
+
+bool VerifyAppleJws(std::string_view jws, const AppleRoot& root, Json::Value* payload,
+                    std::string* why) {
+  const size_t dot1 = jws.find('.');
+  const size_t dot2 = dot1 == std::string_view::npos ? dot1 : jws.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || jws.find('.', dot2 + 1) != std::string_view::npos) {
+    return Fail(why, "not a compact JWS");
+  }
+  const std::string_view header_part = jws.substr(0, dot1);
+  const std::string_view payload_part = jws.substr(dot1 + 1, dot2 - dot1 - 1);
+  const std::string_view signature_part = jws.substr(dot2 + 1);
+  std::string header_text, payload_text, raw_signature;
+  Json::Value header, body;
+  if (!Base64UrlDecode(header_part, &header_text) || !ParseObject(header_text, &header)) {
+    return Fail(why, "the header is not base64url JSON");
+  }
+  if (!header["alg"].isString() || header["alg"].asString() != "ES256") {
+    return Fail(why, "alg is not ES256");
+  }
+  const Json::Value& x5c = header["x5c"];
+  if (!x5c.isArray() || x5c.size() < 2 || x5c.size() > 4) return Fail(why, "x5c is not a chain");
+  if (!Base64UrlDecode(payload_part, &payload_text) || !ParseObject(payload_text, &body)) {
+    return Fail(why, "the payload is not base64url JSON");
+  }
+  if (!Base64UrlDecode(signature_part, &raw_signature))
+    return Fail(why, "the signature is not base64url");
+
+  std::vector<UniqueX509> chain;
+  for (const Json::Value& entry : x5c) {
+    std::string der;
+    if (!entry.isString() || !Base64Decode(entry.asString(), &der))
+      return Fail(why, "an x5c entry is not base64");
+    chain.push_back(FromDer(der));
+    if (!chain.back()) return Fail(why, "an x5c entry is not a certificate");
+  }
+  UniqueX509 anchor = FromDer(root.der());
+  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+  std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
+  if (!anchor || !store || !untrusted || X509_STORE_add_cert(store.get(), anchor.get()) != 1) {
+    return Fail(why, "the configured root");
+  }
+  for (size_t i = 1; i < chain.size(); ++i) sk_X509_push(untrusted.get(), chain[i].get());
+  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), chain[0].get(), untrusted.get()) != 1) {
+    return Fail(why, "openssl: verify context");
+  }
+  // At the current time, not at the payload's (unverified) signedDate: StoreKit and the
+  // App Store sign what they hand out with a chain valid then.
+  if (X509_verify_cert(ctx.get()) != 1) {
+    return Fail(why, std::string("the chain: ") +
+                         X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
+  }
+  // The chain OpenSSL built must be x5c's own: leaf, its intermediate, the root.
+  STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get());
+  if (!built || sk_X509_num(built) != 3 || X509_cmp(sk_X509_value(built, 1), chain[1].get()) != 0) {
+    return Fail(why, "the chain is not leaf, intermediate, root");
+  }
+  if (!HasExtension(chain[1].get(), kIntermediateOid))
+    return Fail(why, "the intermediate lacks Apple's OID");
+  if (!HasExtension(chain[0].get(), kLeafOid)) return Fail(why, "the leaf lacks Apple's OID");
+
+  EVP_PKEY* key = X509_get0_pubkey(chain[0].get());
+  std::string der_signature;
+  if (!key || EVP_PKEY_base_id(key) != EVP_PKEY_EC || EVP_PKEY_bits(key) != 256) {
+    return Fail(why, "the leaf's key is not P-256");
+  }
+  if (!RawToDerSignature(raw_signature, &der_signature))
+    return Fail(why, "the signature is not r||s");
+  const std::string signed_text = std::string(header_part) + "." + std::string(payload_part);
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
+  if (!md || EVP_DigestVerifyInit(md.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+      EVP_DigestVerify(md.get(), reinterpret_cast<const unsigned char*>(der_signature.data()),
+                       der_signature.size(),
+                       reinterpret_cast<const unsigned char*>(signed_text.data()),
+                       signed_text.size()) != 1) {
+    return Fail(why, "the signature does not verify");
+  }
+  *payload = std::move(body);
+  return true;
+}
+
+}  // namespace dt
