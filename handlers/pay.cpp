@@ -7,6 +7,8 @@
 #include "lib/core/args.h"
 #include "lib/core/context.h"
 #include "lib/core/log.h"
+#include "lib/domain/appstore.h"
+#include "lib/domain/guard.h"
 #include "lib/domain/payment.h"
 #include "lib/domain/wechatpay.h"
 
@@ -132,6 +134,63 @@ Reply WechatReply(Reply reply) {
   return failed;
 }
 
+// Our product of an App Store product id ([pay.appstore] monthly, quarterly, yearly), 0
+// when it is none of ours.
+int64_t ProductOf(const Config& config, const std::string& app_store_product) {
+  if (!config.appstore_monthly.empty() && app_store_product == config.appstore_monthly) return 1;
+  if (!config.appstore_quarterly.empty() && app_store_product == config.appstore_quarterly)
+    return 2;
+  if (!config.appstore_yearly.empty() && app_store_product == config.appstore_yearly) return 3;
+  return 0;
+}
+
+// StoreKit 2's signed transaction, from the app after a purchase: verified offline
+// (lib/domain/appstore.h), ours (bundle, environment, product), the caller's
+// (appAccountToken), credited once.
+Reply HandleAppStoreVerify(RequestContext& ctx) {
+  const Config& config = ctx.config();
+  if (config.appstore_bundle_id.empty()) return Status::Error(kNoRoute);
+  Json::Value payload;
+  std::string why;
+  if (!VerifyAppleJws(ctx.args.Text("signedTransaction"), config.appstore_root_der, &payload,
+                      &why)) {
+    LogError("appstore verify: user %lld: %s", static_cast<long long>(ctx.user_id), why.c_str());
+    return Status::Error(kBadParam, "signedTransaction is invalid.");
+  }
+  AppStoreTransaction t;
+  if (!ReadAppStoreTransaction(payload, &t, &why))
+    return Status::Error(kBadParam, "signedTransaction: " + why + ".");
+  if (t.bundle_id != config.appstore_bundle_id || t.environment != config.appstore_environment) {
+    LogError("appstore verify: bundle %.64s environment %.16s are not ours", t.bundle_id.c_str(),
+             t.environment.c_str());
+    return Status::Error(kBadParam, "signedTransaction is not of this app.");
+  }
+  const int64_t product = ProductOf(config, t.product_id);
+  if (product == 0) return Status::Error(kNotFound, "product not found.");
+  std::string token;
+  RETURN_IF_ERROR(AppAccountToken(ctx.db, ctx.user_id, &token));
+  if (t.app_account_token != token) {
+    LogError("appstore verify: transaction %s bought by another account than user %lld",
+             t.transaction_id.c_str(), static_cast<long long>(ctx.user_id));
+    return Status::Error(kNoPermission, "the transaction is another account's.");
+  }
+  if (t.revocation_ms > 0) return Status::Error(kOrderState, "the transaction was refunded.");
+  const int64_t now = ctx.clock().NowSeconds();
+  bool repeat = false;
+  int64_t deadline = 0;
+  RETURN_IF_ERROR(GrantAppStoreTransaction(ctx.db, ctx.redis, ctx.user_id, product, t, now, &repeat,
+                                           &deadline));
+  JsonWriter data;
+  data.Bool("is_vip", deadline > now);
+  if (deadline > 0) {
+    data.Str("vip_deadline", FormatUtc(deadline));
+  } else {
+    data.Null("vip_deadline");
+  }
+  data.Int("product_id", product).Str("transaction_id", t.transaction_id);
+  return Reply::Ok(data);
+}
+
 }  // namespace
 
 std::vector<Route> PayRoutes() {
@@ -147,6 +206,9 @@ std::vector<Route> PayRoutes() {
                     TextArg("total_amount").As(MoneyArg), TextArg("trade_status").MaxBytes(32),
                     TextArg("refund_fee").Optional().As(MoneyArg)})
           .RepliesAs(AlipayReply),
+      Post("/api/vip/appstore/verify", HandleAppStoreVerify)
+          .Auth(kAppToken)
+          .Accepts({TextArg("signedTransaction").MaxBytes(16384)}),
       Post("/api/vip/pay/wechat/notify", HandleWechatNotify)
           .Auth(kWechatNotify)
           .JsonBody()

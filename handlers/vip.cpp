@@ -7,6 +7,7 @@
 #include "lib/core/log.h"
 #include "lib/core/sign.h"
 #include "lib/domain/alipay.h"
+#include "lib/domain/appstore.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/pay.h"
 #include "lib/domain/payment.h"
@@ -128,12 +129,31 @@ Reply HandleVipInfo(RequestContext& ctx) {
   RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
   if (!found) return Status::Error(kNoUser);
   const int64_t deadline = record.vip_deadline;
+  const int64_t now = ctx.clock().NowSeconds();
   JsonWriter data;
-  data.Bool("is_vip", deadline > ctx.clock().NowSeconds());
+  data.Bool("is_vip", deadline > now);
   if (deadline > 0) {
     data.Str("vip_deadline", FormatUtc(deadline));
   } else {
     data.Null("vip_deadline");
+  }
+  // For StoreKit (appAccountToken), and where the current entitlement comes from: an App
+  // Store subscription still running, else orders. Auto-renewal is known from the App
+  // Store's notifications only; until then false.
+  std::string token;
+  RETURN_IF_ERROR(AppAccountToken(ctx.db, ctx.user_id, &token));
+  Row row;
+  bool subscribed = false;
+  RETURN_IF_ERROR(
+      ctx.db.QueryRow("SELECT 1 FROM appstore_transaction WHERE user_id = ? AND revoked = 0"
+                      " AND expires_time > FROM_UNIXTIME(?) LIMIT 1",
+                      {ctx.user_id, now}, &row, &subscribed));
+  data.Str("app_account_token", token).Str("source", subscribed ? "appstore" : "order");
+  data.Bool("auto_renew", false);
+  if (deadline > now) {
+    data.Str("expires", FormatUtc(deadline));
+  } else {
+    data.Null("expires");
   }
   return Reply::Ok(data);
 }

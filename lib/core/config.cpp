@@ -92,6 +92,12 @@ const std::vector<Key>& KeyTable() {
       {"pay.wechat", "public_key_id", &Config::wechat_public_key_id, false, 0, 0},
       {"pay.wechat", "base_url", &Config::wechat_base_url, false, 0, 0},
       {"pay.wechat", "notify_url", &Config::wechat_notify_url, false, 0, 0},
+      {"pay.appstore", "bundle_id", &Config::appstore_bundle_id, false, 0, 0},
+      {"pay.appstore", "environment", &Config::appstore_environment, false, 0, 0},
+      {"pay.appstore", "root_ca", &Config::appstore_root_file, false, 0, 0},
+      {"pay.appstore", "monthly", &Config::appstore_monthly, false, 0, 0},
+      {"pay.appstore", "quarterly", &Config::appstore_quarterly, false, 0, 0},
+      {"pay.appstore", "yearly", &Config::appstore_yearly, false, 0, 0},
       {"media", "root", &Config::media_root, true, 0, 0},
       {"media", "url", &Config::media_url, true, 0, 0},
   };
@@ -333,6 +339,29 @@ Status CheckGateways(Config& c) {
         return Invalid(std::string("[pay.wechat] ") + name,
                        "= '" + *value + "' is not an https URL");
       }
+    }
+  }
+  const bool appstore = !c.appstore_bundle_id.empty() || !c.appstore_environment.empty() ||
+                        !c.appstore_root_file.empty() || !c.appstore_monthly.empty() ||
+                        !c.appstore_quarterly.empty() || !c.appstore_yearly.empty();
+  if (appstore) {
+    if (c.appstore_bundle_id.empty()) return Invalid("[pay.appstore] bundle_id", "is missing");
+    if (c.appstore_environment != "Production" && c.appstore_environment != "Sandbox") {
+      return Invalid("[pay.appstore] environment",
+                     "= '" + c.appstore_environment + "' is not Production or Sandbox");
+    }
+    if (c.appstore_root_file.empty()) return Invalid("[pay.appstore] root_ca", "is missing");
+    std::ifstream in(c.appstore_root_file, std::ios::binary);
+    if (!in)
+      return Invalid("[pay.appstore] root_ca", "= '" + c.appstore_root_file + "' cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string error;
+    if (!CertificateDerFromPem(text.str(), &c.appstore_root_der, &error)) {
+      return Invalid("[pay.appstore] root_ca", "= '" + c.appstore_root_file + "' is " + error);
+    }
+    if (c.appstore_monthly.empty() && c.appstore_quarterly.empty() && c.appstore_yearly.empty()) {
+      return Invalid("[pay.appstore] monthly", "is missing (at least one product)");
     }
   }
   return Status::Ok();

@@ -146,6 +146,14 @@ struct Config {
   std::string wechat_notify_url;        // our /api/vip/pay/wechat/notify
   RsaKey wechat_merchant_key, wechat_public_key;
 
+  // [pay.appstore]: in-app purchases (lib/domain/appstore.h), offered when bundle_id is set.
+  std::string appstore_bundle_id;
+  std::string appstore_environment;  // Production or Sandbox: what transactions must say
+  std::string appstore_root_file;    // Apple Root CA - G3 (PEM)
+  std::string appstore_root_der;     // loaded from it
+  // The App Store product ids of our products 1 (monthly), 2 (quarterly), 3 (yearly).
+  std::string appstore_monthly, appstore_quarterly, appstore_yearly;
+
   // [media]
   std::string media_root;
   std::string media_url;

@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <memory>
 
@@ -170,6 +171,21 @@ bool Aes256GcmOpen(std::string_view key, std::string_view nonce, std::string_vie
 bool Aes256GcmSeal(std::string_view key, std::string_view nonce, std::string_view aad,
                    std::string_view plain, std::string* sealed) {
   return Gcm(true, key, nonce, aad, plain, sealed);
+}
+
+bool CertificateDerFromPem(std::string_view pem, std::string* der, std::string* error) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509* cert = bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  const int n = cert ? i2d_X509(cert, nullptr) : 0;
+  bool ok = n > 0;
+  if (ok) {
+    der->assign(static_cast<size_t>(n), '\0');
+    unsigned char* p = reinterpret_cast<unsigned char*>(der->data());
+    ok = i2d_X509(cert, &p) == n;
+  }
+  X509_free(cert);
+  if (!ok) *error = "not a PEM certificate";
+  return ok;
 }
 
 std::string Base64Encode(std::string_view bytes) {

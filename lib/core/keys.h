@@ -52,6 +52,9 @@ bool Aes256GcmOpen(std::string_view key, std::string_view nonce, std::string_vie
 bool Aes256GcmSeal(std::string_view key, std::string_view nonce, std::string_view aad,
                    std::string_view plain, std::string* sealed);
 
+// The DER of the (first) certificate of PEM text; false (and *error) when there is none.
+bool CertificateDerFromPem(std::string_view pem, std::string* der, std::string* error);
+
 std::string Base64Encode(std::string_view bytes);
 // Standard base64 with padding; false on anything else (whitespace included).
 bool Base64Decode(std::string_view text, std::string* bytes);

@@ -11,10 +11,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
+#include "lib/core/crypto.h"
 #include "lib/core/keys.h"
+#include "lib/core/log.h"
+#include "lib/domain/profile.h"
 
 namespace dt {
 namespace {
@@ -88,25 +92,6 @@ bool RawToDerSignature(std::string_view raw, std::string* der) {
 
 }  // namespace
 
-bool AppleRoot::FromPem(std::string_view pem, AppleRoot* out, std::string* error) {
-  std::unique_ptr<BIO, void (*)(BIO*)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), [](BIO* b) { BIO_free(b); });
-  UniqueX509 cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!cert) {
-    *error = "not a PEM certificate";
-    return false;
-  }
-  const int n = i2d_X509(cert.get(), nullptr);
-  std::string der(static_cast<size_t>(n > 0 ? n : 0), '\0');
-  unsigned char* p = reinterpret_cast<unsigned char*>(der.data());
-  if (n <= 0 || i2d_X509(cert.get(), &p) != n) {
-    *error = "not a certificate";
-    return false;
-  }
-  out->der_ = std::move(der);
-  return true;
-}
-
 bool Base64UrlDecode(std::string_view text, std::string* bytes) {
   if (text.size() % 4 == 1) return false;
   std::string standard;
@@ -126,7 +111,7 @@ bool Base64UrlDecode(std::string_view text, std::string* bytes) {
   return Base64Decode(standard, bytes);
 }
 
-bool VerifyAppleJws(std::string_view jws, const AppleRoot& root, Json::Value* payload,
+bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value* payload,
                     std::string* why) {
   const size_t dot1 = jws.find('.');
   const size_t dot2 = dot1 == std::string_view::npos ? dot1 : jws.find('.', dot1 + 1);
@@ -160,7 +145,7 @@ bool VerifyAppleJws(std::string_view jws, const AppleRoot& root, Json::Value* pa
     chain.push_back(FromDer(der));
     if (!chain.back()) return Fail(why, "an x5c entry is not a certificate");
   }
-  UniqueX509 anchor = FromDer(root.der());
+  UniqueX509 anchor = FromDer(root_der);
   std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
   std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
   if (!anchor || !store || !untrusted || X509_STORE_add_cert(store.get(), anchor.get()) != 1) {
@@ -204,6 +189,105 @@ bool VerifyAppleJws(std::string_view jws, const AppleRoot& root, Json::Value* pa
   }
   *payload = std::move(body);
   return true;
+}
+
+bool ReadAppStoreTransaction(const Json::Value& p, AppStoreTransaction* out, std::string* why) {
+  *out = AppStoreTransaction();
+  for (const char* field :
+       {"transactionId", "originalTransactionId", "bundleId", "productId", "environment"}) {
+    if (!p[field].isString() || p[field].asString().empty() || p[field].asString().size() > 64) {
+      *why = std::string(field) + " is missing";
+      return false;
+    }
+  }
+  if (!p["purchaseDate"].isIntegral()) {
+    *why = "purchaseDate is missing";
+    return false;
+  }
+  out->transaction_id = p["transactionId"].asString();
+  out->original_transaction_id = p["originalTransactionId"].asString();
+  out->bundle_id = p["bundleId"].asString();
+  out->product_id = p["productId"].asString();
+  out->environment = p["environment"].asString();
+  out->app_account_token = p.get("appAccountToken", "").asString();
+  out->purchase_ms = p["purchaseDate"].asInt64();
+  if (p["expiresDate"].isIntegral()) out->expires_ms = p["expiresDate"].asInt64();
+  if (p["revocationDate"].isIntegral()) out->revocation_ms = p["revocationDate"].asInt64();
+  return true;
+}
+
+Status AppAccountToken(Db& db, int64_t user, std::string* token) {
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow("SELECT app_account_token FROM appstore_account WHERE user_id = ?",
+                              {user}, &row, &found));
+  if (found) {
+    *token = row.Str(0);
+    return Status::Ok();
+  }
+  std::string bytes = RandomBytes(16);
+  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);  // version 4
+  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const std::string hex = HexEncode(bytes);
+  const std::string uuid = hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
+                           "-" + hex.substr(16, 4) + "-" + hex.substr(20);
+  // Two first uses at once: one insert wins, and both read it.
+  RETURN_IF_ERROR(
+      db.Exec("INSERT IGNORE INTO appstore_account (user_id, app_account_token) VALUES (?, ?)",
+              {user, uuid}));
+  RETURN_IF_ERROR(db.QueryRow("SELECT app_account_token FROM appstore_account WHERE user_id = ?",
+                              {user}, &row, &found));
+  if (!found) return Status::Internal("appstore: no account token");
+  *token = row.Str(0);
+  return Status::Ok();
+}
+
+Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t product_id,
+                                const AppStoreTransaction& t, int64_t now, bool* repeat,
+                                int64_t* deadline) {
+  *repeat = false;
+  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+    Row row;
+    bool found = false;
+    // The user's VIP row, locked (made if missing): the stacking below reads and writes it.
+    RETURN_IF_ERROR(
+        db.Exec("INSERT IGNORE INTO vip_info (user_id, vip_deadline) VALUES (?, FROM_UNIXTIME(?))",
+                {user, now}));
+    RETURN_IF_ERROR(db.QueryRow(
+        "SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ? FOR UPDATE", {user},
+        &row, &found));
+    const int64_t current = found ? row.Int(0) : now;
+    RETURN_IF_ERROR(db.QueryRow("SELECT user_id FROM appstore_transaction WHERE transaction_id = ?",
+                                {t.transaction_id}, &row, &found));
+    if (found) {
+      *repeat = true;
+      *deadline = current;
+      return Status::Ok();
+    }
+    int64_t granted = 0;
+    if (t.expires_ms > 0) {
+      granted = std::max<int64_t>(0, t.expires_ms / 1000 - std::max(now, t.purchase_ms / 1000));
+    } else {
+      RETURN_IF_ERROR(
+          db.QueryRow("SELECT vip_time FROM product WHERE id = ?", {product_id}, &row, &found));
+      granted = found ? row.Int(0) * 86400 : 0;
+    }
+    *deadline = std::max(now, current) + granted;
+    RETURN_IF_ERROR(
+        db.Exec("INSERT INTO appstore_transaction (transaction_id, original_transaction_id, "
+                "user_id, product_id,"
+                " purchase_time, expires_time, granted_seconds, create_time) VALUES (?, ?, ?, ?, "
+                "FROM_UNIXTIME(?),"
+                " IF(? > 0, FROM_UNIXTIME(?), NULL), ?, FROM_UNIXTIME(?))",
+                {t.transaction_id, t.original_transaction_id, user, product_id,
+                 t.purchase_ms / 1000, t.expires_ms, t.expires_ms / 1000, granted, now}));
+    return db.Exec("UPDATE vip_info SET vip_deadline = FROM_UNIXTIME(?) WHERE user_id = ?",
+                   {*deadline, user});
+  }));
+  Status cache = InvalidateProfile(redis, user);
+  if (!cache.ok())
+    LogError("appstore: profile cache of %lld not invalidated", static_cast<long long>(user));
+  return Status::Ok();
 }
 
 }  // namespace dt

@@ -15,27 +15,45 @@
 
 #include <json/value.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "lib/core/status.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
+
 namespace dt {
 
-class AppleRoot {
- public:
-  AppleRoot() = default;
-  // From a PEM file's text; false (and *error) when it is not one certificate.
-  static bool FromPem(std::string_view pem, AppleRoot* out, std::string* error);
-  bool loaded() const { return !der_.empty(); }
-  const std::string& der() const { return der_; }
+// Verifies `jws` as above against the root certificate `root_der` (DER; the config's
+// [pay.appstore] root_ca, lib/core/keys.h CertificateDerFromPem); on success *payload is
+// its payload object. False (and *why, without secrets) otherwise.
+bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value* payload,
+                    std::string* why);
 
- private:
-  std::string der_;  // the certificate, DER
+// What a verified transaction (JWSTransactionDecodedPayload) says, as this server uses it.
+struct AppStoreTransaction {
+  std::string transaction_id, original_transaction_id;
+  std::string bundle_id, product_id, environment, app_account_token;
+  int64_t purchase_ms = 0;
+  int64_t expires_ms = 0;     // subscriptions; 0 when none
+  int64_t revocation_ms = 0;  // refunded or revoked; 0 when not
 };
 
-// Verifies `jws` as above; on success *payload is its payload object. False (and *why,
-// without secrets) otherwise.
-bool VerifyAppleJws(std::string_view jws, const AppleRoot& root, Json::Value* payload,
-                    std::string* why);
+// Reads a verified payload; false (and *why) when a field this server needs is missing.
+bool ReadAppStoreTransaction(const Json::Value& payload, AppStoreTransaction* out,
+                             std::string* why);
+
+// The user's appAccountToken: a random UUID made on first use and kept.
+Status AppAccountToken(Db& db, int64_t user, std::string* token);
+
+// Credits a verified transaction of `user` for our `product_id` at `now`, once: the VIP
+// time from now (or the later deadline) to its expiresDate, stacked as orders stack
+// (max(now, deadline) + that time); a non-subscription gives the product's vip_time. The
+// same transaction again changes nothing (*repeat). *deadline is the user's VIP deadline.
+Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t product_id,
+                                const AppStoreTransaction& t, int64_t now, bool* repeat,
+                                int64_t* deadline);
 
 // base64url without padding (RFC 7515), as JWS writes its parts; false on anything else.
 bool Base64UrlDecode(std::string_view text, std::string* bytes);

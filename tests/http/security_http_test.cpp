@@ -1,10 +1,12 @@
 // Security tests along the OWASP API Security Top 10 (2023) items that apply, and a
 // SQL-injection sweep over every parameter of every route.
 #include <cppunit/extensions/HelperMacros.h>
+#include <json/reader.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "handlers/handlers.h"
@@ -51,6 +53,17 @@ std::string ValidValue(const Route& r, const std::string& param, const Caller& p
   if (param == "avatar" || param == "url") return UploadedUrl("image");  // this server's media only
   if (param == "peerId") return std::to_string(peer.user_id);
   if (param == "timestamp") return NowTimestamp();
+  if (param == "signedTransaction") {  // a real App Store JWS (another account's: 504)
+    static const std::string jws = [] {
+      const std::string text = ReadBinary("tests/data/vectors/appstore/vectors.json");
+      Json::Value v;
+      std::string errors;
+      std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+      reader->parse(text.data(), text.data() + text.size(), &v, &errors);
+      return v["jws"]["transaction_ok"].asString();
+    }();
+    return jws;
+  }
   auto it = values.find(param);
   if (it != values.end()) return it->second;
   const ArgSpec* spec = SpecOf(r, param);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "lib/core/keys.h"
 #include "lib/domain/appstore.h"
 
 namespace dt {
@@ -30,10 +31,10 @@ Json::Value Vectors() {
   return v;
 }
 
-AppleRoot Root() {
-  AppleRoot root;
+std::string Root() {
+  std::string root;
   std::string error;
-  CPPUNIT_ASSERT_MESSAGE(error, AppleRoot::FromPem(Read("test_root_ca_g3.pem"), &root, &error));
+  CPPUNIT_ASSERT_MESSAGE(error, CertificateDerFromPem(Read("test_root_ca_g3.pem"), &root, &error));
   return root;
 }
 
@@ -49,7 +50,7 @@ class AppStoreTest : public CppUnit::TestFixture {
  public:
   void testVectors() {
     const Json::Value v = Vectors();
-    const AppleRoot root = Root();
+    const std::string root = Root();
     const std::string bundle = v["bundle_id"].asString();
     int checked = 0;
     for (const std::string& name : v["expect"].getMemberNames()) {
@@ -87,14 +88,14 @@ class AppStoreTest : public CppUnit::TestFixture {
   }
 
   void testMalformed() {
-    const AppleRoot root = Root();
+    const std::string root = Root();
     Json::Value payload;
     std::string why;
     for (const char* bad : {"", "a.b", "a.b.c.d", "..", "eyJhbGciOiJFUzI1NiJ9.e30.", "eyJhbGciOiJub25lIn0.e30."}) {
       CPPUNIT_ASSERT_MESSAGE(bad, !VerifyAppleJws(bad, root, &payload, &why));
     }
-    AppleRoot none;
-    CPPUNIT_ASSERT(!AppleRoot::FromPem("not a certificate", &none, &why));
+    std::string none;
+    CPPUNIT_ASSERT(!CertificateDerFromPem("not a certificate", &none, &why));
   }
 };
 
