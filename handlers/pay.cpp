@@ -182,11 +182,7 @@ Reply HandleAppStoreVerify(RequestContext& ctx) {
                                            &deadline));
   JsonWriter data;
   data.Bool("is_vip", deadline > now);
-  if (deadline > 0) {
-    data.Str("vip_deadline", FormatUtc(deadline));
-  } else {
-    data.Null("vip_deadline");
-  }
+  WriteTimeOrNull(&data, "vip_deadline", deadline);
   data.Int("product_id", product).Str("transaction_id", t.transaction_id);
   return Reply::Ok(data);
 }

@@ -132,11 +132,7 @@ Reply HandleVipInfo(RequestContext& ctx) {
   const int64_t now = ctx.clock().NowSeconds();
   JsonWriter data;
   data.Bool("is_vip", deadline > now);
-  if (deadline > 0) {
-    data.Str("vip_deadline", FormatUtc(deadline));
-  } else {
-    data.Null("vip_deadline");
-  }
+  WriteTimeOrNull(&data, "vip_deadline", deadline);
   // For StoreKit (appAccountToken), and where the current entitlement comes from: an App
   // Store subscription still running, else orders. Auto-renewal is known from the App
   // Store's notifications only; until then false.
@@ -150,11 +146,7 @@ Reply HandleVipInfo(RequestContext& ctx) {
                       {ctx.user_id, now}, &row, &subscribed));
   data.Str("app_account_token", token).Str("source", subscribed ? "appstore" : "order");
   data.Bool("auto_renew", false);
-  if (deadline > now) {
-    data.Str("expires", FormatUtc(deadline));
-  } else {
-    data.Null("expires");
-  }
+  WriteTimeOrNull(&data, "expires", deadline, now);
   return Reply::Ok(data);
 }
 

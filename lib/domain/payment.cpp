@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "lib/core/args.h"
+#include "lib/core/clock.h"
 #include "lib/core/log.h"
 #include "lib/domain/profile.h"
 
@@ -13,6 +14,14 @@ int64_t CentsOf(const Row& row, size_t column) {
   int64_t cents = 0;
   ParseMoney(row.Str(column), &cents);
   return cents;
+}
+
+void WriteTimeOrNull(JsonWriter* w, std::string_view key, int64_t unix_seconds, int64_t after) {
+  if (unix_seconds > after) {
+    w->Str(key, FormatUtc(unix_seconds));
+  } else {
+    w->Null(key);
+  }
 }
 
 std::string YuanText(int64_t cents) {

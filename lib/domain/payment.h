@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "lib/core/json_writer.h"
 #include "lib/core/status.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
@@ -21,6 +22,10 @@ enum PayState { kUnpaid = 0, kPaid = 1, kCancelled = 2, kRefunded = 3 };
 
 // The cents of a DECIMAL(11,2) column as MariaDB writes it ("30.00").
 int64_t CentsOf(const Row& row, size_t column);
+
+// The member `key`: the time `unix_seconds` (UTC, API.md section 1), or null when not
+// after `after` (a VIP deadline never set, or an entitlement that has ended).
+void WriteTimeOrNull(JsonWriter* w, std::string_view key, int64_t unix_seconds, int64_t after = 0);
 
 // Cents as yuan with two decimals ("30.00"), as the gateways write amounts.
 std::string YuanText(int64_t cents);

@@ -104,14 +104,6 @@ Response Verify(const Caller& c, const std::string& jws) {
   return Call("POST", "/api/vip/appstore/verify", {{"signedTransaction", jws}}, c);
 }
 
-int64_t Deadline(int64_t user) {
-  Row row;
-  bool found = false;
-  CheckDb(TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?", {user},
-                                         &row, &found));
-  return found ? row.Int(0) : 0;
-}
-
 }  // namespace
 
 class AppStoreHttpTest : public CppUnit::TestFixture {
@@ -146,14 +138,14 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.data()["is_vip"].asBool());
     CPPUNIT_ASSERT_EQUAL(1, r.data()["product_id"].asInt());
     CPPUNIT_ASSERT_EQUAL(p.transaction_id, r.data()["transaction_id"].asString());
-    const int64_t deadline = Deadline(me.user_id);
+    const int64_t deadline = VipDeadline(me.user_id);
     CPPUNIT_ASSERT(std::llabs(deadline - p.expires) < 5);
     CPPUNIT_ASSERT_EQUAL(FormatUtc(deadline), r.data()["vip_deadline"].asString());
     // The same transaction again (the app retries): the same answer, nothing more.
     Response again = Verify(me, jws);
     CPPUNIT_ASSERT_EQUAL(0, again.code());
     CPPUNIT_ASSERT_EQUAL(r.data()["vip_deadline"].asString(), again.data()["vip_deadline"].asString());
-    CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(deadline, VipDeadline(me.user_id));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM appstore_transaction WHERE transaction_id = ?", {p.transaction_id}));
     Response info = Call("GET", "/api/vip/info", {}, me);
     CPPUNIT_ASSERT_EQUAL(std::string("appstore"), info.data()["source"].asString());
@@ -167,7 +159,7 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
     p.token = TokenOf(buyer);
     Response r = Verify(other, SignedTransaction(p));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 504, r.code());
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(other.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(other.user_id));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT COUNT(*) FROM appstore_transaction WHERE transaction_id = ?", {p.transaction_id}));
     CPPUNIT_ASSERT_EQUAL(0, Verify(buyer, SignedTransaction(p)).code());  // the buyer's own
   }
@@ -203,7 +195,7 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
       Response r = Verify(me, c.jws);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(c.what) + ": " + r.body, c.code, r.code());
     }
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
   }
 
   // VIP from an order and from the App Store add up, as orders do among themselves.
@@ -211,11 +203,11 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
     Caller me = Login(NewPhone());
     const std::string trade_no = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, me).data()["trade_no"].asString();
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30.00", "stack-" + trade_no).code());
-    const int64_t after_order = Deadline(me.user_id);
+    const int64_t after_order = VipDeadline(me.user_id);
     Purchase p;
     p.token = TokenOf(me);
     CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(p)).code());
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (after_order + 30 * kDay)) < 5);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (after_order + 30 * kDay)) < 5);
   }
 };
 

@@ -402,4 +402,12 @@ Caller Login(const std::string& phone, const std::string& appkey) {
   return caller;
 }
 
+int64_t VipDeadline(int64_t user) {
+  Row row;
+  bool found = false;
+  CheckDb(TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?", {user},
+                                         &row, &found));
+  return found ? row.Int(0) : 0;
+}
+
 }  // namespace dt

@@ -135,6 +135,9 @@ Response Raw(const std::string& method, const std::string& target, const std::st
              const std::string& content_type = "application/x-www-form-urlencoded",
              const std::string& source = "");
 
+// vip_info.vip_deadline of `user` as Unix seconds (0 when none).
+int64_t VipDeadline(int64_t user);
+
 // sendsms + login with the echoed code: a logged-in caller.
 Caller Login(const std::string& phone, const std::string& appkey = "432ABZ");
 

@@ -92,14 +92,6 @@ Row Order(const std::string& trade_no) {
   return row;
 }
 
-int64_t Deadline(int64_t user) {
-  Row row;
-  bool found = false;
-  CheckDb(TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?", {user},
-                                         &row, &found));
-  return found ? row.Int(0) : 0;
-}
-
 // The fake Alipay (tools/fakegate.cpp), at its address in the test config.
 std::string Fake(const std::string& path) {
   const std::string& gateway = TestStack::Get().config().alipay_gateway;
@@ -179,18 +171,18 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     Row order = Order(trade_no);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, order.Int(0));
     CPPUNIT_ASSERT_EQUAL(std::string("2026120122001446880500000001"), order.Str(1));
-    const int64_t deadline = Deadline(me.user_id);
+    const int64_t deadline = VipDeadline(me.user_id);
     CPPUNIT_ASSERT(std::llabs(deadline - (time(nullptr) + 30 * kDay)) < 60);
     CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
     // Alipay resends: success, nothing more credited.
     CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(body).body);
-    CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(deadline, VipDeadline(me.user_id));
     // A notify of a status that pays nothing is acknowledged and changes nothing.
     Caller other = Login(NewPhone());
     const std::string waiting = CreateAlipayOrder(other, 1).data()["trade_no"].asString();
     CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(Notify(waiting, "30.00", {{"trade_status", "WAIT_BUYER_PAY"}})).body);
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(waiting).Int(0));
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(other.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(other.user_id));
   }
 
   // Each is answered "failure" (Alipay resends it later), and the order stays unpaid.
@@ -221,7 +213,7 @@ class AlipayHttpTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, std::string("failure"), r.body);
     }
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
     // A sandbox order is not Alipay's to pay, and an Alipay order not the sandbox's.
     const std::string sandbox = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, me).data()["trade_no"].asString();
     CPPUNIT_ASSERT_EQUAL(std::string("failure"), Send(Notify(sandbox, "30.00")).body);
@@ -240,7 +232,7 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     const std::string body = Notify(trade_no, "30.00", {{"trade_no", "2026120122001446880500000077"}});
     CPPUNIT_ASSERT_EQUAL(std::string("success"), Send(body).body);
     CPPUNIT_ASSERT_EQUAL(int64_t{2}, Order(trade_no).Int(0));
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM pay_refund_due WHERE channel = 'alipay' AND trade_no = ?"
                                            " AND transaction_id = '2026120122001446880500000077' AND cents = 3000"
                                            " AND reason = 'order cancelled'", {trade_no}));
@@ -255,7 +247,7 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     const std::string out = RunCommand(ToolCommand("dtcurl", "pay alipay " + trade_no + " 78.00"));
     CPPUNIT_ASSERT_MESSAGE(out, out.find("\"notify_answer\":\"success\"") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
     // The wrong amount: Alipay's notify is refused, the order stays unpaid.
     const std::string other = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
     const std::string wrong = RunCommand(ToolCommand("dtcurl", "pay alipay " + other + " 1.00"));
@@ -275,7 +267,7 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     const size_t at = paid.find("\"trade_no\":\"") + 12;
     const std::string fake_trade = paid.substr(at, paid.find('"', at) - at);
     CPPUNIT_ASSERT_EQUAL(fake_trade, Order(trade_no).Str(1));
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
     const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
     CPPUNIT_ASSERT(calls.find("alipay.trade.query {\"out_trade_no\":\"" + trade_no + "\"}") != std::string::npos);
   }
@@ -290,7 +282,7 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Eventually(15, [&] { return Order(trade_no).Int(0) == 2; }));
     const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
     CPPUNIT_ASSERT(calls.find("alipay.trade.close {\"out_trade_no\":\"" + trade_no + "\"}") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
   }
 
   // Alipay down: nothing is lost, the order is credited once it answers again.
@@ -314,7 +306,7 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     const std::string refund = ToolCommand("dtadmin", "refund " + trade_no);
     CPPUNIT_ASSERT(RunCommand(refund).find("not paid") != std::string::npos);
     CPPUNIT_ASSERT(BuyerPays(trade_no, "30.00").find("\"notify_answer\":\"success\"") != std::string::npos);
-    const int64_t paid_until = Deadline(me.user_id);
+    const int64_t paid_until = VipDeadline(me.user_id);
     // A gateway that does not answer in time ([pay] timeout_ms): refused, nothing changes.
     CPPUNIT_ASSERT_EQUAL(std::string("slow\n"), FakePost("/control/mode", "mode=slow"));
     const time_t start = time(nullptr);
@@ -323,17 +315,17 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("up\n"), FakePost("/control/mode", "mode=up"));
     CPPUNIT_ASSERT_MESSAGE(slow, slow.find("failed: 901") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took <= 5);
-    CPPUNIT_ASSERT_EQUAL(paid_until, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(paid_until, VipDeadline(me.user_id));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ?", {trade_no}));
     std::string out = RunCommand(refund + " 15.00");
     CPPUNIT_ASSERT_MESSAGE(out, out.find("refunded 15.00 yuan of " + trade_no + " (alipay); 1296000 s of VIP taken back") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(paid_until - 15 * kDay, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(paid_until - 15 * kDay, VipDeadline(me.user_id));
     CPPUNIT_ASSERT_EQUAL(int64_t{1500}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ? AND pay = 1", {trade_no}));
     CPPUNIT_ASSERT(RunCommand(refund + " 15.01").find("AMOUNT must be 0.01..15.00") != std::string::npos);
     out = RunCommand(refund);  // the rest
     CPPUNIT_ASSERT_MESSAGE(out, out.find("refunded 15.00 yuan") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{3000}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ? AND pay = 3", {trade_no}));
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - time(nullptr)) < 60);  // never before now
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - time(nullptr)) < 60);  // never before now
     CPPUNIT_ASSERT(!Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
     const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
     CPPUNIT_ASSERT(calls.find("alipay.trade.refund {\"out_trade_no\":\"" + trade_no +
@@ -347,11 +339,11 @@ class AlipayHttpTest : public CppUnit::TestFixture {
     Caller me = Login(NewPhone());
     const std::string trade_no = CreateAlipayOrder(me, 1).data()["trade_no"].asString();
     BuyerPays(trade_no, "30.00");
-    CPPUNIT_ASSERT(Deadline(me.user_id) > time(nullptr) + 29 * kDay);
+    CPPUNIT_ASSERT(VipDeadline(me.user_id) > time(nullptr) + 29 * kDay);
     const std::string out = FakePost("/control/alipay/refund", "out_trade_no=" + trade_no + "&refund_amount=30.00");
     CPPUNIT_ASSERT_MESSAGE(out, out.find("\"notify_answer\":\"success\"") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{3000}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ? AND pay = 3", {trade_no}));
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - time(nullptr)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - time(nullptr)) < 60);
   }
 
   void testChannels() {
@@ -472,14 +464,14 @@ class WechatHttpTest : public CppUnit::TestFixture {
     const std::string paid = RunCommand(ToolCommand("dtcurl", "pay wechat " + trade_no));
     CPPUNIT_ASSERT_MESSAGE(paid, paid.find("\"notify_answer\":\"204\"") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
-    const int64_t deadline = Deadline(me.user_id);
+    const int64_t deadline = VipDeadline(me.user_id);
     CPPUNIT_ASSERT(std::llabs(deadline - (time(nullptr) + 30 * kDay)) < 60);
     // WeChat Pay resends the same payment: 204, nothing more.
     const std::string transaction_id = Order(trade_no).Str(1);
     Response again = SendWechatNotify(trade_no, transaction_id);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(again.body, 204L, again.status);
     CPPUNIT_ASSERT_EQUAL(std::string(), again.body);
-    CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(deadline, VipDeadline(me.user_id));
   }
 
   void testRefusedNotifiesChangeNothing() {
@@ -507,7 +499,7 @@ class WechatHttpTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(std::string(c.what) + ": " + r.body, r.body.rfind("{\"code\":\"FAIL\",\"message\":", 0) == 0);
     }
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
   }
 
   // The prepay order is made before ours is stored: a gateway that is down, or slower
@@ -534,7 +526,7 @@ class WechatHttpTest : public CppUnit::TestFixture {
     const std::string paid = FakePost("/control/wechat/pay", "out_trade_no=" + trade_no + "&notify=0");
     CPPUNIT_ASSERT_MESSAGE(paid, paid.find("(not sent)") != std::string::npos);
     CPPUNIT_ASSERT(Eventually(15, [&] { return Order(trade_no).Int(0) == 1; }));
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
     const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
     CPPUNIT_ASSERT(calls.find("GET /v3/pay/transactions/out-trade-no/" + trade_no + "?mchid=1900000109") != std::string::npos);
   }
@@ -545,10 +537,10 @@ class WechatHttpTest : public CppUnit::TestFixture {
     Caller me = Login(NewPhone());
     const std::string trade_no = CreateWechatOrder(me, 1).data()["trade_no"].asString();
     FakePost("/control/wechat/pay", "out_trade_no=" + trade_no);
-    const int64_t paid_until = Deadline(me.user_id);
+    const int64_t paid_until = VipDeadline(me.user_id);
     const std::string out = RunCommand(ToolCommand("dtadmin", "refund " + trade_no + " 10.00"));
     CPPUNIT_ASSERT_MESSAGE(out, out.find("refunded 10.00 yuan of " + trade_no + " (wechat); 864000 s") != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(paid_until - 10 * kDay, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(paid_until - 10 * kDay, VipDeadline(me.user_id));
     CPPUNIT_ASSERT_EQUAL(int64_t{1000}, Count("SELECT refund_cents FROM user_order WHERE trade_no = ?", {trade_no}));
     const std::string calls = RunCommand("curl -s '" + Fake("/control/calls") + "'");
     CPPUNIT_ASSERT(calls.find("\"out_refund_no\":\"" + trade_no + "-10.00\"") != std::string::npos);

@@ -22,15 +22,6 @@ Response CreateOrder(const Caller& c, int product) {
   return r;
 }
 
-// vip_info.vip_deadline as Unix seconds (0 when none).
-int64_t Deadline(int64_t user) {
-  Row row;
-  bool found = false;
-  CheckDb(TestStack::Get().db().QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ?",
-                                 {user}, &row, &found));
-  return found ? row.Int(0) : 0;
-}
-
 Row Order(const std::string& trade_no) {
   Row row;
   bool found = false;
@@ -97,7 +88,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(0));
     CPPUNIT_ASSERT_EQUAL(std::string("wx-0001"), row.Str(1));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(2));
-    const int64_t deadline = Deadline(me.user_id);
+    const int64_t deadline = VipDeadline(me.user_id);
     CPPUNIT_ASSERT(std::llabs(deadline - (time(nullptr) + 30 * kDay)) < 60);
     info = Call("GET", "/api/vip/info", {}, me);
     CPPUNIT_ASSERT(info.data()["is_vip"].asBool());
@@ -105,7 +96,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Call("GET", "/api/user/show", {}, me).data()["is_vip"].asBool());
     // The gateway retries: success again, nothing changes.
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30", "wx-0001").code());
-    CPPUNIT_ASSERT_EQUAL(deadline, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(deadline, VipDeadline(me.user_id));
     Response list = Call("GET", "/api/vip/order/list", {}, me);
     CPPUNIT_ASSERT_EQUAL(2u, list.data()["list"].size());
     CPPUNIT_ASSERT_EQUAL(trade_no, list.data()["list"][1]["trade_no"].asString());  // newest first
@@ -132,7 +123,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     for (const auto& c : cases) {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(c.what) + ": " + c.response.body, c.code, c.response.code());
       CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, int64_t{0}, Order(trade_no).Int(0));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, int64_t{0}, Deadline(me.user_id));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.what, int64_t{0}, VipDeadline(me.user_id));
     }
     const std::string cancelled = CreateOrder(me, 2).data()["trade_no"].asString();
     Row id;
@@ -143,7 +134,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(512, late.code());
     CPPUNIT_ASSERT_EQUAL(int64_t{2}, Order(cancelled).Int(0));
     CPPUNIT_ASSERT(Order(cancelled).IsNull(1));
-    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
   }
 
   // Found by review (issue 16, item 8): trade numbers matched ignoring case and trailing
@@ -160,7 +151,7 @@ class VipHttpTest : public CppUnit::TestFixture {
       Response r = PayNotify(other, "30.00", "t-" + NewNonce());
       CPPUNIT_ASSERT_EQUAL_MESSAGE("'" + other + "': " + r.body, 508, r.code());
       CPPUNIT_ASSERT_EQUAL(int64_t{0}, Order(trade_no).Int(0));
-      CPPUNIT_ASSERT_EQUAL(int64_t{0}, Deadline(me.user_id));
+      CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
     }
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30.00", "t-exact").code());
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
@@ -184,7 +175,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     }
     for (std::thread& t : threads) t.join();
     CPPUNIT_ASSERT_EQUAL(20, ok.load());
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
   }
 
@@ -194,7 +185,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     const std::string quarter = CreateOrder(me, 2).data()["trade_no"].asString();
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(month, "30.00", "m").code());
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(quarter, "78.00", "q").code());
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 120 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 120 * kDay)) < 60);
     // Expired yesterday: a non-VIP again; a new purchase counts from now, not from then.
     CheckDb(TestStack::Get().db().Exec("UPDATE vip_info SET vip_deadline = UTC_TIMESTAMP() - INTERVAL 1 DAY WHERE user_id = ?",
                                {me.user_id}));
@@ -205,7 +196,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(510, Call("GET", "/api/visitor/list", {}, me).code());
     const std::string again = CreateOrder(me, 1).data()["trade_no"].asString();
     CPPUNIT_ASSERT_EQUAL(0, PayNotify(again, "30.00", "a").code());
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 30 * kDay)) < 60);
     CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
   }
 
@@ -244,7 +235,7 @@ class VipHttpTest : public CppUnit::TestFixture {
     out = RunCommand(pay + " 78.00");
     CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\": 0") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, Order(trade_no).Int(0));
-    CPPUNIT_ASSERT(std::llabs(Deadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (time(nullptr) + 90 * kDay)) < 60);
   }
 
   void testVisitorList() {
