@@ -3,6 +3,11 @@
 // acknowledged in the gateway's own form. Every gateway resends until it is acknowledged,
 // so each handler is idempotent.
 #include "lib/domain/pay.h"
+#include <json/reader.h>
+#include <json/value.h>
+
+#include <memory>
+
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/core/context.h"
@@ -187,6 +192,139 @@ Reply HandleAppStoreVerify(RequestContext& ctx) {
   return Reply::Ok(data);
 }
 
+// The verified payload of a notification's body {"signedPayload": JWS}, or a refusal.
+Status VerifiedNotification(const RequestContext& ctx, Json::Value* payload) {
+  const Config& config = ctx.config();
+  Json::Value body;
+  std::string errors, why;
+  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+  if (!reader->parse(ctx.body.data(), ctx.body.data() + ctx.body.size(), &body, &errors) ||
+      !body.isObject() || !body["signedPayload"].isString()) {
+    return Status::Error(kBadParam, "signedPayload is none.");
+  }
+  if (!VerifyAppleJws(body["signedPayload"].asString(), config.appstore_root_der, payload, &why)) {
+    LogError("appstore notify: %s", why.c_str());
+    return Status::Error(kBadSign, "signedPayload does not verify.");
+  }
+  const Json::Value& data = (*payload)["data"];
+  if (data["bundleId"].asString() != config.appstore_bundle_id ||
+      data["environment"].asString() != config.appstore_environment) {
+    LogError("appstore notify: bundle %.64s environment %.16s are not ours",
+             data["bundleId"].asString().c_str(), data["environment"].asString().c_str());
+    return Status::Error(kBadSign, "the notification is not of this app.");
+  }
+  return Status::Ok();
+}
+
+// A signed part of a notification (signedTransactionInfo, signedRenewalInfo), verified.
+Status VerifiedPart(const Config& config, const Json::Value& data, const char* name,
+                    Json::Value* part) {
+  std::string why;
+  if (!data[name].isString() ||
+      !VerifyAppleJws(data[name].asString(), config.appstore_root_der, part, &why)) {
+    LogError("appstore notify: %s: %s", name, data[name].isString() ? why.c_str() : "missing");
+    return Status::Error(kBadSign, std::string(name) + " does not verify.");
+  }
+  return Status::Ok();
+}
+
+// App Store Server Notifications V2. Handled once by notificationUUID (a resend answers
+// 200 and changes nothing); see docs/API.md for what each type does.
+Reply HandleAppStoreNotify(RequestContext& ctx) {
+  const Config& config = ctx.config();
+  Json::Value payload;
+  RETURN_IF_ERROR(VerifiedNotification(ctx, &payload));
+  const std::string uuid = payload["notificationUUID"].asString();
+  const std::string type = payload["notificationType"].asString();
+  const std::string subtype = payload.get("subtype", "").asString();
+  if (uuid.empty() || uuid.size() > 64 || type.empty() || type.size() > 32 || subtype.size() > 32) {
+    return Status::Error(kBadParam, "notificationUUID or notificationType is invalid.");
+  }
+  Row row;
+  bool seen = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT 1 FROM appstore_notification WHERE notification_uuid = ?",
+                                  {uuid}, &row, &seen));
+  if (seen) return Reply::Ok();
+  const int64_t now = ctx.clock().NowSeconds();
+  const Json::Value& data = payload["data"];
+  if (type == "SUBSCRIBED" || type == "DID_RENEW" || type == "REFUND" || type == "REVOKE") {
+    Json::Value info;
+    RETURN_IF_ERROR(VerifiedPart(config, data, "signedTransactionInfo", &info));
+    AppStoreTransaction t;
+    std::string why;
+    if (!ReadAppStoreTransaction(info, &t, &why)) return Status::Error(kBadParam, why);
+    if (t.bundle_id != config.appstore_bundle_id)
+      return Status::Error(kBadSign, "the transaction is not of this app.");
+    if (type == "REFUND" || type == "REVOKE") {
+      bool found = false;
+      RETURN_IF_ERROR(RevokeAppStoreTransaction(ctx.db, ctx.redis, t.transaction_id, now, &found));
+      if (!found)
+        LogInfo("appstore notify: %s of transaction %s never credited here", type.c_str(),
+                t.transaction_id.c_str());
+    } else {
+      const int64_t product = ProductOf(config, t.product_id);
+      int64_t user = 0;
+      bool found = false;
+      RETURN_IF_ERROR(AppStoreUser(ctx.db, t, &user, &found));
+      if (product == 0 || !found) {
+        // Not ours to credit (yet): the app's verify will bring it, or nobody bought it here.
+        LogError("appstore notify: %s of transaction %s: %s", type.c_str(),
+                 t.transaction_id.c_str(),
+                 product == 0 ? "not one of our products" : "no account of ours");
+      } else {
+        bool repeat = false;
+        int64_t deadline = 0;
+        RETURN_IF_ERROR(
+            GrantAppStoreTransaction(ctx.db, ctx.redis, user, product, t, now, &repeat, &deadline));
+      }
+    }
+  } else if (type == "DID_CHANGE_RENEWAL_STATUS") {
+    Json::Value renewal;
+    RETURN_IF_ERROR(VerifiedPart(config, data, "signedRenewalInfo", &renewal));
+    AppStoreTransaction t;
+    t.original_transaction_id = renewal.get("originalTransactionId", "").asString();
+    t.app_account_token = renewal.get("appAccountToken", "").asString();
+    int64_t user = 0;
+    bool found = false;
+    RETURN_IF_ERROR(AppStoreUser(ctx.db, t, &user, &found));
+    if (found) {
+      RETURN_IF_ERROR(ctx.db.Exec("UPDATE appstore_account SET auto_renew = ? WHERE user_id = ?",
+                                  {renewal.get("autoRenewStatus", 0).asInt() == 1 ? 1 : 0, user}));
+    }
+  }
+  // TEST, EXPIRED, DID_FAIL_TO_RENEW, GRACE_PERIOD_EXPIRED and the rest: acknowledged (a
+  // lapsed subscription's VIP ends at its deadline by itself).
+  return ctx.db.Exec(
+      "INSERT IGNORE INTO appstore_notification (notification_uuid, notification_type, subtype, "
+      "create_time)"
+      " VALUES (?, ?, ?, FROM_UNIXTIME(?))",
+      {uuid, type, subtype, now});
+}
+
+// The App Store reads the HTTP status: 200 stops its resends; what does not verify is
+// 4xx (it should stop resending a forgery), our own failure 5xx (it resends later).
+Reply AppStoreReply(Reply reply) {
+  if (reply.status.ok()) return Reply::Body(200, "application/json", "{}");
+  const StatusKind kind = reply.status.kind();
+  const int http = kind == StatusKind::kUnavailable || kind == StatusKind::kInternal ? 500
+                   : reply.status.code() == kBadSign                                 ? 401
+                                                                                     : 400;
+  JsonWriter body;
+  body.Str("error", reply.status.msg());
+  Reply failed = Reply::Body(http, "application/json", body.Close());
+  failed.status = std::move(reply.status);
+  return failed;
+}
+
+Status AdmitAppStoreNotify(const Route&, RequestContext& ctx) {
+  if (ctx.config().appstore_bundle_id.empty()) return Status::Error(kNoRoute);
+  Json::Value payload;
+  return VerifiedNotification(ctx, &payload);
+}
+
+// The App Store's notifications carry their own signature (the JWS of the body).
+const Authenticator kAppStoreNotify{"appstore", AdmitAppStoreNotify, {}};
+
 }  // namespace
 
 std::vector<Route> PayRoutes() {
@@ -205,6 +343,10 @@ std::vector<Route> PayRoutes() {
       Post("/api/vip/appstore/verify", HandleAppStoreVerify)
           .Auth(kAppToken)
           .Accepts({TextArg("signedTransaction").MaxBytes(16384)}),
+      Post("/api/vip/appstore/notify", HandleAppStoreNotify)
+          .Auth(kAppStoreNotify)
+          .JsonBody()
+          .RepliesAs(AppStoreReply),
       Post("/api/vip/pay/wechat/notify", HandleWechatNotify)
           .Auth(kWechatNotify)
           .JsonBody()

@@ -145,7 +145,9 @@ Reply HandleVipInfo(RequestContext& ctx) {
                       " AND expires_time > FROM_UNIXTIME(?) LIMIT 1",
                       {ctx.user_id, now}, &row, &subscribed));
   data.Str("app_account_token", token).Str("source", subscribed ? "appstore" : "order");
-  data.Bool("auto_renew", false);
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT auto_renew FROM appstore_account WHERE user_id = ?",
+                                  {ctx.user_id}, &row, &found));
+  data.Bool("auto_renew", subscribed && found && row.Int(0) == 1);
   WriteTimeOrNull(&data, "expires", deadline, now);
   return Reply::Ok(data);
 }

@@ -242,6 +242,50 @@ Status AppAccountToken(Db& db, int64_t user, std::string* token) {
   return Status::Ok();
 }
 
+Status AppStoreUser(Db& db, const AppStoreTransaction& t, int64_t* user, bool* found) {
+  Row row;
+  if (!t.app_account_token.empty()) {
+    RETURN_IF_ERROR(db.QueryRow("SELECT user_id FROM appstore_account WHERE app_account_token = ?",
+                                {t.app_account_token}, &row, found));
+    if (*found) {
+      *user = row.Int(0);
+      return Status::Ok();
+    }
+  }
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT user_id FROM appstore_transaction WHERE original_transaction_id = ? LIMIT 1",
+      {t.original_transaction_id}, &row, found));
+  if (*found) *user = row.Int(0);
+  return Status::Ok();
+}
+
+Status RevokeAppStoreTransaction(Db& db, Redis& redis, std::string_view transaction_id, int64_t now,
+                                 bool* found) {
+  int64_t user = 0;
+  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+    Row row;
+    RETURN_IF_ERROR(
+        db.QueryRow("SELECT user_id, granted_seconds, revoked FROM appstore_transaction"
+                    " WHERE transaction_id = ? FOR UPDATE",
+                    {transaction_id}, &row, found));
+    if (!*found || row.Int(2) != 0) return Status::Ok();
+    user = row.Int(0);
+    RETURN_IF_ERROR(db.Exec("UPDATE appstore_transaction SET revoked = 1 WHERE transaction_id = ?",
+                            {transaction_id}));
+    return db.Exec(
+        "UPDATE vip_info SET vip_deadline = GREATEST(FROM_UNIXTIME(?), vip_deadline - INTERVAL ? "
+        "SECOND)"
+        " WHERE user_id = ?",
+        {now, row.Int(1), user});
+  }));
+  if (user != 0) {
+    Status cache = InvalidateProfile(redis, user);
+    if (!cache.ok())
+      LogError("appstore: profile cache of %lld not invalidated", static_cast<long long>(user));
+  }
+  return Status::Ok();
+}
+
 Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t product_id,
                                 const AppStoreTransaction& t, int64_t now, bool* repeat,
                                 int64_t* deadline) {

@@ -55,6 +55,15 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
                                 const AppStoreTransaction& t, int64_t now, bool* repeat,
                                 int64_t* deadline);
 
+// The user a transaction belongs to: by its appAccountToken, else by an earlier
+// transaction of the same subscription (originalTransactionId). *found false when none.
+Status AppStoreUser(Db& db, const AppStoreTransaction& t, int64_t* user, bool* found);
+
+// A refund or revocation: what `transaction_id` gave is taken back (never to before
+// `now`), once. *found false when it was never credited here.
+Status RevokeAppStoreTransaction(Db& db, Redis& redis, std::string_view transaction_id, int64_t now,
+                                 bool* found);
+
 // base64url without padding (RFC 7515), as JWS writes its parts; false on anything else.
 bool Base64UrlDecode(std::string_view text, std::string* bytes);
 

@@ -11,7 +11,6 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <sstream>
 
 #include "lib/core/clock.h"
@@ -98,6 +97,43 @@ std::string SignedTransaction(const Purchase& p) {
   return Mint(t.Close());
 }
 
+// A notification as the App Store sends it: its payload (with the signed parts in data)
+// signed like a transaction.
+std::string Notification(const std::string& type, const std::string& uuid, const std::string& part_name,
+                         const std::string& part, const std::string& bundle = "com.datingtoday.app") {
+  JsonWriter n;
+  n.Str("notificationType", type).Str("notificationUUID", uuid).Object("data");
+  n.Str("bundleId", bundle).Str("environment", "Sandbox");
+  if (!part_name.empty()) n.Str(part_name, part);
+  n.End().Str("version", "2.0").Int("signedDate", static_cast<int64_t>(time(nullptr)) * 1000);
+  return Mint(n.Close());
+}
+
+// POSTs {"signedPayload": jws} to the notify route; the HTTP status.
+long Notify(const std::string& jws) {
+  JsonWriter body;
+  body.Str("signedPayload", jws);
+  const std::string file = TestStack::Get().VarPath("appstore-notify.json");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << body.Close();
+  }
+  return atol(RunCommand("curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @" +
+                         file + " '" + TestStack::Get().url() + "/api/vip/appstore/notify'")
+                  .c_str());
+}
+
+// xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lower-case hex (a random UUID).
+bool IsUuid4(const std::string& s) {
+  if (s.size() != 36 || s[14] != '4' || std::string("89ab").find(s[19]) == std::string::npos) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && std::string("0123456789abcdef").find(s[i]) == std::string::npos) return false;
+  }
+  return true;
+}
+
 std::string TokenOf(const Caller& c) { return Call("GET", "/api/vip/info", {}, c).data()["app_account_token"].asString(); }
 
 Response Verify(const Caller& c, const std::string& jws) {
@@ -113,6 +149,9 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAnotherAccountsTransactionIsRefused);
   CPPUNIT_TEST(testForeignAndForgedTransactionsAreRefused);
   CPPUNIT_TEST(testOrdersAndTheAppStoreStack);
+  CPPUNIT_TEST(testRenewalAndRefundNotifications);
+  CPPUNIT_TEST(testForgedNotificationsAreRefused);
+  CPPUNIT_TEST(testRenewalStatusAndTest);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -120,7 +159,7 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
     Caller a = Login(NewPhone()), b = Login(NewPhone());
     Response info = Call("GET", "/api/vip/info", {}, a);
     const std::string token = info.data()["app_account_token"].asString();
-    CPPUNIT_ASSERT_MESSAGE(token, std::regex_match(token, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")));
+    CPPUNIT_ASSERT_MESSAGE(token, IsUuid4(token));
     CPPUNIT_ASSERT_EQUAL(token, TokenOf(a));  // stable
     CPPUNIT_ASSERT(token != TokenOf(b));
     CPPUNIT_ASSERT_EQUAL(std::string("order"), info.data()["source"].asString());
@@ -196,6 +235,71 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(c.what) + ": " + r.body, c.code, r.code());
     }
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
+  }
+
+  // DID_RENEW extends to the new expiresDate; a resent notification changes nothing; a
+  // REFUND takes back what that transaction gave, only that.
+  void testRenewalAndRefundNotifications() {
+    Caller me = Login(NewPhone());
+    Purchase first;
+    first.token = TokenOf(me);
+    CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(first)).code());
+    Purchase renewal = first;
+    renewal.transaction_id = first.transaction_id + "1";
+    renewal.purchase = first.expires;
+    renewal.expires = first.expires + 30 * kDay;
+    const std::string renewed = SignedTransaction(renewal);
+    const std::string uuid = "renew-" + NewNonce();
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_RENEW", uuid, "signedTransactionInfo", renewed)));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - renewal.expires) < 5);
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_RENEW", uuid, "signedTransactionInfo", renewed)));  // resent
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - renewal.expires) < 5);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM appstore_notification WHERE notification_uuid = ?", {uuid}));
+    // The renewal is refunded: its 30 days go, the first purchase's stay.
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("REFUND", "refund-" + NewNonce(), "signedTransactionInfo", renewed)));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - first.expires) < 5);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT revoked FROM appstore_transaction WHERE transaction_id = ?", {renewal.transaction_id}));
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("REFUND", "refund-" + NewNonce(), "signedTransactionInfo", renewed)));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - first.expires) < 5);  // once
+  }
+
+  // What does not verify is 4xx (the App Store should stop resending a forgery), and
+  // changes nothing.
+  void testForgedNotificationsAreRefused() {
+    Caller me = Login(NewPhone());
+    Purchase p;
+    p.token = TokenOf(me);
+    const std::string text = ReadVector("vectors.json");
+    Json::Value vectors;
+    std::string errors;
+    std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
+    CPPUNIT_ASSERT(reader->parse(text.data(), text.data() + text.size(), &vectors, &errors));
+    CPPUNIT_ASSERT_EQUAL(401L, Notify(vectors["jws"]["notification_rogue_outer"].asString()));
+    CPPUNIT_ASSERT_EQUAL(401L, Notify(Notification("DID_RENEW", NewNonce(), "signedTransactionInfo", SignedTransaction(p),
+                                                   "com.example.other")));
+    CPPUNIT_ASSERT_EQUAL(401L, Notify(Notification("DID_RENEW", NewNonce(), "signedTransactionInfo",
+                                                   vectors["jws"]["transaction_rogue_root"].asString())));
+    CPPUNIT_ASSERT_EQUAL(401L, Notify("not a jws"));
+    const std::string no_payload =
+        RunCommand("curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data '{\"x\":1}' '" +
+                   TestStack::Get().url() + "/api/vip/appstore/notify'");
+    CPPUNIT_ASSERT_EQUAL(std::string("400"), no_payload);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, VipDeadline(me.user_id));
+  }
+
+  void testRenewalStatusAndTest() {
+    Caller me = Login(NewPhone());
+    Purchase p;
+    p.token = TokenOf(me);
+    CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(p)).code());
+    JsonWriter renewal;
+    renewal.Str("originalTransactionId", p.transaction_id).Str("autoRenewProductId", p.product);
+    renewal.Str("productId", p.product).Int("autoRenewStatus", 1).Str("environment", "Sandbox");
+    renewal.Int("signedDate", static_cast<int64_t>(time(nullptr)) * 1000);
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_CHANGE_RENEWAL_STATUS", NewNonce(), "signedRenewalInfo",
+                                                   Mint(renewal.Close()))));
+    CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, me).data()["auto_renew"].asBool());
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("TEST", NewNonce(), "", "")));
   }
 
   // VIP from an order and from the App Store add up, as orders do among themselves.
