@@ -136,18 +136,11 @@ Reply HandleVipInfo(RequestContext& ctx) {
   // For StoreKit (appAccountToken), and where the current entitlement comes from: an App
   // Store subscription still running, else orders. Auto-renewal is known from the App
   // Store's notifications only; until then false.
-  std::string token;
-  RETURN_IF_ERROR(AppAccountToken(ctx.db, ctx.user_id, &token));
-  Row row;
-  bool subscribed = false;
-  RETURN_IF_ERROR(
-      ctx.db.QueryRow("SELECT 1 FROM appstore_transaction WHERE user_id = ? AND revoked = 0"
-                      " AND expires_time > FROM_UNIXTIME(?) LIMIT 1",
-                      {ctx.user_id, now}, &row, &subscribed));
-  data.Str("app_account_token", token).Str("source", subscribed ? "appstore" : "order");
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT auto_renew FROM appstore_account WHERE user_id = ?",
-                                  {ctx.user_id}, &row, &found));
-  data.Bool("auto_renew", subscribed && found && row.Int(0) == 1);
+  AppStoreStanding appstore;
+  RETURN_IF_ERROR(LoadAppStoreStanding(ctx.db, ctx.user_id, now, &appstore));
+  data.Str("app_account_token", appstore.app_account_token);
+  data.Str("source", appstore.subscribed ? "appstore" : "order")
+      .Bool("auto_renew", appstore.auto_renew);
   WriteTimeOrNull(&data, "expires", deadline, now);
   return Reply::Ok(data);
 }

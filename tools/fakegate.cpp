@@ -56,6 +56,7 @@
 #include "lib/core/clock.h"
 #include "lib/core/config.h"
 #include "lib/core/crypto.h"
+#include "lib/core/errors.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/request_params.h"
@@ -103,21 +104,9 @@ struct Request {
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
-std::string Reason(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-  }
-}
-
 void Answer(int fd, int status, const std::string& type, const std::string& body,
             const std::string& extra_headers = "") {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) +
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + dt::HttpReason(status) +
                     "\r\nContent-Type: " + type +
                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
                     "Connection: close\r\n\r\n" + body;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <variant>
@@ -285,11 +286,16 @@ bool HttpUrl(const std::string& url, bool production) {
 // A gateway section: every key present once any is, the keys loaded, and the gateway's
 // public key not the merchant's own (the usual mix-up: the application's public key
 // pasted where the gateway's belongs).
-Status CheckGateways(Config& c) {
+Status CheckGateways(Config& c, const std::vector<bool>& seen) {
+  // A section is given when any of its keys is.
+  auto given = [&](const char* section) {
+    for (size_t i = 0; i < KeyTable().size(); ++i) {
+      if (seen[i] && !strcmp(KeyTable()[i].section, section)) return true;
+    }
+    return false;
+  };
   const bool production = c.environment == "production";
-  const bool alipay = !c.alipay_app_id.empty() || !c.alipay_seller_id.empty() ||
-                      !c.alipay_private_key_file.empty() || !c.alipay_public_key_file.empty() ||
-                      !c.alipay_gateway.empty() || !c.alipay_notify_url.empty();
+  const bool alipay = given("pay.alipay");
   if (alipay) {
     for (const auto& [name, value] :
          {std::pair{"app_id", &c.alipay_app_id}, {"seller_id", &c.alipay_seller_id}}) {
@@ -311,11 +317,7 @@ Status CheckGateways(Config& c) {
       }
     }
   }
-  const bool wechat = !c.wechat_mchid.empty() || !c.wechat_appid.empty() ||
-                      !c.wechat_serial_no.empty() || !c.wechat_private_key_file.empty() ||
-                      !c.wechat_api_v3_key.empty() || !c.wechat_public_key_file.empty() ||
-                      !c.wechat_public_key_id.empty() || !c.wechat_base_url.empty() ||
-                      !c.wechat_notify_url.empty();
+  const bool wechat = given("pay.wechat");
   if (wechat) {
     for (const auto& [name, value] : {std::pair{"mchid", &c.wechat_mchid},
                                       {"appid", &c.wechat_appid},
@@ -341,9 +343,7 @@ Status CheckGateways(Config& c) {
       }
     }
   }
-  const bool appstore = !c.appstore_bundle_id.empty() || !c.appstore_environment.empty() ||
-                        !c.appstore_root_file.empty() || !c.appstore_monthly.empty() ||
-                        !c.appstore_quarterly.empty() || !c.appstore_yearly.empty();
+  const bool appstore = given("pay.appstore");
   if (appstore) {
     if (c.appstore_bundle_id.empty()) return Invalid("[pay.appstore] bundle_id", "is missing");
     if (c.appstore_environment != "Production" && c.appstore_environment != "Sandbox") {
@@ -459,7 +459,7 @@ Status ParseConfig(std::string_view text, Config* out) {
   if (c.sms_provider == "log" && c.sms_outbox.empty()) {
     return Invalid("[sms] outbox", "is missing (the log provider writes codes there)");
   }
-  RETURN_IF_ERROR(CheckGateways(c));
+  RETURN_IF_ERROR(CheckGateways(c, seen));
   *out = std::move(c);
   return Status::Ok();
 }

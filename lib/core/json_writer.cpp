@@ -89,12 +89,6 @@ JsonWriter& JsonWriter::Fixed(std::string_view key, double value, int decimals) 
   return *this;
 }
 
-JsonWriter& JsonWriter::Raw(std::string_view key, std::string_view json) {
-  Key(key);
-  text_.append(json);
-  return *this;
-}
-
 JsonWriter& JsonWriter::Object(std::string_view key) {
   Key(key);
   Open('{');

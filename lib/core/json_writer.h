@@ -2,7 +2,7 @@
 // string, member by member and element by element, with the API's own forms: money as
 // yuan with exactly two decimals (3000 cents -> 30.00, API.md section 1), a fixed number
 // of decimals (distances), and pre-rendered JSON (a cached profile's members) copied as it
-// is. Strings are escaped as RFC 8259 asks and UTF-8 is kept as it is (an invalid
+// is (Members). Strings are escaped as RFC 8259 asks and UTF-8 is kept as it is (an invalid
 // sequence, never expected, becomes U+FFFD, so the output is always valid JSON).
 //
 //     JsonWriter data;                       // an object, open
@@ -38,9 +38,8 @@ class JsonWriter {
   JsonWriter& Null(std::string_view key);
   JsonWriter& Money(std::string_view key, int64_t cents);
   JsonWriter& Fixed(std::string_view key, double value, int decimals);
-  JsonWriter& Raw(std::string_view key, std::string_view json);  // valid JSON, as it is
-  JsonWriter& Object(std::string_view key);                      // opens a member object
-  JsonWriter& Array(std::string_view key);                       // opens a member array
+  JsonWriter& Object(std::string_view key);  // opens a member object
+  JsonWriter& Array(std::string_view key);   // opens a member array
   // Pre-rendered members ("a":1,"b":2), e.g. a cached profile's; nothing when empty.
   JsonWriter& Members(std::string_view members_json);
 

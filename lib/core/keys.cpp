@@ -43,24 +43,24 @@ std::shared_ptr<EVP_PKEY> Own(EVP_PKEY* key) {
 
 }  // namespace
 
-bool RsaKey::FromPrivatePem(std::string_view pem, RsaKey* out, std::string* error) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+bool RsaKey::Adopt(evp_pkey_st* key, bool has_private, RsaKey* out, std::string* error) {
   std::shared_ptr<EVP_PKEY> owned = Own(key);
   if (!Check(key, error)) return false;
   out->key_ = std::move(owned);
-  out->has_private_ = true;
+  out->has_private_ = has_private;
   return true;
+}
+
+bool RsaKey::FromPrivatePem(std::string_view pem, RsaKey* out, std::string* error) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return Adopt(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, true,
+               out, error);
 }
 
 bool RsaKey::FromPublicPem(std::string_view pem, RsaKey* out, std::string* error) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  EVP_PKEY* key = bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr;
-  std::shared_ptr<EVP_PKEY> owned = Own(key);
-  if (!Check(key, error)) return false;
-  out->key_ = std::move(owned);
-  out->has_private_ = false;
-  return true;
+  return Adopt(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr, false,
+               out, error);
 }
 
 bool RsaKey::FromPublicBase64(std::string_view der_base64, RsaKey* out, std::string* error) {
@@ -70,12 +70,7 @@ bool RsaKey::FromPublicBase64(std::string_view der_base64, RsaKey* out, std::str
     return false;
   }
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
-  std::shared_ptr<EVP_PKEY> owned = Own(key);
-  if (!Check(key, error)) return false;
-  out->key_ = std::move(owned);
-  out->has_private_ = false;
-  return true;
+  return Adopt(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())), false, out, error);
 }
 
 bool RsaKey::SamePublicKey(const RsaKey& other) const {

@@ -33,6 +33,9 @@ class RsaKey {
   evp_pkey_st* get() const { return key_.get(); }
 
  private:
+  // Takes ownership of `key` (null: none was read) if it is an RSA key of 2048+ bits.
+  static bool Adopt(evp_pkey_st* key, bool has_private, RsaKey* out, std::string* error);
+
   std::shared_ptr<evp_pkey_st> key_;
   bool has_private_ = false;
 };

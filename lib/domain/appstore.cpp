@@ -242,6 +242,22 @@ Status AppAccountToken(Db& db, int64_t user, std::string* token) {
   return Status::Ok();
 }
 
+Status LoadAppStoreStanding(Db& db, int64_t user, int64_t now, AppStoreStanding* out) {
+  *out = AppStoreStanding();
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT a.app_account_token, a.auto_renew, EXISTS (SELECT 1 FROM appstore_transaction t"
+      " WHERE t.user_id = a.user_id AND t.revoked = 0 AND t.expires_time > FROM_UNIXTIME(?))"
+      " FROM appstore_account a WHERE a.user_id = ?",
+      {now, user}, &row, &found));
+  if (!found) return AppAccountToken(db, user, &out->app_account_token);  // nothing bought yet
+  out->app_account_token = row.Str(0);
+  out->subscribed = row.Int(2) != 0;
+  out->auto_renew = out->subscribed && row.Int(1) == 1;
+  return Status::Ok();
+}
+
 Status AppStoreUser(Db& db, const AppStoreTransaction& t, int64_t* user, bool* found) {
   Row row;
   if (!t.app_account_token.empty()) {

@@ -55,6 +55,15 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
                                 const AppStoreTransaction& t, int64_t now, bool* repeat,
                                 int64_t* deadline);
 
+// What vip/info tells of the App Store: the user's token (made on first use), whether an
+// App Store subscription of theirs runs at `now`, and whether it renews.
+struct AppStoreStanding {
+  std::string app_account_token;
+  bool subscribed = false;
+  bool auto_renew = false;
+};
+Status LoadAppStoreStanding(Db& db, int64_t user, int64_t now, AppStoreStanding* out);
+
 // The user a transaction belongs to: by its appAccountToken, else by an earlier
 // transaction of the same subscription (originalTransactionId). *found false when none.
 Status AppStoreUser(Db& db, const AppStoreTransaction& t, int64_t* user, bool* found);

@@ -20,22 +20,33 @@ struct GatewayTrade {
   int64_t cents = 0;
 };
 
+// The task thread's gateway clients, made once and kept (with their connections).
+struct Gateways {
+  explicit Gateways(const Config& config) : alipay(config), wechat(config) {}
+  AlipayClient alipay;
+  WechatClient wechat;
+};
+
+Gateways& ThreadGateways(const Config& config) {
+  thread_local Gateways gateways(config);
+  return gateways;
+}
+
 Status Ask(const Config& config, const std::string& channel, const std::string& trade_no,
            GatewayTrade* out) {
   *out = GatewayTrade();
+  Gateways& g = ThreadGateways(config);
   if (channel == "alipay") {
-    thread_local AlipayClient alipay(config);  // the task thread's, kept for its connection
     AlipayTrade t;
-    RETURN_IF_ERROR(alipay.Query(trade_no, &t));
+    RETURN_IF_ERROR(g.alipay.Query(trade_no, &t));
     out->paid =
         t.exists && (t.trade_status == "TRADE_SUCCESS" || t.trade_status == "TRADE_FINISHED");
     out->transaction_id = t.trade_no;
     out->cents = t.cents;
     return Status::Ok();
   }
-  thread_local WechatClient wechat(config);
   WechatTrade t;
-  RETURN_IF_ERROR(wechat.Query(trade_no, &t));
+  RETURN_IF_ERROR(g.wechat.Query(trade_no, &t));
   out->paid = t.exists && t.trade_state == "SUCCESS";
   out->transaction_id = t.transaction_id;
   out->cents = t.cents;
@@ -43,12 +54,8 @@ Status Ask(const Config& config, const std::string& channel, const std::string& 
 }
 
 Status CloseAt(const Config& config, const std::string& channel, const std::string& trade_no) {
-  if (channel == "alipay") {
-    thread_local AlipayClient alipay(config);
-    return alipay.Close(trade_no);
-  }
-  thread_local WechatClient wechat(config);
-  return wechat.Close(trade_no);
+  Gateways& g = ThreadGateways(config);
+  return channel == "alipay" ? g.alipay.Close(trade_no) : g.wechat.Close(trade_no);
 }
 
 }  // namespace

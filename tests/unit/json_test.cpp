@@ -84,13 +84,13 @@ class JsonTest : public CppUnit::TestFixture {
     data.Array("list");
     data.Object().Int("id", -7).Str("name", "小\"明\n").Null("url").Bool("read", false).End();
     data.Object().Members(members).Members("").Bool("is_vip", false).End();
-    data.Object().Object("inner").Raw("raw", "[1,2]").End().End();
+    data.Object().Object("inner").Array("a").Int(1).Int(2).End().End().End();
     data.End();
     data.Bool("has_more", true);
     CPPUNIT_ASSERT_EQUAL(std::string("{\"code\":0,\"msg\":\"success\",\"data\":{\"list\":[{\"id\":-7,"
                                      "\"name\":\"小\\\"明\\n\",\"url\":null,\"read\":false},"
                                      "{\"user_id\":1,\"nickname\":\"x\",\"is_vip\":false},"
-                                     "{\"inner\":{\"raw\":[1,2]}}],\"has_more\":true}}"),
+                                     "{\"inner\":{\"a\":[1,2]}}],\"has_more\":true}}"),
                          RenderReply(Reply::Ok(data)));
     // Close() closes whatever is still open.
     JsonWriter open;
