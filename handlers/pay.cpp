@@ -192,28 +192,17 @@ Reply HandleAppStoreVerify(RequestContext& ctx) {
   return Reply::Ok(data);
 }
 
-// The verified payload of a notification's body {"signedPayload": JWS}, or a refusal.
-Status VerifiedNotification(const RequestContext& ctx, Json::Value* payload) {
-  const Config& config = ctx.config();
+// The signedPayload of a notification's body {"signedPayload": JWS}; false when none.
+bool SignedPayloadOf(const RequestContext& ctx, std::string* jws) {
   Json::Value body;
-  std::string errors, why;
+  std::string errors;
   std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
   if (!reader->parse(ctx.body.data(), ctx.body.data() + ctx.body.size(), &body, &errors) ||
       !body.isObject() || !body["signedPayload"].isString()) {
-    return Status::Error(kBadParam, "signedPayload is none.");
+    return false;
   }
-  if (!VerifyAppleJws(body["signedPayload"].asString(), config.appstore_root_der, payload, &why)) {
-    LogError("appstore notify: %s", why.c_str());
-    return Status::Error(kBadSign, "signedPayload does not verify.");
-  }
-  const Json::Value& data = (*payload)["data"];
-  if (data["bundleId"].asString() != config.appstore_bundle_id ||
-      data["environment"].asString() != config.appstore_environment) {
-    LogError("appstore notify: bundle %.64s environment %.16s are not ours",
-             data["bundleId"].asString().c_str(), data["environment"].asString().c_str());
-    return Status::Error(kBadSign, "the notification is not of this app.");
-  }
-  return Status::Ok();
+  *jws = body["signedPayload"].asString();
+  return true;
 }
 
 // A signed part of a notification (signedTransactionInfo, signedRenewalInfo), verified.
@@ -228,12 +217,97 @@ Status VerifiedPart(const Config& config, const Json::Value& data, const char* n
   return Status::Ok();
 }
 
-// App Store Server Notifications V2. Handled once by notificationUUID (a resend answers
-// 200 and changes nothing); see docs/API.md for what each type does.
-Reply HandleAppStoreNotify(RequestContext& ctx) {
+// The subscription a notification is about, from its verified signedRenewalInfo (or, for
+// EXPIRED and the like that may come without one, its signedTransactionInfo): its
+// originalTransactionId and appAccountToken, and the renewal info itself (null if none).
+Status SubscriptionOf(const Config& config, const Json::Value& data, AppStoreTransaction* t,
+                      Json::Value* renewal) {
+  const char* part =
+      data.isMember("signedRenewalInfo") ? "signedRenewalInfo" : "signedTransactionInfo";
+  RETURN_IF_ERROR(VerifiedPart(config, data, part, renewal));
+  t->original_transaction_id = renewal->get("originalTransactionId", "").asString();
+  t->app_account_token = renewal->get("appAccountToken", "").asString();
+  if (t->original_transaction_id.empty() || t->original_transaction_id.size() > 64)
+    return Status::Error(kBadParam, "originalTransactionId is missing.");
+  if (std::string(part) == "signedTransactionInfo") *renewal = Json::Value();
+  return Status::Ok();
+}
+
+// SUBSCRIBED and DID_RENEW credit the transaction (a renewal ends the grace it recovers
+// from); REFUND and REVOKE take back what it gave.
+Status ApplyTransactionNotice(RequestContext& ctx, const std::string& type, int64_t now,
+                              const Json::Value& data) {
   const Config& config = ctx.config();
+  Json::Value info;
+  RETURN_IF_ERROR(VerifiedPart(config, data, "signedTransactionInfo", &info));
+  AppStoreTransaction t;
+  std::string why;
+  if (!ReadAppStoreTransaction(info, &t, &why)) return Status::Error(kBadParam, why);
+  if (t.bundle_id != config.appstore_bundle_id)
+    return Status::Error(kBadSign, "the transaction is not of this app.");
+  if (type == "REFUND" || type == "REVOKE") {
+    bool found = false;
+    RETURN_IF_ERROR(RevokeAppStoreTransaction(ctx.db, ctx.redis, t.transaction_id, now, &found));
+    if (!found)
+      LogInfo("appstore notify: %s of transaction %s never credited here", type.c_str(),
+              t.transaction_id.c_str());
+    return Status::Ok();
+  }
+  const int64_t product = ProductOf(config, t.product_id);
+  int64_t user = 0;
+  bool found = false;
+  RETURN_IF_ERROR(AppStoreUser(ctx.db, t, &user, &found));
+  if (product == 0 || !found) {
+    // Not ours to credit (yet): the app's verify will bring it, or nobody bought it here.
+    LogError("appstore notify: %s of transaction %s: %s", type.c_str(), t.transaction_id.c_str(),
+             product == 0 ? "not one of our products" : "no account of ours");
+    return Status::Ok();
+  }
+  bool repeat = false;
+  int64_t deadline = 0;
+  return GrantAppStoreTransaction(ctx.db, ctx.redis, user, product, t, now, &repeat, &deadline);
+}
+
+// DID_FAIL_TO_RENEW (with subtype GRACE_PERIOD: VIP until gracePeriodExpiresDate),
+// GRACE_PERIOD_EXPIRED and EXPIRED (the grace ends), DID_CHANGE_RENEWAL_STATUS.
+Status ApplyRenewalNotice(RequestContext& ctx, const std::string& type, const std::string& subtype,
+                          int64_t now, const Json::Value& data) {
+  AppStoreTransaction t;
+  Json::Value renewal;
+  RETURN_IF_ERROR(SubscriptionOf(ctx.config(), data, &t, &renewal));
+  if (type == "GRACE_PERIOD_EXPIRED" || type == "EXPIRED") {
+    return EndAppStoreGrace(ctx.db, ctx.redis, t.original_transaction_id, now);
+  }
+  int64_t user = 0;
+  bool found = false;
+  RETURN_IF_ERROR(AppStoreUser(ctx.db, t, &user, &found));
+  if (!found) {
+    LogError("appstore notify: %s of subscription %s: no account of ours", type.c_str(),
+             t.original_transaction_id.c_str());
+    return Status::Ok();
+  }
+  if (type == "DID_CHANGE_RENEWAL_STATUS") {
+    return ctx.db.Exec("UPDATE appstore_account SET auto_renew = ? WHERE user_id = ?",
+                       {renewal.get("autoRenewStatus", 0).asInt() == 1 ? 1 : 0, user});
+  }
+  // DID_FAIL_TO_RENEW: without a grace period the subscription lapses at its expiresDate,
+  // which the VIP deadline already is.
+  if (subtype != "GRACE_PERIOD") return Status::Ok();
+  const Json::Value& until = renewal["gracePeriodExpiresDate"];
+  if (!until.isIntegral()) return Status::Error(kBadParam, "gracePeriodExpiresDate is missing.");
+  int64_t deadline = 0;
+  return GrantAppStoreGrace(ctx.db, ctx.redis, user, t.original_transaction_id,
+                            until.asInt64() / 1000, now, &deadline);
+}
+
+// App Store Server Notifications V2, the outer JWS verified by kAppStoreNotify. Handled
+// once by notificationUUID (a resend answers 200 and changes nothing); see docs/API.md for
+// what each type does.
+Reply HandleAppStoreNotify(RequestContext& ctx) {
+  std::string jws;
   Json::Value payload;
-  RETURN_IF_ERROR(VerifiedNotification(ctx, &payload));
+  if (!SignedPayloadOf(ctx, &jws) || !AppleJwsPayload(jws, &payload))
+    return Status::Error(kBadParam, "signedPayload is none.");
   const std::string uuid = payload["notificationUUID"].asString();
   const std::string type = payload["notificationType"].asString();
   const std::string subtype = payload.get("subtype", "").asString();
@@ -248,52 +322,12 @@ Reply HandleAppStoreNotify(RequestContext& ctx) {
   const int64_t now = ctx.clock().NowSeconds();
   const Json::Value& data = payload["data"];
   if (type == "SUBSCRIBED" || type == "DID_RENEW" || type == "REFUND" || type == "REVOKE") {
-    Json::Value info;
-    RETURN_IF_ERROR(VerifiedPart(config, data, "signedTransactionInfo", &info));
-    AppStoreTransaction t;
-    std::string why;
-    if (!ReadAppStoreTransaction(info, &t, &why)) return Status::Error(kBadParam, why);
-    if (t.bundle_id != config.appstore_bundle_id)
-      return Status::Error(kBadSign, "the transaction is not of this app.");
-    if (type == "REFUND" || type == "REVOKE") {
-      bool found = false;
-      RETURN_IF_ERROR(RevokeAppStoreTransaction(ctx.db, ctx.redis, t.transaction_id, now, &found));
-      if (!found)
-        LogInfo("appstore notify: %s of transaction %s never credited here", type.c_str(),
-                t.transaction_id.c_str());
-    } else {
-      const int64_t product = ProductOf(config, t.product_id);
-      int64_t user = 0;
-      bool found = false;
-      RETURN_IF_ERROR(AppStoreUser(ctx.db, t, &user, &found));
-      if (product == 0 || !found) {
-        // Not ours to credit (yet): the app's verify will bring it, or nobody bought it here.
-        LogError("appstore notify: %s of transaction %s: %s", type.c_str(),
-                 t.transaction_id.c_str(),
-                 product == 0 ? "not one of our products" : "no account of ours");
-      } else {
-        bool repeat = false;
-        int64_t deadline = 0;
-        RETURN_IF_ERROR(
-            GrantAppStoreTransaction(ctx.db, ctx.redis, user, product, t, now, &repeat, &deadline));
-      }
-    }
-  } else if (type == "DID_CHANGE_RENEWAL_STATUS") {
-    Json::Value renewal;
-    RETURN_IF_ERROR(VerifiedPart(config, data, "signedRenewalInfo", &renewal));
-    AppStoreTransaction t;
-    t.original_transaction_id = renewal.get("originalTransactionId", "").asString();
-    t.app_account_token = renewal.get("appAccountToken", "").asString();
-    int64_t user = 0;
-    bool found = false;
-    RETURN_IF_ERROR(AppStoreUser(ctx.db, t, &user, &found));
-    if (found) {
-      RETURN_IF_ERROR(ctx.db.Exec("UPDATE appstore_account SET auto_renew = ? WHERE user_id = ?",
-                                  {renewal.get("autoRenewStatus", 0).asInt() == 1 ? 1 : 0, user}));
-    }
+    RETURN_IF_ERROR(ApplyTransactionNotice(ctx, type, now, data));
+  } else if (type == "DID_FAIL_TO_RENEW" || type == "GRACE_PERIOD_EXPIRED" || type == "EXPIRED" ||
+             type == "DID_CHANGE_RENEWAL_STATUS") {
+    RETURN_IF_ERROR(ApplyRenewalNotice(ctx, type, subtype, now, data));
   }
-  // TEST, EXPIRED, DID_FAIL_TO_RENEW, GRACE_PERIOD_EXPIRED and the rest: acknowledged (a
-  // lapsed subscription's VIP ends at its deadline by itself).
+  // TEST and the rest: acknowledged.
   return ctx.db.Exec(
       "INSERT IGNORE INTO appstore_notification (notification_uuid, notification_type, subtype, "
       "create_time)"
@@ -316,10 +350,26 @@ Reply AppStoreReply(Reply reply) {
   return failed;
 }
 
+// The outer JWS verifies under the configured root and is of this app (bundle and
+// environment); the handler then reads it without verifying it again.
 Status AdmitAppStoreNotify(const Route&, RequestContext& ctx) {
-  if (ctx.config().appstore_bundle_id.empty()) return Status::Error(kNoRoute);
+  const Config& config = ctx.config();
+  if (config.appstore_bundle_id.empty()) return Status::Error(kNoRoute);
+  std::string jws, why;
   Json::Value payload;
-  return VerifiedNotification(ctx, &payload);
+  if (!SignedPayloadOf(ctx, &jws)) return Status::Error(kBadParam, "signedPayload is none.");
+  if (!VerifyAppleJws(jws, config.appstore_root_der, &payload, &why)) {
+    LogError("appstore notify: %s", why.c_str());
+    return Status::Error(kBadSign, "signedPayload does not verify.");
+  }
+  const Json::Value& data = payload["data"];
+  if (data["bundleId"].asString() != config.appstore_bundle_id ||
+      data["environment"].asString() != config.appstore_environment) {
+    LogError("appstore notify: bundle %.64s environment %.16s are not ours",
+             data["bundleId"].asString().c_str(), data["environment"].asString().c_str());
+    return Status::Error(kBadSign, "the notification is not of this app.");
+  }
+  return Status::Ok();
 }
 
 // The App Store's notifications carry their own signature (the JWS of the body).

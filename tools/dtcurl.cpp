@@ -1,6 +1,7 @@
 // dtcurl: signs a request to the DatingToday API exactly as the server checks it (API.md
 // section 3, with lib/sign's code), sends it with libcurl and prints the reply as indented
-// JSON. Also plays the payment gateway (`pay`) and logs in on a dev server (`login`).
+// JSON. Also plays the payment gateway (`pay`), the App Store with a test chain
+// (`appstore`), and logs in on a dev server (`login`).
 // Replaces scripts/signcurl.sh and scripts/paysim.sh; `dtcurl -h` for the usage.
 #include <curl/curl.h>
 #include <json/reader.h>
@@ -19,8 +20,11 @@
 #include "lib/core/clock.h"
 #include "lib/core/config.h"
 #include "lib/core/crypto.h"
+#include "lib/core/json_writer.h"
+#include "lib/core/keys.h"
 #include "lib/core/params.h"
 #include "lib/core/sign.h"
+#include "lib/domain/appstore.h"
 #include "lib/domain/guard.h"
 
 namespace {
@@ -39,6 +43,8 @@ constexpr char kUsage[] =
     "usage: dtcurl [OPTIONS] METHOD PATH [name=value ...] [-F name=@FILE ...]\n"
     "       dtcurl [OPTIONS] pay TRADE_NO TOTAL_FEE [TRANSACTION_ID]\n"
     "       dtcurl [OPTIONS] pay alipay TRADE_NO TOTAL_FEE | pay wechat TRADE_NO\n"
+    "       dtcurl [OPTIONS] appstore buy monthly|quarterly|yearly\n"
+    "       dtcurl [OPTIONS] appstore notify TYPE TRANSACTION_ID [SUBTYPE]\n"
     "       dtcurl [OPTIONS] login PHONE\n"
     "Signs a request to the DatingToday API as the server checks it (docs/API.md section 3:\n"
     "appkey, timestamp, nonce, sign; on routes marked T also userId and token when given),\n"
@@ -64,6 +70,17 @@ constexpr char kUsage[] =
     "points) take the buyer's payment of an alipay order and send Alipay's signed notify\n"
     "(the fake never saw the order, which the app's SDK would have handed it: say its fee);\n"
     "pay wechat has the fake WeChat Pay pay its prepay order and notify.\n"
+    "appstore plays StoreKit 2 and the App Store, signing with the test chain beside the\n"
+    "config's [pay.appstore] root_ca (its test_chain/ folder: leaf.key, leaf.pem,\n"
+    "inter.pem; dev and test configs have one, production's root has none). buy mints the\n"
+    "signed transaction of a purchase by the caller (-t/-u: its appAccountToken from\n"
+    "vip/info; the period 30, 90 or 365 days from now) and posts it to\n"
+    "/api/vip/appstore/verify. notify posts a signed App Store Server Notification V2 of\n"
+    "TYPE about TRANSACTION_ID: SUBSCRIBED and DID_RENEW a new transaction of that\n"
+    "subscription (monthly, 30 days from now); REFUND and REVOKE that transaction, revoked\n"
+    "now; DID_FAIL_TO_RENEW (SUBTYPE GRACE_PERIOD: a grace of 16 days), GRACE_PERIOD_EXPIRED,\n"
+    "EXPIRED and DID_CHANGE_RENEWAL_STATUS (SUBTYPE AUTO_RENEW_DISABLED or _ENABLED) the\n"
+    "subscription's renewal info; TEST nothing. It prints the HTTP status and the answer.\n"
     "login asks for an SMS code and logs in with the code a dev server echoes ([sms] echo),\n"
     "then prints export DT_TOKEN=... DT_USER=... for eval.\n"
     "Exit status: 0 reply code 0; 1 another code (the reply is printed too); 2 usage error;\n"
@@ -78,7 +95,9 @@ constexpr char kUsage[] =
     "  dtcurl -k HM256K --print GET /api/vip/products\n"
     "  dtcurl pay 20260101120000a1b2c3d4e5f60718 30.00\n"
     "  dtcurl pay alipay 20260101120000a1b2c3d4e5f60718 30.00\n"
-    "  dtcurl pay wechat 20260101120000a1b2c3d4e5f60718\n";
+    "  dtcurl pay wechat 20260101120000a1b2c3d4e5f60718\n"
+    "  dtcurl appstore buy monthly\n"
+    "  dtcurl appstore notify DID_FAIL_TO_RENEW 2000001748269112 GRACE_PERIOD\n";
 
 struct Options {
   std::string config;  // empty: found next to the binary or in the current directory
@@ -124,6 +143,7 @@ struct Request {
   std::string method;
   std::string url;  // with the query string for GET
   std::string body;
+  std::string content_type;  // of `body`; empty: application/x-www-form-urlencoded
   bool multipart = false;
   dt::Params fields;
   std::vector<FilePart> files;
@@ -438,7 +458,10 @@ std::string CurlCommand(const Request& r) {
     return cmd;
   }
   if (r.method == "GET") return "curl -s " + ShellQuote(r.url);
-  return "curl -s -X " + r.method + " " + ShellQuote(r.url) + " --data " + ShellQuote(r.body);
+  const std::string type =
+      r.content_type.empty() ? "" : " -H " + ShellQuote("Content-Type: " + r.content_type);
+  return "curl -s -X " + r.method + " " + ShellQuote(r.url) + type + " --data " +
+         ShellQuote(r.body);
 }
 
 size_t AppendBody(char* data, size_t size, size_t n, void* out) {
@@ -464,6 +487,10 @@ bool Send(const Request& r, Response* response, std::string* error) {
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response->body);
   std::unique_ptr<curl_slist, CurlDeleter> headers(curl_slist_append(nullptr, "Expect:"));
+  if (!r.content_type.empty()) {
+    headers.reset(
+        curl_slist_append(headers.release(), ("Content-Type: " + r.content_type).c_str()));
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   std::unique_ptr<curl_mime, CurlDeleter> mime;
   if (r.multipart) {
@@ -636,6 +663,153 @@ int RunPay(const Options& o, const dt::Config& config) {
   return PrintOrSend(o, BuildPayRequest(o, o.secret.empty() ? config.pay_key : o.secret));
 }
 
+// What `appstore` signs with: the test chain's leaf key and x5c (leaf, intermediate, the
+// configured root), from the test_chain/ folder beside [pay.appstore] root_ca.
+bool LoadTestChain(const dt::Config& config, dt::EcKey* key, std::vector<std::string>* der,
+                   std::string* error) {
+  if (config.appstore_bundle_id.empty()) return Error(error, "the config has no [pay.appstore]");
+  const std::string dir = Dirname(config.appstore_root_file) + "/test_chain/";
+  std::string pem, leaf, inter;
+  if (!ReadFile(dir + "leaf.key", &pem, error)) {
+    return Error(error, *error + " (appstore signs with a test chain, beside a test root only)");
+  }
+  if (!dt::EcKey::FromPrivatePem(pem, key, error)) return Error(error, dir + "leaf.key: " + *error);
+  for (const char* name : {"leaf.pem", "inter.pem"}) {
+    std::string text, cert;
+    if (!ReadFile(dir + name, &text, error)) return false;
+    if (!dt::CertificateDerFromPem(text, &cert, error))
+      return Error(error, dir + name + ": " + *error);
+    der->push_back(std::move(cert));
+  }
+  der->push_back(config.appstore_root_der);
+  return true;
+}
+
+// A transaction of `product` (the App Store's product id) for `days` from now, as StoreKit 2
+// signs it.
+std::string MintTransaction(const dt::Config& config, const dt::EcKey& key,
+                            const std::vector<std::string>& der, const std::string& id,
+                            const std::string& original, const std::string& product, int days,
+                            const std::string& token, bool revoked) {
+  const int64_t now_ms = dt::SystemClock().NowSeconds() * 1000;
+  dt::JsonWriter t;
+  t.Str("transactionId", id).Str("originalTransactionId", original);
+  t.Str("bundleId", config.appstore_bundle_id).Str("productId", product);
+  t.Int("purchaseDate", now_ms).Int("originalPurchaseDate", now_ms);
+  t.Int("expiresDate", now_ms + int64_t{days} * 86400000).Int("quantity", 1);
+  t.Str("type", "Auto-Renewable Subscription").Str("inAppOwnershipType", "PURCHASED");
+  if (!token.empty()) t.Str("appAccountToken", token);
+  if (revoked) t.Int("revocationDate", now_ms).Int("revocationReason", 0);
+  t.Int("signedDate", now_ms).Str("environment", config.appstore_environment);
+  return dt::MintAppleJws(t.Close(), key, der);
+}
+
+// appstore buy PRODUCT: the caller's token from vip/info, then the signed purchase to
+// vip/appstore/verify.
+int RunAppStoreBuy(const Options& o, const dt::Config& config, const dt::EcKey& key,
+                   const std::vector<std::string>& der) {
+  const std::string& kind = o.args[2];
+  const std::string product = kind == "monthly"     ? config.appstore_monthly
+                              : kind == "quarterly" ? config.appstore_quarterly
+                              : kind == "yearly"    ? config.appstore_yearly
+                                                    : "";
+  const int days = kind == "monthly" ? 30 : kind == "quarterly" ? 90 : 365;
+  if (product.empty()) return UsageError("appstore buy takes monthly, quarterly or yearly");
+  if (o.token.empty() || o.user.empty()) return UsageError("appstore buy needs -t TOKEN -u USER");
+  if (o.print) return UsageError("appstore buy cannot be printed: it needs vip/info first");
+  App app;
+  std::string error;
+  if (!ResolveApp(o, config, &app, &error)) return Fail(kExitUsage, error);
+  dt::Params params;
+  Response response;
+  Json::Value info;
+  if (!AddParam(&params, "userId", o.user, &error) ||
+      !SignRequest(app, o.token, true, &params, &error)) {
+    return UsageError(error);
+  }
+  if (!Send(MakeRequest("GET", BaseUrl(o.base) + "/api/vip/info", std::move(params), {}), &response,
+            &error)) {
+    return Fail(kExitUnreachable, error);
+  }
+  if (!ParseEnvelope(response.body, &info) || info["code"].asInt() != 0) {
+    fprintf(stderr, "dtcurl: /api/vip/info failed:\n");
+    return PrintReply(response, o.raw, stderr);
+  }
+  const std::string id = "2" + std::to_string(dt::SystemClock().NowSeconds()) +
+                         std::to_string(100000 + dt::RandomBelow(900000));
+  const std::string jws = MintTransaction(config, key, der, id, id, product, days,
+                                          info["data"]["app_account_token"].asString(), false);
+  params = dt::Params();
+  params.Add("signedTransaction", jws);
+  if (!AddParam(&params, "userId", o.user, &error) ||
+      !SignRequest(app, o.token, true, &params, &error)) {
+    return UsageError(error);
+  }
+  return PrintOrSend(
+      o, MakeRequest("POST", BaseUrl(o.base) + "/api/vip/appstore/verify", std::move(params), {}));
+}
+
+// The App Store's answer: its HTTP status and body; success on 200.
+int PrintAppStoreReply(const Response& response, bool, FILE* out) {
+  fprintf(out, "HTTP %ld %s\n", response.status, response.body.c_str());
+  return response.status == 200 ? kExitOk : kExitReplyError;
+}
+
+// appstore notify TYPE TRANSACTION_ID [SUBTYPE]: a signed notification V2.
+int RunAppStoreNotify(const Options& o, const dt::Config& config, const dt::EcKey& key,
+                      const std::vector<std::string>& der) {
+  if (o.args.size() < 4 || o.args.size() > 5) {
+    return UsageError("appstore notify takes TYPE TRANSACTION_ID [SUBTYPE]");
+  }
+  const std::string& type = o.args[2];
+  const std::string& id = o.args[3];
+  const std::string subtype = o.args.size() > 4 ? o.args[4] : "";
+  const int64_t now = dt::SystemClock().NowSeconds();
+  dt::JsonWriter n;
+  n.Str("notificationType", type);
+  if (!subtype.empty()) n.Str("subtype", subtype);
+  n.Str("notificationUUID", dt::HexEncode(dt::RandomBytes(16))).Object("data");
+  n.Str("bundleId", config.appstore_bundle_id).Str("environment", config.appstore_environment);
+  if (type == "SUBSCRIBED" || type == "DID_RENEW") {
+    const std::string renewal = id + std::to_string(now % 100000);
+    n.Str("signedTransactionInfo",
+          MintTransaction(config, key, der, renewal, id, config.appstore_monthly, 30, "", false));
+  } else if (type == "REFUND" || type == "REVOKE") {
+    n.Str("signedTransactionInfo",
+          MintTransaction(config, key, der, id, id, config.appstore_monthly, 30, "", true));
+  } else if (type != "TEST") {
+    dt::JsonWriter r;
+    r.Str("originalTransactionId", id).Str("productId", config.appstore_monthly);
+    r.Str("autoRenewProductId", config.appstore_monthly);
+    r.Int("autoRenewStatus", subtype == "AUTO_RENEW_DISABLED" || type == "EXPIRED" ? 0 : 1);
+    if (subtype == "GRACE_PERIOD") {
+      r.Int("gracePeriodExpiresDate", (now + 16 * 86400) * 1000)
+          .Bool("isInBillingRetryPeriod", true);
+    }
+    r.Int("signedDate", now * 1000).Str("environment", config.appstore_environment);
+    n.Str("signedRenewalInfo", dt::MintAppleJws(r.Close(), key, der));
+  }
+  n.End().Str("version", "2.0").Int("signedDate", now * 1000);
+  dt::JsonWriter body;
+  body.Str("signedPayload", dt::MintAppleJws(n.Close(), key, der));
+  Request request = MakeRequest("POST", BaseUrl(o.base) + "/api/vip/appstore/notify", {}, {});
+  request.body = body.Close();
+  request.content_type = "application/json";
+  return PrintOrSend(o, request, PrintAppStoreReply);
+}
+
+int RunAppStore(const Options& o, const dt::Config& config) {
+  const std::string verb = o.args.size() > 1 ? o.args[1] : "";
+  if (verb != "buy" && verb != "notify") return UsageError("appstore takes buy or notify");
+  if (verb == "buy" && o.args.size() != 3) return UsageError("appstore buy takes PRODUCT");
+  dt::EcKey key;
+  std::vector<std::string> der;
+  std::string error;
+  if (!LoadTestChain(config, &key, &der, &error)) return Fail(kExitUsage, error);
+  return verb == "buy" ? RunAppStoreBuy(o, config, key, der)
+                       : RunAppStoreNotify(o, config, key, der);
+}
+
 // One signed POST for login; on failure prints why (the reply on stderr) and sets *status.
 bool PostSigned(const Options& o, const App& app, const std::string& path,
                 const std::vector<std::string>& pairs, Json::Value* reply, int* status) {
@@ -694,6 +868,7 @@ int Run(Options& o) {
   const std::string& command = o.args[0];
   if (command == "pay") return RunPay(o, config);
   if (command == "login") return RunLogin(o, config);
+  if (command == "appstore") return RunAppStore(o, config);
   return RunApi(o, config);
 }
 
@@ -707,7 +882,7 @@ int main(int argc, char** argv) {
     fputs(kUsage, stdout);
     return kExitOk;
   }
-  if (options.args.empty()) return UsageError("no METHOD PATH, pay or login given");
+  if (options.args.empty()) return UsageError("no METHOD PATH, pay, appstore or login given");
   curl_global_init(CURL_GLOBAL_DEFAULT);
   int status;
   try {

@@ -2,7 +2,11 @@
 #include "lib/core/keys.h"
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -77,11 +81,14 @@ bool RsaKey::SamePublicKey(const RsaKey& other) const {
   return key_ && other.key_ && EVP_PKEY_eq(key_.get(), other.key_.get()) == 1;
 }
 
-std::string RsaSha256SignBase64(const RsaKey& key, std::string_view data) {
-  if (!key.has_private()) return "";
+namespace {
+
+// SHA-256 signature of `data` with `key` as OpenSSL writes it (PKCS#1 v1.5 for RSA, the
+// DER ECDSA-Sig-Value for EC); empty if it cannot sign.
+std::string DigestSign(EVP_PKEY* key, std::string_view data) {
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   size_t length = 0;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length,
                      reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
     return "";
@@ -92,18 +99,108 @@ std::string RsaSha256SignBase64(const RsaKey& key, std::string_view data) {
     return "";
   }
   signature.resize(length);
-  return Base64Encode(signature);
+  return signature;
+}
+
+// Whether `signature` (as DigestSign writes it) is `key`'s over `data`.
+bool DigestVerify(EVP_PKEY* key, std::string_view data, std::string_view signature) {
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                          signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                          data.size()) == 1;
+}
+
+}  // namespace
+
+std::string RsaSha256SignBase64(const RsaKey& key, std::string_view data) {
+  if (!key.has_private()) return "";
+  const std::string signature = DigestSign(key.get(), data);
+  return signature.empty() ? "" : Base64Encode(signature);
 }
 
 bool RsaSha256VerifyBase64(const RsaKey& key, std::string_view data,
                            std::string_view signature_base64) {
   std::string signature;
-  if (!key.loaded() || !Base64Decode(signature_base64, &signature)) return false;
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
-         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                          signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                          data.size()) == 1;
+  return key.loaded() && Base64Decode(signature_base64, &signature) &&
+         DigestVerify(key.get(), data, signature);
+}
+
+namespace {
+
+struct SigFree {
+  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
+
+bool IsP256(EVP_PKEY* key) {
+  char group[32] = {0};
+  size_t length = 0;
+  return EVP_PKEY_base_id(key) == EVP_PKEY_EC &&
+         EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), &length) == 1 &&
+         std::string_view(group, length) == SN_X9_62_prime256v1;
+}
+
+}  // namespace
+
+bool EcKey::Adopt(evp_pkey_st* key, bool up_ref, bool has_private, EcKey* out, std::string* error) {
+  if (!key) {
+    *error = "not a PEM key";
+    return false;
+  }
+  if (up_ref) EVP_PKEY_up_ref(key);
+  std::shared_ptr<EVP_PKEY> owned = Own(key);
+  if (!IsP256(key)) {
+    *error = "not a P-256 key";
+    return false;
+  }
+  out->key_ = std::move(owned);
+  out->has_private_ = has_private;
+  return true;
+}
+
+bool EcKey::FromPrivatePem(std::string_view pem, EcKey* out, std::string* error) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return Adopt(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, false,
+               true, out, error);
+}
+
+bool EcKey::FromPublic(evp_pkey_st* key, EcKey* out, std::string* error) {
+  return Adopt(key, true, false, out, error);
+}
+
+std::string Es256Sign(const EcKey& key, std::string_view data) {
+  if (!key.has_private()) return "";
+  const std::string der = DigestSign(key.get(), data);
+  if (der.empty()) return "";
+  // OpenSSL writes the DER ECDSA-Sig-Value; JWS wants the two integers side by side.
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  std::unique_ptr<ECDSA_SIG, SigFree> sig(
+      d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  std::string raw(64, '\0');
+  unsigned char* out = reinterpret_cast<unsigned char*>(raw.data());
+  if (!sig || BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out, 32) != 32 ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out + 32, 32) != 32) {
+    return "";
+  }
+  return raw;
+}
+
+bool Es256Verify(const EcKey& key, std::string_view data, std::string_view raw) {
+  if (!key.loaded() || raw.size() != 64) return false;
+  std::unique_ptr<ECDSA_SIG, SigFree> sig(ECDSA_SIG_new());
+  BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr);
+  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr);
+  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    return false;
+  }
+  const int n = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (n <= 0) return false;
+  std::string der(static_cast<size_t>(n), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(der.data());
+  if (i2d_ECDSA_SIG(sig.get(), &p) != n) return false;
+  return DigestVerify(key.get(), data, der);
 }
 
 namespace {
@@ -216,6 +313,32 @@ bool Base64Decode(std::string_view text, std::string* bytes) {
   out.resize(length);
   *bytes = std::move(out);
   return true;
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string text = Base64Encode(bytes);
+  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  return text;
+}
+
+bool Base64UrlDecode(std::string_view text, std::string* bytes) {
+  if (text.size() % 4 == 1) return false;
+  std::string standard;
+  standard.reserve(text.size() + 3);
+  for (char c : text) {
+    if (c == '-') {
+      standard += '+';
+    } else if (c == '_') {
+      standard += '/';
+    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      standard += c;
+    } else {
+      return false;  // '+', '/', '=' and anything else are not base64url
+    }
+  }
+  while (standard.size() % 4 != 0) standard += '=';
+  return Base64Decode(standard, bytes);
 }
 
 }  // namespace dt

@@ -1,7 +1,8 @@
-// The public-key cryptography of the payment gateways, over OpenSSL: RSA keys from PEM,
+// The public-key cryptography of the outside parties, over OpenSSL: RSA keys from PEM,
 // SHA256withRSA (RSASSA-PKCS1-v1_5, which Alipay calls RSA2 and WeChat Pay APIv3 uses),
-// AES-256-GCM (WeChat Pay's notify resources) and standard base64. Keys are immutable once
-// loaded and may be shared between threads; the functions are thread-safe.
+// P-256 keys and ES256 as JWS writes it (the App Store's signed data, APNs' provider
+// tokens), AES-256-GCM (WeChat Pay's notify resources), standard base64 and base64url. Keys are
+// immutable once loaded and may be shared between threads; the functions are thread-safe.
 #pragma once
 
 #include <memory>
@@ -40,6 +41,35 @@ class RsaKey {
   bool has_private_ = false;
 };
 
+// A loaded P-256 (prime256v1) key, private or public only. Copies share the key.
+class EcKey {
+ public:
+  EcKey() = default;
+
+  // From PEM text: a private key (PKCS#8 "PRIVATE KEY" or SEC 1 "EC PRIVATE KEY"); false
+  // (and *error) when it is none, or not on P-256.
+  static bool FromPrivatePem(std::string_view pem, EcKey* out, std::string* error);
+  // Shares `key` (a certificate's, X509_get0_pubkey) when it is on P-256; false otherwise.
+  static bool FromPublic(evp_pkey_st* key, EcKey* out, std::string* error);
+
+  bool loaded() const { return key_ != nullptr; }
+  bool has_private() const { return has_private_; }
+  evp_pkey_st* get() const { return key_.get(); }
+
+ private:
+  static bool Adopt(evp_pkey_st* key, bool up_ref, bool has_private, EcKey* out,
+                    std::string* error);
+
+  std::shared_ptr<evp_pkey_st> key_;
+  bool has_private_ = false;
+};
+
+// ES256 (RFC 7518 3.4): ECDSA P-256 with SHA-256 of `data`, the signature as r||s (64
+// bytes, each half big-endian and zero-padded); empty if the key cannot sign.
+std::string Es256Sign(const EcKey& key, std::string_view data);
+// Whether `raw` (r||s, 64 bytes) is an ES256 signature of `data` by `key`.
+bool Es256Verify(const EcKey& key, std::string_view data, std::string_view raw);
+
 // SHA256withRSA of `data` with a private key, base64; empty if the key cannot sign.
 std::string RsaSha256SignBase64(const RsaKey& key, std::string_view data);
 
@@ -61,5 +91,10 @@ bool CertificateDerFromPem(std::string_view pem, std::string* der, std::string* 
 std::string Base64Encode(std::string_view bytes);
 // Standard base64 with padding; false on anything else (whitespace included).
 bool Base64Decode(std::string_view text, std::string* bytes);
+
+// base64url without padding (RFC 7515 2), as JWS and JWT write their parts.
+std::string Base64UrlEncode(std::string_view bytes);
+// Only that: '+', '/', '=' and anything else outside the alphabet are refused.
+bool Base64UrlDecode(std::string_view text, std::string* bytes);
 
 }  // namespace dt

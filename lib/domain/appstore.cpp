@@ -2,12 +2,9 @@
 #include "lib/domain/appstore.h"
 
 #include <json/reader.h>
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
+#include <json/writer.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -38,12 +35,6 @@ struct StoreCtxFree {
 struct StackFree {
   void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
 };
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct SigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
 struct ObjFree {
   void operator()(ASN1_OBJECT* o) const { ASN1_OBJECT_free(o); }
 };
@@ -72,44 +63,7 @@ bool Fail(std::string* why, const std::string& reason) {
   return false;
 }
 
-// The ES256 signature r||s as the DER ECDSA-Sig-Value OpenSSL verifies.
-bool RawToDerSignature(std::string_view raw, std::string* der) {
-  if (raw.size() != 64) return false;
-  std::unique_ptr<ECDSA_SIG, SigFree> sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr);
-  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr);
-  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    return false;
-  }
-  const int n = i2d_ECDSA_SIG(sig.get(), nullptr);
-  if (n <= 0) return false;
-  der->assign(static_cast<size_t>(n), '\0');
-  unsigned char* p = reinterpret_cast<unsigned char*>(der->data());
-  return i2d_ECDSA_SIG(sig.get(), &p) == n;
-}
-
 }  // namespace
-
-bool Base64UrlDecode(std::string_view text, std::string* bytes) {
-  if (text.size() % 4 == 1) return false;
-  std::string standard;
-  standard.reserve(text.size() + 3);
-  for (char c : text) {
-    if (c == '-') {
-      standard += '+';
-    } else if (c == '_') {
-      standard += '/';
-    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      standard += c;
-    } else {
-      return false;  // '+', '/', '=' and anything else are not base64url
-    }
-  }
-  while (standard.size() % 4 != 0) standard += '=';
-  return Base64Decode(standard, bytes);
-}
 
 bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value* payload,
                     std::string* why) {
@@ -171,24 +125,40 @@ bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value
     return Fail(why, "the intermediate lacks Apple's OID");
   if (!HasExtension(chain[0].get(), kLeafOid)) return Fail(why, "the leaf lacks Apple's OID");
 
-  EVP_PKEY* key = X509_get0_pubkey(chain[0].get());
-  std::string der_signature;
-  if (!key || EVP_PKEY_base_id(key) != EVP_PKEY_EC || EVP_PKEY_bits(key) != 256) {
-    return Fail(why, "the leaf's key is not P-256");
+  EcKey key;
+  std::string error;
+  if (!EcKey::FromPublic(X509_get0_pubkey(chain[0].get()), &key, &error)) {
+    return Fail(why, "the leaf's key: " + error);
   }
-  if (!RawToDerSignature(raw_signature, &der_signature))
-    return Fail(why, "the signature is not r||s");
   const std::string signed_text = std::string(header_part) + "." + std::string(payload_part);
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
-  if (!md || EVP_DigestVerifyInit(md.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
-      EVP_DigestVerify(md.get(), reinterpret_cast<const unsigned char*>(der_signature.data()),
-                       der_signature.size(),
-                       reinterpret_cast<const unsigned char*>(signed_text.data()),
-                       signed_text.size()) != 1) {
+  if (!Es256Verify(key, signed_text, raw_signature)) {
     return Fail(why, "the signature does not verify");
   }
   *payload = std::move(body);
   return true;
+}
+
+bool AppleJwsPayload(std::string_view jws, Json::Value* payload) {
+  const size_t dot1 = jws.find('.');
+  const size_t dot2 = dot1 == std::string_view::npos ? dot1 : jws.find('.', dot1 + 1);
+  std::string text;
+  return dot2 != std::string_view::npos &&
+         Base64UrlDecode(jws.substr(dot1 + 1, dot2 - dot1 - 1), &text) &&
+         ParseObject(text, payload);
+}
+
+std::string MintAppleJws(std::string_view payload, const EcKey& leaf_key,
+                         const std::vector<std::string>& chain_der) {
+  Json::Value header(Json::objectValue);
+  header["alg"] = "ES256";
+  header["x5c"] = Json::Value(Json::arrayValue);
+  for (const std::string& der : chain_der) header["x5c"].append(Base64Encode(der));
+  Json::StreamWriterBuilder compact;
+  compact["indentation"] = "";
+  const std::string signing_input =
+      Base64UrlEncode(Json::writeString(compact, header)) + "." + Base64UrlEncode(payload);
+  const std::string signature = Es256Sign(leaf_key, signing_input);
+  return signature.empty() ? "" : signing_input + "." + Base64UrlEncode(signature);
 }
 
 bool ReadAppStoreTransaction(const Json::Value& p, AppStoreTransaction* out, std::string* why) {
@@ -249,8 +219,10 @@ Status LoadAppStoreStanding(Db& db, int64_t user, int64_t now, AppStoreStanding*
   RETURN_IF_ERROR(db.QueryRow(
       "SELECT a.app_account_token, a.auto_renew, EXISTS (SELECT 1 FROM appstore_transaction t"
       " WHERE t.user_id = a.user_id AND t.revoked = 0 AND t.expires_time > FROM_UNIXTIME(?))"
+      " OR EXISTS (SELECT 1 FROM appstore_grace g WHERE g.user_id = a.user_id AND g.open = 1"
+      " AND g.grace_until > FROM_UNIXTIME(?))"
       " FROM appstore_account a WHERE a.user_id = ?",
-      {now, user}, &row, &found));
+      {now, now, user}, &row, &found));
   if (!found) return AppAccountToken(db, user, &out->app_account_token);  // nothing bought yet
   out->app_account_token = row.Str(0);
   out->subscribed = row.Int(2) != 0;
@@ -275,30 +247,131 @@ Status AppStoreUser(Db& db, const AppStoreTransaction& t, int64_t* user, bool* f
   return Status::Ok();
 }
 
+namespace {
+
+// Inside a transaction that holds the user's vip_info row: ends the open grace of the
+// subscription `original`, taking back what of it is still ahead of `now`; *ahead is that.
+Status CloseGrace(Db& db, std::string_view original, int64_t now, int64_t* ahead) {
+  *ahead = 0;
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(
+      db.QueryRow("SELECT user_id, UNIX_TIMESTAMP(grace_until), granted_seconds FROM appstore_grace"
+                  " WHERE original_transaction_id = ? AND open = 1 FOR UPDATE",
+                  {original}, &row, &found));
+  if (!found) return Status::Ok();
+  *ahead = std::min(row.Int(2), std::max<int64_t>(0, row.Int(1) - now));
+  RETURN_IF_ERROR(
+      db.Exec("UPDATE appstore_grace SET open = 0, update_time = FROM_UNIXTIME(?)"
+              " WHERE original_transaction_id = ?",
+              {now, original}));
+  return db.Exec(
+      "UPDATE vip_info SET vip_deadline = GREATEST(FROM_UNIXTIME(?), vip_deadline - INTERVAL ? "
+      "SECOND) WHERE user_id = ?",
+      {now, *ahead, row.Int(0)});
+}
+
+// Locks the user's vip_info row (made if missing) and reads its deadline: every change of
+// VIP time here begins so, one lock order (vip_info, then the App Store's rows).
+Status LockVipDeadline(Db& db, int64_t user, int64_t now, int64_t* deadline) {
+  RETURN_IF_ERROR(
+      db.Exec("INSERT IGNORE INTO vip_info (user_id, vip_deadline) VALUES (?, FROM_UNIXTIME(?))",
+              {user, now}));
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(
+      db.QueryRow("SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ? FOR UPDATE",
+                  {user}, &row, &found));
+  *deadline = found ? row.Int(0) : now;
+  return Status::Ok();
+}
+
+void Uncache(Redis& redis, int64_t user) {
+  if (!InvalidateProfile(redis, user).ok())
+    LogError("appstore: profile cache of %lld not invalidated", static_cast<long long>(user));
+}
+
+}  // namespace
+
+Status GrantAppStoreGrace(Db& db, Redis& redis, int64_t user,
+                          std::string_view original_transaction_id, int64_t until, int64_t now,
+                          int64_t* deadline) {
+  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+    int64_t current = 0;
+    RETURN_IF_ERROR(LockVipDeadline(db, user, now, &current));
+    Row row;
+    bool found = false;
+    RETURN_IF_ERROR(
+        db.QueryRow("SELECT UNIX_TIMESTAMP(grace_until), granted_seconds, open FROM appstore_grace"
+                    " WHERE original_transaction_id = ? FOR UPDATE",
+                    {original_transaction_id}, &row, &found));
+    const bool open = found && row.Int(2) == 1;
+    // An open grace extended to a later `until` gives only the difference.
+    const int64_t from = open ? std::max(now, row.Int(0)) : now;
+    const int64_t extra = std::max<int64_t>(0, until - from);
+    *deadline = extra > 0 ? std::max(now, current) + extra : current;
+    RETURN_IF_ERROR(
+        db.Exec("INSERT INTO appstore_grace (original_transaction_id, user_id, grace_until,"
+                " granted_seconds, open, update_time) VALUES (?, ?, FROM_UNIXTIME(?), ?, 1,"
+                " FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE user_id = VALUES(user_id),"
+                " grace_until = VALUES(grace_until), granted_seconds = VALUES(granted_seconds),"
+                " open = 1, update_time = VALUES(update_time)",
+                {original_transaction_id, user, std::max(until, open ? row.Int(0) : until),
+                 (open ? row.Int(1) : 0) + extra, now}));
+    return db.Exec("UPDATE vip_info SET vip_deadline = FROM_UNIXTIME(?) WHERE user_id = ?",
+                   {*deadline, user});
+  }));
+  Uncache(redis, user);
+  return Status::Ok();
+}
+
+Status EndAppStoreGrace(Db& db, Redis& redis, std::string_view original_transaction_id,
+                        int64_t now) {
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT user_id FROM appstore_grace WHERE original_transaction_id = ? AND open = 1",
+      {original_transaction_id}, &row, &found));
+  if (!found) return Status::Ok();
+  const int64_t user = row.Int(0);
+  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+    int64_t current = 0, ahead = 0;
+    RETURN_IF_ERROR(LockVipDeadline(db, user, now, &current));
+    return CloseGrace(db, original_transaction_id, now, &ahead);
+  }));
+  Uncache(redis, user);
+  return Status::Ok();
+}
+
 Status RevokeAppStoreTransaction(Db& db, Redis& redis, std::string_view transaction_id, int64_t now,
                                  bool* found) {
-  int64_t user = 0;
+  Row row;
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT user_id, original_transaction_id FROM appstore_transaction WHERE transaction_id = ?",
+      {transaction_id}, &row, found));
+  if (!*found) return Status::Ok();
+  const int64_t user = row.Int(0);
+  const std::string original = row.Str(1);
   RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
-    Row row;
+    int64_t current = 0;
+    RETURN_IF_ERROR(LockVipDeadline(db, user, now, &current));
+    Row granted;
+    bool live = false;
     RETURN_IF_ERROR(
-        db.QueryRow("SELECT user_id, granted_seconds, revoked FROM appstore_transaction"
-                    " WHERE transaction_id = ? FOR UPDATE",
-                    {transaction_id}, &row, found));
-    if (!*found || row.Int(2) != 0) return Status::Ok();
-    user = row.Int(0);
+        db.QueryRow("SELECT granted_seconds FROM appstore_transaction"
+                    " WHERE transaction_id = ? AND revoked = 0 FOR UPDATE",
+                    {transaction_id}, &granted, &live));
+    if (!live) return Status::Ok();  // revoked before
     RETURN_IF_ERROR(db.Exec("UPDATE appstore_transaction SET revoked = 1 WHERE transaction_id = ?",
                             {transaction_id}));
-    return db.Exec(
+    RETURN_IF_ERROR(db.Exec(
         "UPDATE vip_info SET vip_deadline = GREATEST(FROM_UNIXTIME(?), vip_deadline - INTERVAL ? "
-        "SECOND)"
-        " WHERE user_id = ?",
-        {now, row.Int(1), user});
+        "SECOND) WHERE user_id = ?",
+        {now, granted.Int(0), user}));
+    int64_t ahead = 0;
+    return CloseGrace(db, original, now, &ahead);
   }));
-  if (user != 0) {
-    Status cache = InvalidateProfile(redis, user);
-    if (!cache.ok())
-      LogError("appstore: profile cache of %lld not invalidated", static_cast<long long>(user));
-  }
+  Uncache(redis, user);
   return Status::Ok();
 }
 
@@ -309,14 +382,8 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
   RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
     Row row;
     bool found = false;
-    // The user's VIP row, locked (made if missing): the stacking below reads and writes it.
-    RETURN_IF_ERROR(
-        db.Exec("INSERT IGNORE INTO vip_info (user_id, vip_deadline) VALUES (?, FROM_UNIXTIME(?))",
-                {user, now}));
-    RETURN_IF_ERROR(db.QueryRow(
-        "SELECT UNIX_TIMESTAMP(vip_deadline) FROM vip_info WHERE user_id = ? FOR UPDATE", {user},
-        &row, &found));
-    const int64_t current = found ? row.Int(0) : now;
+    int64_t current = 0;
+    RETURN_IF_ERROR(LockVipDeadline(db, user, now, &current));
     RETURN_IF_ERROR(db.QueryRow("SELECT user_id FROM appstore_transaction WHERE transaction_id = ?",
                                 {t.transaction_id}, &row, &found));
     if (found) {
@@ -324,6 +391,11 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
       *deadline = current;
       return Status::Ok();
     }
+    // A renewal (billing recovered) replaces the subscription's grace: what of the grace
+    // is still ahead goes, the renewal's time comes instead.
+    int64_t ahead = 0;
+    RETURN_IF_ERROR(CloseGrace(db, t.original_transaction_id, now, &ahead));
+    current = std::max(now, current - ahead);
     int64_t granted = 0;
     if (t.expires_ms > 0) {
       granted = std::max<int64_t>(0, t.expires_ms / 1000 - std::max(now, t.purchase_ms / 1000));
@@ -344,9 +416,7 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
     return db.Exec("UPDATE vip_info SET vip_deadline = FROM_UNIXTIME(?) WHERE user_id = ?",
                    {*deadline, user});
   }));
-  Status cache = InvalidateProfile(redis, user);
-  if (!cache.ok())
-    LogError("appstore: profile cache of %lld not invalidated", static_cast<long long>(user));
+  Uncache(redis, user);
   return Status::Ok();
 }
 

@@ -18,7 +18,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "lib/core/keys.h"
 #include "lib/core/status.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
@@ -30,6 +32,16 @@ namespace dt {
 // its payload object. False (and *why, without secrets) otherwise.
 bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value* payload,
                     std::string* why);
+
+// The payload of a JWS VerifyAppleJws has accepted (a route's authenticator verified it,
+// its handler reads it); false when it is not a compact JWS with a JSON object payload.
+bool AppleJwsPayload(std::string_view jws, Json::Value* payload);
+
+// The other way, as the App Store signs: a compact JWS of `payload` (JSON text) with
+// header {"alg":"ES256","x5c":[chain_der...]} signed by `leaf_key`. For the tests and
+// dtcurl, which sign with a test chain; empty if the key cannot sign.
+std::string MintAppleJws(std::string_view payload, const EcKey& leaf_key,
+                         const std::vector<std::string>& chain_der);
 
 // What a verified transaction (JWSTransactionDecodedPayload) says, as this server uses it.
 struct AppStoreTransaction {
@@ -56,7 +68,8 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
                                 int64_t* deadline);
 
 // What vip/info tells of the App Store: the user's token (made on first use), whether an
-// App Store subscription of theirs runs at `now`, and whether it renews.
+// App Store subscription of theirs runs at `now` (a billing grace counts), and whether it
+// renews.
 struct AppStoreStanding {
   std::string app_account_token;
   bool subscribed = false;
@@ -69,11 +82,24 @@ Status LoadAppStoreStanding(Db& db, int64_t user, int64_t now, AppStoreStanding*
 Status AppStoreUser(Db& db, const AppStoreTransaction& t, int64_t* user, bool* found);
 
 // A refund or revocation: what `transaction_id` gave is taken back (never to before
-// `now`), once. *found false when it was never credited here.
+// `now`), once, and a grace period of its subscription ends. *found false when it was
+// never credited here.
 Status RevokeAppStoreTransaction(Db& db, Redis& redis, std::string_view transaction_id, int64_t now,
                                  bool* found);
 
-// base64url without padding (RFC 7515), as JWS writes its parts; false on anything else.
-bool Base64UrlDecode(std::string_view text, std::string* bytes);
+// Billing grace (DID_FAIL_TO_RENEW with subtype GRACE_PERIOD): the subscription
+// `original_transaction_id` of `user` keeps VIP until `until`; the time that adds beyond
+// the user's deadline (stacked like any other) is recorded, one grace per subscription,
+// a later `until` extending it. *deadline is the user's VIP deadline after.
+Status GrantAppStoreGrace(Db& db, Redis& redis, int64_t user,
+                          std::string_view original_transaction_id, int64_t until, int64_t now,
+                          int64_t* deadline);
+
+// The grace of a subscription ends at `now` (GRACE_PERIOD_EXPIRED, EXPIRED, a refund): what
+// of it is still ahead is taken back. A renewal of the subscription ends it the same way
+// inside GrantAppStoreTransaction, so the renewal replaces the grace and does not stack on
+// it. Nothing when there is no open grace.
+Status EndAppStoreGrace(Db& db, Redis& redis, std::string_view original_transaction_id,
+                        int64_t now);
 
 }  // namespace dt

@@ -1,12 +1,10 @@
-// In-app purchases through nginx: transactions minted here as StoreKit 2 signs them (ES256
-// with the test chain of tests/data/vectors/appstore: its leaf key, under the stand-in
-// root the test config trusts), verified by the server offline, credited once.
+// In-app purchases through nginx: transactions and notifications minted here as StoreKit 2
+// and the App Store sign them (ES256, x5c), under a chain made at test time with the
+// openssl command (an intermediate and a leaf with Apple's OIDs, issued by the stand-in
+// root of tests/data/vectors/appstore that the test config trusts), verified by the
+// server offline, credited once.
 #include <cppunit/extensions/HelperMacros.h>
 #include <json/reader.h>
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <ctime>
 #include <fstream>
@@ -16,6 +14,7 @@
 #include "lib/core/clock.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
+#include "lib/domain/appstore.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -30,55 +29,78 @@ std::string ReadVector(const std::string& path) {
   return ss.str();
 }
 
-std::string B64Url(std::string_view bytes) {
-  std::string s = Base64Encode(bytes);
-  for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  return s;
-}
-
-std::string DerOf(const std::string& pem_path) {
+std::string DerOfPem(const std::string& pem) {
   std::string der, error;
-  CPPUNIT_ASSERT_MESSAGE(pem_path + ": " + error, CertificateDerFromPem(ReadVector(pem_path), &der, &error));
+  CPPUNIT_ASSERT_MESSAGE(error, CertificateDerFromPem(pem, &der, &error));
   return der;
 }
 
-// A compact JWS of `payload` as the App Store signs it: ES256 (r||s) by the test leaf key,
-// x5c leaf, intermediate, root.
-std::string Mint(const std::string& payload) {
-  JsonWriter header;
-  header.Str("alg", "ES256").Array("x5c");
-  for (const char* cert : {"test_chain/leaf.pem", "test_chain/inter.pem", "test_root_ca_g3.pem"}) {
-    header.Str(Base64Encode(DerOf(cert)));
-  }
-  header.End();
-  const std::string signing_input = B64Url(header.Close()) + "." + B64Url(payload);
-  const std::string pem = ReadVector("test_chain/leaf.key");
-  std::unique_ptr<BIO, void (*)(BIO*)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                           [](BIO* b) { BIO_free(b); });
-  std::unique_ptr<EVP_PKEY, void (*)(EVP_PKEY*)> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr),
-                                                     EVP_PKEY_free);
-  CPPUNIT_ASSERT(key);
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  size_t length = 0;
-  CPPUNIT_ASSERT(EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1);
-  CPPUNIT_ASSERT(EVP_DigestSign(md.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                signing_input.size()) == 1);
-  std::string der(length, '\0');
-  CPPUNIT_ASSERT(EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(der.data()), &length,
-                                reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1);
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<ECDSA_SIG, void (*)(ECDSA_SIG*)> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(length)),
-                                                       ECDSA_SIG_free);
-  CPPUNIT_ASSERT(sig);
-  unsigned char rs[64];
-  BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), rs, 32);
-  BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), rs + 32, 32);
-  return signing_input + "." + B64Url(std::string_view(reinterpret_cast<const char*>(rs), 64));
+// A signing chain: the leaf's key and x5c's certificates (DER, leaf first).
+struct Chain {
+  EcKey leaf_key;
+  std::vector<std::string> der;
+};
+
+// Issues a P-256 key and certificate NAME under ISSUER (its .pem and .key) in `dir`, with
+// the extensions of section NAME of ext.cnf; the certificate's PEM text.
+std::string Issue(const std::string& dir, const std::string& name, const std::string& issuer_pem,
+                  const std::string& issuer_key, const std::string& section, int serial) {
+  const std::string base = dir + "/" + name;
+  RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + base + ".key && openssl req -new -key " +
+             base + ".key -subj '/CN=DatingToday test " + name + "' -out " + base + ".csr && openssl x509 -req -in " + base +
+             ".csr -CA " + issuer_pem + " -CAkey " + issuer_key + " -set_serial " + std::to_string(serial) +
+             " -days 2 -extfile " + dir + "/ext.cnf -extensions " + section + " -out " + base + ".pem");
+  std::ifstream in(base + ".pem");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  CPPUNIT_ASSERT_MESSAGE(base + ".pem was not made", ss.str().find("BEGIN CERTIFICATE") != std::string::npos);
+  return ss.str();
+}
+
+// The chains, made once per run: `apple` as the App Store's (intermediate with OID
+// 1.2.840.113635.100.6.2.1, leaf with 1.2.840.113635.100.6.11.1), and `plain`, whose leaf
+// lacks Apple's OID.
+struct Chains {
+  Chain apple, plain;
+};
+
+const Chains& TestChains() {
+  static const Chains chains = [] {
+    const std::string dir = TestStack::Get().VarPath("appstore-chain");
+    RunCommand("mkdir -p " + dir);
+    {
+      std::ofstream ext(dir + "/ext.cnf");
+      ext << "[inter]\nbasicConstraints = critical, CA:TRUE, pathlen:0\nkeyUsage = critical, keyCertSign, cRLSign\n"
+             "1.2.840.113635.100.6.2.1 = DER:05:00\n"
+             "[leaf]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+             "1.2.840.113635.100.6.11.1 = DER:05:00\n"
+             "[plain]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n";
+    }
+    const std::string root = "tests/data/vectors/appstore/test_root_ca_g3.pem";
+    const std::string inter = Issue(dir, "inter", root, "tests/data/vectors/appstore/test_chain/root.key", "inter", 1001);
+    const std::string leaf = Issue(dir, "leaf", dir + "/inter.pem", dir + "/inter.key", "leaf", 1002);
+    const std::string plain = Issue(dir, "plain", dir + "/inter.pem", dir + "/inter.key", "plain", 1003);
+    Chains c;
+    std::string error;
+    CPPUNIT_ASSERT_MESSAGE(error, EcKey::FromPrivatePem(ReadBinary(dir + "/leaf.key"), &c.apple.leaf_key, &error));
+    CPPUNIT_ASSERT_MESSAGE(error, EcKey::FromPrivatePem(ReadBinary(dir + "/plain.key"), &c.plain.leaf_key, &error));
+    c.apple.der = {DerOfPem(leaf), DerOfPem(inter), DerOfPem(ReadVector("test_root_ca_g3.pem"))};
+    c.plain.der = {DerOfPem(plain), c.apple.der[1], c.apple.der[2]};
+    return c;
+  }();
+  return chains;
+}
+
+// A compact JWS of `payload` as the App Store signs it.
+std::string Mint(const std::string& payload, const Chain& chain = TestChains().apple) {
+  const std::string jws = MintAppleJws(payload, chain.leaf_key, chain.der);
+  CPPUNIT_ASSERT(!jws.empty());
+  return jws;
 }
 
 struct Purchase {
   std::string transaction_id = "2000000" + std::to_string(time(nullptr)) + NewNonce().substr(0, 6);
+  std::string original = transaction_id;  // the subscription's first transaction
   std::string product = "com.datingtoday.vip.monthly";
   std::string token;
   std::string bundle = "com.datingtoday.app";
@@ -87,22 +109,35 @@ struct Purchase {
   int64_t expires = time(nullptr) + 30 * kDay;
 };
 
-std::string SignedTransaction(const Purchase& p) {
+std::string SignedTransaction(const Purchase& p, const Chain& chain = TestChains().apple) {
   JsonWriter t;
-  t.Str("transactionId", p.transaction_id).Str("originalTransactionId", p.transaction_id);
+  t.Str("transactionId", p.transaction_id).Str("originalTransactionId", p.original);
   t.Str("bundleId", p.bundle).Str("productId", p.product).Int("purchaseDate", p.purchase * 1000);
   t.Int("originalPurchaseDate", p.purchase * 1000).Int("expiresDate", p.expires * 1000).Int("quantity", 1);
   t.Str("type", "Auto-Renewable Subscription").Str("appAccountToken", p.token).Str("inAppOwnershipType", "PURCHASED");
   t.Int("signedDate", p.purchase * 1000).Str("environment", p.environment).Str("transactionReason", "PURCHASE");
-  return Mint(t.Close());
+  return Mint(t.Close(), chain);
+}
+
+// A subscription's signed renewal info (JWSRenewalInfoDecodedPayload); grace_until 0: none.
+std::string RenewalInfo(const Purchase& p, int auto_renew, int64_t grace_until = 0) {
+  JsonWriter r;
+  r.Str("originalTransactionId", p.original).Str("autoRenewProductId", p.product).Str("productId", p.product);
+  r.Int("autoRenewStatus", auto_renew).Str("environment", "Sandbox").Str("appAccountToken", p.token);
+  if (grace_until > 0) r.Int("gracePeriodExpiresDate", grace_until * 1000).Bool("isInBillingRetryPeriod", true);
+  r.Int("signedDate", static_cast<int64_t>(time(nullptr)) * 1000);
+  return Mint(r.Close());
 }
 
 // A notification as the App Store sends it: its payload (with the signed parts in data)
 // signed like a transaction.
 std::string Notification(const std::string& type, const std::string& uuid, const std::string& part_name,
-                         const std::string& part, const std::string& bundle = "com.datingtoday.app") {
+                         const std::string& part, const std::string& bundle = "com.datingtoday.app",
+                         const std::string& subtype = "") {
   JsonWriter n;
-  n.Str("notificationType", type).Str("notificationUUID", uuid).Object("data");
+  n.Str("notificationType", type);
+  if (!subtype.empty()) n.Str("subtype", subtype);
+  n.Str("notificationUUID", uuid).Object("data");
   n.Str("bundleId", bundle).Str("environment", "Sandbox");
   if (!part_name.empty()) n.Str(part_name, part);
   n.End().Str("version", "2.0").Int("signedDate", static_cast<int64_t>(time(nullptr)) * 1000);
@@ -152,6 +187,8 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRenewalAndRefundNotifications);
   CPPUNIT_TEST(testForgedNotificationsAreRefused);
   CPPUNIT_TEST(testRenewalStatusAndTest);
+  CPPUNIT_TEST(testGracePeriodThenExpiry);
+  CPPUNIT_TEST(testRenewalDuringGraceReplacesIt);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -229,6 +266,7 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
         {"another app's", SignedTransaction(foreign), 300},       {"another environment", SignedTransaction(production), 300},
         {"not one of our products", SignedTransaction(unknown), 508}, {"tampered", tampered, 300},
         {"under another root", rogue, 300},                 {"not a JWS", "hello", 300},
+        {"a leaf without Apple's OID", SignedTransaction(p, TestChains().plain), 300},
     };
     for (const auto& c : cases) {
       Response r = Verify(me, c.jws);
@@ -292,12 +330,8 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
     Purchase p;
     p.token = TokenOf(me);
     CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(p)).code());
-    JsonWriter renewal;
-    renewal.Str("originalTransactionId", p.transaction_id).Str("autoRenewProductId", p.product);
-    renewal.Str("productId", p.product).Int("autoRenewStatus", 1).Str("environment", "Sandbox");
-    renewal.Int("signedDate", static_cast<int64_t>(time(nullptr)) * 1000);
     CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_CHANGE_RENEWAL_STATUS", NewNonce(), "signedRenewalInfo",
-                                                   Mint(renewal.Close()))));
+                                                   RenewalInfo(p, 1), "com.datingtoday.app", "AUTO_RENEW_ENABLED")));
     CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, me).data()["auto_renew"].asBool());
     CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("TEST", NewNonce(), "", "")));
   }
@@ -312,6 +346,77 @@ class AppStoreHttpTest : public CppUnit::TestFixture {
     p.token = TokenOf(me);
     CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(p)).code());
     CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (after_order + 30 * kDay)) < 5);
+  }
+  // A renewal fails, the App Store grants a grace period: VIP until its end, once however
+  // often it is said; then the grace expires and so does VIP.
+  void testGracePeriodThenExpiry() {
+    Caller me = Login(NewPhone());
+    const int64_t now = time(nullptr);
+    Purchase p;
+    p.token = TokenOf(me);
+    p.purchase = now - 30 * kDay;
+    p.expires = now - 60;  // the period ended a minute ago; its renewal failed
+    CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(p)).code());
+    CPPUNIT_ASSERT(VipDeadline(me.user_id) <= now + 1);
+    const int64_t grace_until = now + 16 * kDay;
+    const std::string uuid = "grace-" + NewNonce();
+    const std::string failed = Notification("DID_FAIL_TO_RENEW", uuid, "signedRenewalInfo", RenewalInfo(p, 1, grace_until),
+                                            "com.datingtoday.app", "GRACE_PERIOD");
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(failed));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - grace_until) < 5);
+    Response info = Call("GET", "/api/vip/info", {}, me);
+    CPPUNIT_ASSERT(info.data()["is_vip"].asBool());
+    CPPUNIT_ASSERT_EQUAL(std::string("appstore"), info.data()["source"].asString());
+    // Resent, and said again in another notification: still the one grace.
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(failed));
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_FAIL_TO_RENEW", "grace-" + NewNonce(), "signedRenewalInfo",
+                                                   RenewalInfo(p, 1, grace_until), "com.datingtoday.app", "GRACE_PERIOD")));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - grace_until) < 5);
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT open FROM appstore_grace WHERE original_transaction_id = ?", {p.transaction_id}));
+    // Billing did not recover: the grace ends (here early, as the test cannot wait), VIP too.
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("GRACE_PERIOD_EXPIRED", "expired-" + NewNonce(), "signedRenewalInfo",
+                                                   RenewalInfo(p, 1))));
+    CPPUNIT_ASSERT(VipDeadline(me.user_id) <= time(nullptr) + 1);
+    CPPUNIT_ASSERT(!Call("GET", "/api/vip/info", {}, me).data()["is_vip"].asBool());
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT open FROM appstore_grace WHERE original_transaction_id = ?", {p.transaction_id}));
+    // A failure to renew without a grace period changes nothing.
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_FAIL_TO_RENEW", "fail-" + NewNonce(), "signedRenewalInfo",
+                                                   RenewalInfo(p, 1))));
+    CPPUNIT_ASSERT(VipDeadline(me.user_id) <= time(nullptr) + 1);
+  }
+
+  // Billing recovers during the grace: the renewal's period replaces the grace (it does
+  // not stack on it), and VIP from an order stays through all of it; a refund of the
+  // renewal takes back only the renewal.
+  void testRenewalDuringGraceReplacesIt() {
+    Caller me = Login(NewPhone());
+    const std::string trade_no = Call("POST", "/api/vip/order/create", {{"productId", "1"}}, me).data()["trade_no"].asString();
+    CPPUNIT_ASSERT_EQUAL(0, PayNotify(trade_no, "30.00", "grace-" + trade_no).code());
+    const int64_t after_order = VipDeadline(me.user_id);
+    const int64_t now = time(nullptr);
+    Purchase p;
+    p.token = TokenOf(me);
+    p.purchase = now - 30 * kDay;
+    p.expires = now - 60;
+    CPPUNIT_ASSERT_EQUAL(0, Verify(me, SignedTransaction(p)).code());
+    CPPUNIT_ASSERT_EQUAL(after_order, VipDeadline(me.user_id));  // an expired period gives nothing
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_FAIL_TO_RENEW", NewNonce(), "signedRenewalInfo",
+                                                   RenewalInfo(p, 1, now + 16 * kDay), "com.datingtoday.app",
+                                                   "GRACE_PERIOD")));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - (after_order + 16 * kDay)) < 5);
+    // The renewal keeps the subscription's dates: it runs from the lapsed expiry.
+    Purchase renewal = p;
+    renewal.transaction_id = p.transaction_id + "1";
+    renewal.purchase = now;
+    renewal.expires = p.expires + 30 * kDay;
+    const std::string renewed = SignedTransaction(renewal);
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("DID_RENEW", NewNonce(), "signedTransactionInfo", renewed,
+                                                   "com.datingtoday.app", "BILLING_RECOVERY")));
+    const int64_t expected = after_order + (renewal.expires - time(nullptr));
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(VipDeadline(me.user_id) - expected), std::llabs(VipDeadline(me.user_id) - expected) < 5);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT open FROM appstore_grace WHERE original_transaction_id = ?", {p.transaction_id}));
+    CPPUNIT_ASSERT_EQUAL(200L, Notify(Notification("REFUND", NewNonce(), "signedTransactionInfo", renewed)));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(me.user_id) - after_order) < 5);
   }
 };
 

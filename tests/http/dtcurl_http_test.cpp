@@ -1,8 +1,11 @@
 // dtcurl (tools/dtcurl.cpp), the README's way to try the API: what it sends passes the
 // guard for an md5 app and an hmac-sha256 app, with UTF-8 values, a token, a file; the
 // curl command it prints works too; its exit status says how the call went; `login`
-// gives a shell the caller's token; `pay` plays the gateway (VipHttpTest).
+// gives a shell the caller's token; `pay` plays the gateway (VipHttpTest); `appstore`
+// plays StoreKit and the App Store with the test chain.
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <ctime>
 
 #include "tests/http/http_support.h"
 
@@ -30,6 +33,7 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testLoginThenTokenRoutes);
   CPPUNIT_TEST(testUploadSignsTheFilesMd5);
   CPPUNIT_TEST(testErrorsAndExitStatus);
+  CPPUNIT_TEST(testAppStoreBuyAndNotify);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -88,6 +92,29 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(out, Has(out, "exit=2"));
     out = Dtcurl("-b http://127.0.0.1:1 GET /api/health");
     CPPUNIT_ASSERT_MESSAGE(out, Has(out, "exit=3"));
+  }
+
+  // A purchase minted and verified for the caller; its refund sent as the App Store would.
+  void testAppStoreBuyAndNotify() {
+    const Caller user = Login(NewPhone());
+    const std::string as_user = "-u " + std::to_string(user.user_id) + " -t " + user.token;
+    std::string out = Dtcurl(as_user + " appstore buy monthly");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "\"code\": 0") && Has(out, "\"is_vip\": true") && Has(out, "exit=0"));
+    CPPUNIT_ASSERT(std::llabs(VipDeadline(user.user_id) - (time(nullptr) + 30 * 86400)) < 5);
+    const std::string key = "\"transaction_id\": \"";
+    const size_t at = out.find(key);
+    CPPUNIT_ASSERT(at != std::string::npos);
+    const std::string id = out.substr(at + key.size(), out.find('"', at + key.size()) - at - key.size());
+    CPPUNIT_ASSERT_MESSAGE(out, id.size() > 10);
+    out = Dtcurl("appstore notify REFUND " + id);
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "HTTP 200") && Has(out, "exit=0"));
+    CPPUNIT_ASSERT(VipDeadline(user.user_id) <= time(nullptr) + 1);
+    out = Dtcurl("appstore notify TEST 0");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "HTTP 200") && Has(out, "exit=0"));
+    out = Dtcurl("appstore buy monthly");  // no caller
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "needs -t TOKEN -u USER") && Has(out, "exit=2"));
+    out = Dtcurl("appstore sell");
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "exit=2"));
   }
 };
 
