@@ -4,6 +4,7 @@
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/core/context.h"
+#include "lib/core/log.h"
 #include "lib/core/phone.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/hot.h"
@@ -23,19 +24,47 @@ std::vector<RateRule> SmsRules(const RequestContext& ctx, const std::string& pho
   };
 }
 
+// Country, the per-phone and per-IP limits, the fraud budgets, then the senders in order.
+// Nothing delivered (901) takes back every count; a number a provider calls bad (300)
+// keeps the per-phone count (trying it again is what a pumping script does).
 Reply HandleSendSms(RequestContext& ctx) {
+  const Config& config = ctx.config();
   const std::string& phone = ctx.args.Text("phone");  // E.164
-  RETURN_IF_ERROR(RateLimitHit(ctx.redis, SmsRules(ctx, phone)));
+  const int64_t now = ctx.clock().NowSeconds();
+  if (!SmsCountryAllowed(config, phone)) {
+    CountSmsStat(ctx.redis, "refused.country", now);
+    return Status::Error(kBadParam, "phone: SMS is not sent to this country.");
+  }
+  const std::vector<RateRule> rules = SmsRules(ctx, phone);
+  RETURN_IF_ERROR(RateLimitHit(ctx.redis, rules));
   // A test number ([sms] test_numbers, development only) gets its fixed code and never
-  // reaches a sender; every limit above applied to it all the same.
-  const auto test_number = ctx.config().sms_test_numbers.find(phone);
-  const bool testing = test_number != ctx.config().sms_test_numbers.end();
+  // reaches a sender nor a budget; the limits above applied to it all the same.
+  const auto test_number = config.sms_test_numbers.find(phone);
+  const bool testing = test_number != config.sms_test_numbers.end();
   const std::string code = testing ? test_number->second : NewSmsCode();
+  if (!testing) {
+    Status budget = SmsBudgetHit(ctx.redis, config, phone, now);
+    if (!budget.ok()) {
+      if (!RateLimitRefund(ctx.redis, rules).ok()) LogError("sms: limits not refunded");
+      return budget;
+    }
+  }
   RETURN_IF_ERROR(StoreSmsCode(ctx.redis, phone, code));
-  if (!testing) RETURN_IF_ERROR(ctx.services.sms.Send(phone, code));
+  if (!testing) {
+    const SmsMessage message{phone, PhoneRegion(phone) != config.sms_default_region, code};
+    Status delivered = DeliverSmsCode(ctx.redis, ctx.services.sms, config, message, now);
+    if (!delivered.ok()) {
+      const bool undelivered = delivered.kind() == StatusKind::kUnavailable;
+      if (!SmsBudgetRefund(ctx.redis, config, phone, now).ok() ||
+          (undelivered && !RateLimitRefund(ctx.redis, rules).ok())) {
+        LogError("sms: budgets not refunded");
+      }
+      return delivered;
+    }
+  }
   JsonWriter data;
   data.Str("phone", phone);
-  if (ctx.config().sms_echo) data.Str("code", code);
+  if (config.sms_echo) data.Str("code", code);
   return Reply::Ok(data);
 }
 

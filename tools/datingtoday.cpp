@@ -15,6 +15,7 @@
 #include "lib/core/server.h"
 #include "lib/domain/sms.h"
 #include "lib/outbound/http_client.h"
+#include "lib/outbound/sms_senders.h"
 #include "lib/store/connections.h"
 
 int main(int argc, char** argv) {
@@ -58,8 +59,8 @@ int main(int argc, char** argv) {
   }
   dt::InitOutbound();  // libcurl's global state, before any thread
   dt::SystemClock clock;
-  std::unique_ptr<dt::SmsSender> sms = dt::MakeSmsSender(config);
-  dt::Services services{config, clock, *sms};
+  const dt::SmsSenders sms = dt::MakeSmsSenders(config);
+  dt::Services services{config, clock, sms};
   dt::Router router(dt::AllRoutes());
   return dt::RunServer(services, router, dt::AllTasks(), dt::OpenThreadConnections);
 }

@@ -5,10 +5,12 @@
 //   dtadmin --config PATH review clear USER_ID | review ban USER_ID
 //   dtadmin --config PATH phones migrate stored phones to E.164 (after an upgrade; idempotent)
 //   dtadmin --config PATH refund TRADE_NO [AMOUNT]   refund at the gateway, take the VIP back
+//   dtadmin --config PATH sms-stats [YYYY-MM-DD]     the SMS counters of a UTC day (today)
 #include <mysql.h>
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "lib/domain/moderation.h"
 #include "lib/domain/payment.h"
 #include "lib/domain/phone_migration.h"
+#include "lib/domain/sms.h"
 #include "lib/outbound/alipay_client.h"
 #include "lib/outbound/wechat_client.h"
 #include "lib/store/db.h"
@@ -39,7 +42,10 @@ int Usage() {
       "  phones migrate        stored phones to E.164 ([sms] default_region for those\n"
       "                        without a country code); accounts it cannot move are named\n"
       "  refund TRADE_NO [AMOUNT]  refund a paid order at its gateway (AMOUNT in yuan, default\n"
-      "                        what is left of it); the VIP time it bought goes, pro rata\n");
+      "                        what is left of it); the VIP time it bought goes, pro rata\n"
+      "  sms-stats [YYYY-MM-DD]  the SMS counters of a UTC day (default today): codes sent in\n"
+      "                        all and per number prefix against [sms] daily_budget and\n"
+      "                        prefix_daily_limit, each sender's outcomes and breaker, refusals\n");
   return 2;
 }
 
@@ -79,6 +85,41 @@ dt::Status Refund(dt::Db& db, dt::Redis& redis, const dt::Config& config,
   RETURN_IF_ERROR(dt::ApplyRefund(db, redis, channel, trade_no, total, now, &taken));
   printf("refunded %s yuan of %s (%s); %lld s of VIP taken back\n", dt::YuanText(cents).c_str(),
          trade_no.c_str(), channel.c_str(), static_cast<long long>(taken));
+  return dt::Status::Ok();
+}
+
+// The counters of the UTC day `day` ("" today), one per line: name, value (and a cap).
+dt::Status PrintSmsStats(dt::Redis& redis, const dt::Config& config, const std::string& day,
+                         int64_t now) {
+  int64_t start = now - now % 86400;
+  if (!day.empty()) {
+    struct tm tm = {};
+    const char* end = strptime(day.c_str(), "%Y-%m-%d", &tm);
+    if (!end || *end != '\0') return dt::Status::Error(dt::kBadParam, "the day is YYYY-MM-DD.");
+    start = timegm(&tm);
+  }
+  dt::SmsStats stats;
+  RETURN_IF_ERROR(dt::LoadSmsStats(redis, config, start, &stats));
+  printf("day %s (UTC)\n", dt::FormatUtc(start, "%Y-%m-%d").c_str());
+  const int64_t total = stats.day.count("total") ? stats.day.at("total") : 0;
+  printf("sent\t%lld\tof daily_budget %d\n", static_cast<long long>(total),
+         config.sms_daily_budget);
+  for (const auto& [field, count] : stats.day) {
+    if (field.rfind("p:", 0) != 0) continue;
+    printf("prefix +%s\t%lld\tof prefix_daily_limit %d\n", field.c_str() + 2,
+           static_cast<long long>(count), config.sms_prefix_daily_limit);
+  }
+  for (const auto& [field, count] : stats.stats) {
+    printf("%s\t%lld\n", field.c_str(), static_cast<long long>(count));
+  }
+  for (const std::string& name : config.sms_senders) {
+    const auto fails = stats.breaker.find(name + ".fails");
+    const auto open = stats.breaker.find(name + ".open_until");
+    const bool is_open = open != stats.breaker.end() && open->second > now;
+    printf("breaker %s\t%s\t%lld failures in a row\n", name.c_str(),
+           is_open ? ("open until " + dt::FormatUtc(open->second)).c_str() : "closed",
+           static_cast<long long>(fails == stats.breaker.end() ? 0 : fails->second));
+  }
   return dt::Status::Ok();
 }
 
@@ -140,6 +181,9 @@ int main(int argc, char** argv) {
     s = args[0] == "clear" ? dt::ClearReview(db, redis, user, clock.NowSeconds())
                            : dt::Ban(db, redis, user, clock.NowSeconds());
     command += " " + args[0];
+  } else if (command == "sms-stats" && args.size() <= 1) {
+    s = PrintSmsStats(redis, config, args.empty() ? "" : args[0], clock.NowSeconds());
+    if (s.ok()) return 0;
   } else if (command == "refund" && (args.size() == 1 || args.size() == 2)) {
     s = Refund(db, redis, config, args[0], args.size() == 2 ? args[1] : "", clock.NowSeconds());
     command += " " + args[0];

@@ -23,6 +23,7 @@
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/params.h"
+#include "lib/core/request_params.h"
 #include "lib/core/sign.h"
 #include "lib/domain/appstore.h"
 #include "lib/domain/guard.h"
@@ -261,25 +262,11 @@ bool ResolveApp(const Options& o, const dt::Config& config, App* app, std::strin
   return true;
 }
 
-// Every byte outside the unreserved characters of RFC 3986 as %XX (UTF-8 byte by byte).
-std::string PercentEncode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.append({'%', kHex[c >> 4], kHex[c & 15]});
-    }
-  }
-  return out;
-}
-
 std::string FormEncode(const dt::Params& params) {
   std::string out;
   for (const auto& [k, v] : params.entries()) {
     if (!out.empty()) out.push_back('&');
-    out.append(PercentEncode(k)).append(1, '=').append(PercentEncode(v));
+    out.append(dt::PercentEncode(k)).append(1, '=').append(dt::PercentEncode(v));
   }
   return out;
 }

@@ -1,5 +1,7 @@
-// fakegate: the payment gateways as a local process, for the dev stack (make run) and the
-// tests, since no machine here reaches the real ones. It speaks Alipay's documented
+// fakegate: the payment gateways and the SMS providers as a local process, for the dev
+// stack (make run) and the tests, since no machine here reaches the real ones (the SMS
+// providers are in tools/fake_sms.cpp, on the same listener: the dev and test configs put
+// their endpoints here). It speaks Alipay's documented
 // protocol with the test keys of tests/data/vectors/alipay, and checks our side exactly:
 // every call of ours must carry our app_id and a valid RSA2 signature by the merchant key,
 // or it is refused as Alipay would refuse it.
@@ -64,8 +66,30 @@
 #include "lib/domain/payment.h"
 #include "lib/domain/wechatpay.h"
 #include "lib/outbound/http_client.h"
+#include "tools/fake_http.h"
+
+namespace fake {
+
+void Answer(int fd, int status, const std::string& type, const std::string& body,
+            const std::string& extra_headers) {
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + dt::HttpReason(status) +
+                    "\r\nContent-Type: " + type +
+                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+                    "Connection: close\r\n\r\n" + body;
+  size_t sent = 0;
+  while (sent < out.size()) {
+    const ssize_t n = write(fd, out.data() + sent, out.size() - sent);
+    if (n <= 0) return;
+    sent += n;
+  }
+}
+
+}  // namespace fake
 
 namespace {
+
+using fake::Answer;
+using fake::Request;
 
 struct Trade {
   std::string trade_no;  // Alipay's
@@ -97,26 +121,6 @@ struct State {
 };
 
 State* g = nullptr;
-
-struct Request {
-  std::string method, path, query, body;
-  std::string target;                          // path and query, as sent
-  std::map<std::string, std::string> headers;  // lower-case names
-};
-
-void Answer(int fd, int status, const std::string& type, const std::string& body,
-            const std::string& extra_headers = "") {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + dt::HttpReason(status) +
-                    "\r\nContent-Type: " + type +
-                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
-                    "Connection: close\r\n\r\n" + body;
-  size_t sent = 0;
-  while (sent < out.size()) {
-    const ssize_t n = write(fd, out.data() + sent, out.size() - sent);
-    if (n <= 0) return;
-    sent += n;
-  }
-}
 
 bool ReadRequest(int fd, Request* r) {
   std::string data;
@@ -620,6 +624,8 @@ void Serve(int fd) {
   } else if (r.method == "GET" && r.path == "/control/calls") {
     std::lock_guard<std::mutex> lock(g->mu);
     Answer(fd, 200, "text/plain", g->calls);
+  } else if (fake::SmsServe(fd, r)) {
+    // an SMS provider's endpoint, or its control
   } else {
     Answer(fd, 404, "text/plain", "no such endpoint\n");
   }
@@ -699,6 +705,7 @@ int main(int argc, char** argv) {
       inet_pton(AF_INET, listen_at.substr(0, colon).c_str(), &addr.sin_addr) != 1) {
     return Usage();
   }
+  fake::SmsInit(config, config.sms_outbox);
   signal(SIGPIPE, SIG_IGN);
   dt::InitOutbound();
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -69,7 +69,33 @@ const std::vector<Key>& KeyTable() {
       {"safety", "reporter_min_days", &Config::reporter_min_days, false, 0, 3650},
       {"safety", "reporter_min_messages", &Config::reporter_min_messages, false, 0, 100000},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
+      {"sms", "senders", &Config::sms_senders_text, false, 0, 0},
       {"sms", "outbox", &Config::sms_outbox, false, 0, 0},
+      {"sms", "connect_timeout_ms", &Config::sms_connect_timeout_ms, false, 100, 60000},
+      {"sms", "timeout_ms", &Config::sms_timeout_ms, false, 100, 60000},
+      {"sms", "breaker_failures", &Config::sms_breaker_failures, false, 1, 1000},
+      {"sms", "breaker_seconds", &Config::sms_breaker_seconds, false, 1, 86400},
+      {"sms", "countries", &Config::sms_countries_text, false, 0, 0},
+      {"sms", "prefix_digits", &Config::sms_prefix_digits, false, 3, 15},
+      {"sms", "prefix_daily_limit", &Config::sms_prefix_daily_limit, false, 1, kMaxInt},
+      {"sms", "daily_budget", &Config::sms_daily_budget, false, 1, kMaxInt},
+      {"sms", "ca_file", &Config::sms_ca_file, false, 0, 0},
+      {"sms.aliyun", "endpoint", &Config::aliyun_endpoint, false, 0, 0},
+      {"sms.aliyun", "access_key_id", &Config::aliyun_access_key_id, false, 0, 0},
+      {"sms.aliyun", "access_key_secret", &Config::aliyun_access_key_secret, false, 0, 0},
+      {"sms.aliyun", "sign_name", &Config::aliyun_sign_name, false, 0, 0},
+      {"sms.aliyun", "template_code", &Config::aliyun_template_code, false, 0, 0},
+      {"sms.aliyun", "international_template_code", &Config::aliyun_international_template_code,
+       false, 0, 0},
+      {"sms.tencent", "endpoint", &Config::tencent_endpoint, false, 0, 0},
+      {"sms.tencent", "secret_id", &Config::tencent_secret_id, false, 0, 0},
+      {"sms.tencent", "secret_key", &Config::tencent_secret_key, false, 0, 0},
+      {"sms.tencent", "sdk_app_id", &Config::tencent_sdk_app_id, false, 0, 0},
+      {"sms.tencent", "sign_name", &Config::tencent_sign_name, false, 0, 0},
+      {"sms.tencent", "template_id", &Config::tencent_template_id, false, 0, 0},
+      {"sms.tencent", "international_template_id", &Config::tencent_international_template_id,
+       false, 0, 0},
+      {"sms.tencent", "region", &Config::tencent_region, false, 0, 0},
       {"sms", "echo", &Config::sms_echo, false, 0, 1},
       {"sms", "ip_limit", &Config::sms_ip_limit, false, 1, kMaxInt},
       {"sms", "default_region", &Config::sms_default_region, false, 0, 0},
@@ -283,6 +309,77 @@ bool HttpUrl(const std::string& url, bool production) {
   return url.rfind("https://", 0) == 0 || (!production && url.rfind("http://", 0) == 0);
 }
 
+// "a, b,c" as {"a", "b", "c"}: comma-separated, spaces trimmed, empty items dropped.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const size_t first = item.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    items.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+  }
+  return items;
+}
+
+// [sms] senders (or provider), countries and each named sender's section.
+Status CheckSmsSenders(Config& c) {
+  if (!c.sms_senders_text.empty() && !c.sms_provider.empty()) {
+    return Invalid("[sms] provider", "and senders are both set: keep senders");
+  }
+  const std::string& list = c.sms_senders_text.empty() ? c.sms_provider : c.sms_senders_text;
+  const char* where = c.sms_senders_text.empty() ? "[sms] provider" : "[sms] senders";
+  c.sms_senders.clear();
+  for (const std::string& name : SplitList(list.empty() ? "log" : list)) {
+    if (name != "log" && name != "aliyun" && name != "tencent") {
+      return Invalid(where, "names '" + name + "', not a sender (aliyun, tencent, log)");
+    }
+    if (std::find(c.sms_senders.begin(), c.sms_senders.end(), name) != c.sms_senders.end()) {
+      return Invalid(where, "names '" + name + "' twice");
+    }
+    c.sms_senders.push_back(name);
+  }
+  if (c.sms_senders.empty()) return Invalid(where, "names no sender");
+  const bool production = c.environment == "production";
+  for (const std::string& name : c.sms_senders) {
+    if (name == "log") {
+      if (c.sms_outbox.empty())
+        return Invalid("[sms] outbox", "is missing (the log sender writes codes there)");
+    } else if (name == "aliyun") {
+      for (const auto& [key, value] : {std::pair{"access_key_id", &c.aliyun_access_key_id},
+                                       {"access_key_secret", &c.aliyun_access_key_secret},
+                                       {"sign_name", &c.aliyun_sign_name},
+                                       {"template_code", &c.aliyun_template_code}}) {
+        if (value->empty()) return Invalid(std::string("[sms.aliyun] ") + key, "is missing");
+      }
+      if (!HttpUrl(c.aliyun_endpoint, production))
+        return Invalid("[sms.aliyun] endpoint",
+                       "= '" + c.aliyun_endpoint + "' is not an https URL");
+    } else {
+      for (const auto& [key, value] : {std::pair{"secret_id", &c.tencent_secret_id},
+                                       {"secret_key", &c.tencent_secret_key},
+                                       {"sdk_app_id", &c.tencent_sdk_app_id},
+                                       {"sign_name", &c.tencent_sign_name},
+                                       {"template_id", &c.tencent_template_id}}) {
+        if (value->empty()) return Invalid(std::string("[sms.tencent] ") + key, "is missing");
+      }
+      RETURN_IF_ERROR(CheckSecret("[sms.tencent] secret_key", c.tencent_secret_key));
+      if (!HttpUrl(c.tencent_endpoint, production)) {
+        return Invalid("[sms.tencent] endpoint",
+                       "= '" + c.tencent_endpoint + "' is not an https URL");
+      }
+    }
+  }
+  c.sms_countries.clear();
+  for (const std::string& region : SplitList(c.sms_countries_text)) {
+    if (!KnownPhoneRegion(region)) {
+      return Invalid("[sms] countries", "names '" + region + "', not a region code (CN, US, ...)");
+    }
+    c.sms_countries.insert(region);
+  }
+  return Status::Ok();
+}
+
 // A gateway section: every key present once any is, the keys loaded, and the gateway's
 // public key not the merchant's own (the usual mix-up: the application's public key
 // pasted where the gateway's belongs).
@@ -453,12 +550,7 @@ Status ParseConfig(std::string_view text, Config* out) {
     if (c.redis_master_name.empty())
       return Invalid("[redis] master_name", "is missing (sentinels are set)");
   }
-  if (c.sms_provider != "log") {
-    return Invalid("[sms] provider", "= '" + c.sms_provider + "' is not a known provider (log)");
-  }
-  if (c.sms_provider == "log" && c.sms_outbox.empty()) {
-    return Invalid("[sms] outbox", "is missing (the log provider writes codes there)");
-  }
+  RETURN_IF_ERROR(CheckSmsSenders(c));
   RETURN_IF_ERROR(CheckGateways(c, seen));
   *out = std::move(c);
   return Status::Ok();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,8 +110,21 @@ struct Config {
   int reporter_min_messages = 10;
 
   // [sms]
-  std::string sms_provider = "log";
-  std::string sms_outbox;                 // file the log provider appends to
+  // The senders in order of preference ("aliyun, tencent"; "log" for development), from
+  // `senders` (or the older single `provider`).
+  std::string sms_senders_text;
+  std::string sms_provider;
+  std::vector<std::string> sms_senders;
+  std::string sms_outbox;             // file the log sender appends to
+  int sms_connect_timeout_ms = 1000;  // a provider call: connecting
+  int sms_timeout_ms = 3000;          // a provider call, whole
+  int sms_breaker_failures = 3;       // consecutive failures that open a sender's breaker
+  int sms_breaker_seconds = 60;       // it is skipped that long, then tried once
+  std::string sms_countries_text;     // "CN, HK": regions served; empty: all
+  std::set<std::string, std::less<>> sms_countries;
+  int sms_prefix_digits = 7;              // a number prefix: this many digits of E.164
+  int sms_prefix_daily_limit = 1000;      // codes per prefix per UTC day
+  int sms_daily_budget = 100000;          // codes in all per UTC day (then 429, an alert)
   bool sms_echo = false;                  // return the code in the reply (development only)
   int sms_ip_limit = 50;                  // codes per client IP per hour
   std::string sms_default_region = "CN";  // of phone numbers without a country code
@@ -118,6 +132,17 @@ struct Config {
   // reach a sender, for client test suites; parsed into sms_test_numbers (E.164 -> code).
   std::string sms_test_numbers_text;
   std::map<std::string, std::string, std::less<>> sms_test_numbers;
+
+  // [sms.aliyun]: Dysmsapi SendSms (lib/outbound/sms_senders.h)
+  std::string aliyun_endpoint = "https://dysmsapi.aliyuncs.com/";
+  std::string aliyun_access_key_id, aliyun_access_key_secret;
+  std::string aliyun_sign_name, aliyun_template_code, aliyun_international_template_code;
+  // [sms.tencent]: SMS SendSms, API 2021-01-11
+  std::string tencent_endpoint = "https://sms.tencentcloudapi.com/";
+  std::string tencent_secret_id, tencent_secret_key, tencent_sdk_app_id;
+  std::string tencent_sign_name, tencent_template_id, tencent_international_template_id;
+  std::string tencent_region = "ap-guangzhou";
+  std::string sms_ca_file;  // [sms] ca_file: a private CA for the endpoints (the tests' fakes)
 
   // [pay]
   std::string pay_key;            // the sandbox gateway's (development; refused in production)

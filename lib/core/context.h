@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
@@ -22,7 +23,8 @@ class Db;
 class ReadDb;
 class Redis;
 class SmsSender;
-class Preloaded;  // lib/domain/preload.h
+using SmsSenders = std::vector<std::unique_ptr<SmsSender>>;  // lib/domain/sms.h
+class Preloaded;                                             // lib/domain/preload.h
 
 // From the FastCGI environment of the request (nginx's fastcgi_param lines).
 struct RequestEnv {
@@ -41,7 +43,7 @@ struct RequestEnv {
 struct Services {
   const Config& config;
   const Clock& clock;
-  SmsSender& sms;
+  const SmsSenders& sms;  // in [sms] senders order
 };
 
 // One worker thread's connections (opened by the layers above core).

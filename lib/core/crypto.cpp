@@ -116,7 +116,7 @@ std::string Sha256Hex(std::string_view data) {
   return DigestHex(sha256, data);
 }
 
-std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+std::string HmacSha256(std::string_view key, std::string_view data) {
   // EVP_MAC_init reads an empty key as "keep the last one"; HMAC pads keys with zero
   // bytes, so one zero byte is the same key as none.
   if (key.empty()) key = std::string_view("\0", 1);
@@ -129,7 +129,11 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
       EVP_MAC_final(ctx, out, &len, sizeof out) != 1) {
     throw std::runtime_error("openssl hmac failed");
   }
-  return HexEncode(std::string_view(reinterpret_cast<char*>(out), len));
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  return HexEncode(HmacSha256(key, data));
 }
 
 std::string RandomBytes(size_t n) {

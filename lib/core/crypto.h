@@ -15,6 +15,8 @@ std::string HexEncode(std::string_view bytes);
 std::string Md5Hex(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
+// The 32 bytes themselves (keys derived by chained HMACs, Tencent Cloud's TC3).
+std::string HmacSha256(std::string_view key, std::string_view data);
 
 // An MD5 over data that arrives in pieces (an upload streamed to disk). Move-only.
 class Md5Stream {

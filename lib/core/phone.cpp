@@ -70,6 +70,15 @@ std::string NationalNumber(std::string_view e164) {
   return out;
 }
 
+std::string PhoneRegion(std::string_view e164) {
+  PhoneNumber number;
+  std::string region = "ZZ";
+  if (Util().Parse(std::string(e164), "ZZ", &number) == PhoneNumberUtil::NO_PARSING_ERROR) {
+    Util().GetRegionCodeForNumber(number, &region);
+  }
+  return region;
+}
+
 bool MobileArg(const RequestContext& ctx, ArgValue* value) {
   std::string e164;
   if (!NormalizeMobile(value->text, ctx.config().sms_default_region, &e164)) return false;

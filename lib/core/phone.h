@@ -28,6 +28,9 @@ bool NormalizeMobile(std::string_view text, std::string_view default_region, std
 // "+8613966660001"), e.g. for a new user's nickname.
 std::string NationalNumber(std::string_view e164);
 
+// The region (ISO 3166-1 alpha-2, "CN") an E.164 number belongs to; "ZZ" when none.
+std::string PhoneRegion(std::string_view e164);
+
 // A phone parameter's converter (lib/core/args.h): its text becomes E.164 under
 // [sms] default_region, or it is refused.
 bool MobileArg(const RequestContext& ctx, ArgValue* value);

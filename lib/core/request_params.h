@@ -39,6 +39,11 @@ bool ValidPercentEscapes(std::string_view s);
 // A query string or urlencoded body: valid escapes, and every non-empty pair has a '='.
 bool ValidUrlencoded(std::string_view s);
 
+// RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - _ . ~ as %XX (upper-case hex,
+// UTF-8 byte by byte; a space is %20), as Alibaba Cloud's canonical query and dtcurl's
+// requests write it.
+std::string PercentEncode(std::string_view text);
+
 // An application/x-www-form-urlencoded text as decoded pairs, in order, without any of
 // ParseParams' limits: for what the server itself made or a gateway answered (an order
 // string, a gateway's reply), never a request.

@@ -17,11 +17,6 @@ namespace {
 
 using Fields = std::vector<std::pair<const char*, const char*>>;
 
-class NoSms : public SmsSender {
- public:
-  Status Send(std::string_view, std::string_view) override { return Status::Internal(); }
-};
-
 class FixedClock : public Clock {
  public:
   double Now() const override { return 1750000000; }
@@ -32,7 +27,7 @@ class FixedClock : public Clock {
 Status Parse(const std::vector<ArgSpec>& specs, const Fields& fields, Args* out) {
   static const Config config;
   static FixedClock clock;
-  static NoSms sms;
+  static const SmsSenders sms;  // none: parsing sends nothing
   static const Services services{config, clock, sms};
   static thread_local Db db(config);
   static thread_local ReadDb reads(config, db);
