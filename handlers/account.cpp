@@ -13,6 +13,7 @@
 #include "lib/domain/session.h"
 #include "lib/domain/sms.h"
 #include "lib/domain/visibility.h"
+#include "lib/outbound/events.h"
 
 namespace dt {
 namespace {
@@ -59,6 +60,7 @@ Reply HandleDelete(RequestContext& ctx) {
   RETURN_IF_ERROR(HotSetVisible(ctx.redis, me, false, now));
   RETURN_IF_ERROR(GeoIndexRemove(ctx.redis, me));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, me));
+  CloseEventStreams(ctx.config(), me);  // a failure is logged; the streams end within a minute
   return Reply::Ok();
 }
 

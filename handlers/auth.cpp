@@ -11,6 +11,7 @@
 #include "lib/domain/ratelimit.h"
 #include "lib/domain/session.h"
 #include "lib/domain/sms.h"
+#include "lib/outbound/events.h"
 
 namespace dt {
 namespace {
@@ -141,6 +142,8 @@ Reply HandleLogout(RequestContext& ctx) {
                   " WHERE user_id = ? AND login_type = 'phone'",
                   {now, ctx.user_id}));
   RETURN_IF_ERROR(CacheSession(ctx.redis, ctx.user_id, "", 0, now));
+  // Its open streams end now (else within a minute, at their next admission).
+  CloseEventStreams(ctx.config(), ctx.user_id);
   return Reply::Ok();
 }
 

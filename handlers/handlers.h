@@ -25,6 +25,7 @@ std::vector<Route>
 SafetyRoutes();  // handlers/safety.cpp: /api/user/block, unblock, block/list, report
 std::vector<Route> MatchRoutes();    // handlers/match.cpp: /api/user/like, /api/user/match/list
 std::vector<Route> AccountRoutes();  // handlers/account.cpp: /api/account/delete
+std::vector<Route> EventsRoutes();   // handlers/events.cpp: /api/events
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

@@ -6,6 +6,7 @@
 #include "lib/domain/guard.h"
 #include "lib/domain/profile.h"
 #include "lib/domain/visibility.h"
+#include "lib/outbound/events.h"
 
 namespace dt {
 namespace {
@@ -19,6 +20,7 @@ Reply HandleLike(RequestContext& ctx) {
 
   const bool like = ctx.args.Text("action") == "like";
   bool matched = false;
+  uint64_t changed = 0;  // 0: the same action again (a match said before is not news)
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
     RETURN_IF_ERROR(
         ctx.db.Exec("INSERT INTO user_like (user_id, peer_id, action, update_time) VALUES (?, ?, "
@@ -26,7 +28,7 @@ Reply HandleLike(RequestContext& ctx) {
                     " ON DUPLICATE KEY UPDATE update_time = IF(action = VALUES(action), "
                     "update_time, VALUES(update_time)),"
                     " action = VALUES(action)",
-                    {ctx.user_id, peer, like ? 1 : 0, now}));
+                    {ctx.user_id, peer, like ? 1 : 0, now}, &changed));
     if (!like) return Status::Ok();
     Row row;
     RETURN_IF_ERROR(ctx.db.QueryRow(
@@ -44,6 +46,13 @@ Reply HandleLike(RequestContext& ctx) {
     return Status::Ok();
   }));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));  // a pass hides, a like unhides
+  if (matched && changed > 0) {  // both learn it live (the like's answer tells the caller too)
+    for (const auto& [user, other] : {std::pair{peer, ctx.user_id}, std::pair{ctx.user_id, peer}}) {
+      JsonWriter event;
+      event.Str("type", "match").Int("peer", other);
+      PublishEvent(ctx.config(), user, "match", event.Close());
+    }
+  }
   JsonWriter data;
   data.Bool("matched", matched);
   return Reply::Ok(data);

@@ -1,4 +1,6 @@
-// Messages (API.md "Contacts and messages"): send, list a conversation, mark read, unread.
+// Messages (API.md "Contacts and messages"): send, list a conversation, mark read, unread,
+// typing. Send, read and typing are published to the peer's live events once committed
+// (lib/outbound/events.h).
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/core/context.h"
@@ -7,6 +9,7 @@
 #include "lib/domain/media.h"
 #include "lib/domain/ratelimit.h"
 #include "lib/domain/visibility.h"
+#include "lib/outbound/events.h"
 
 namespace dt {
 namespace {
@@ -149,6 +152,10 @@ Reply HandleSend(RequestContext& ctx) {
     RateLimitRefund(ctx.redis, rules);  // only stored messages count
     return s;
   }
+  JsonWriter event;
+  event.Str("type", "message").Int("message_id", static_cast<int64_t>(id)).Int("peer", ctx.user_id);
+  event.Str("msg_type", m.type).Str("preview", Preview(m)).Str("send_time", FormatUtc(now));
+  PublishEvent(ctx.config(), peer, "message", event.Close());
   JsonWriter data;
   data.Int("message_id", static_cast<int64_t>(id)).Str("send_time", FormatUtc(now));
   return Reply::Ok(data);
@@ -193,6 +200,23 @@ Reply HandleList(RequestContext& ctx) {
   return Reply::Ok(data);
 }
 
+// The peer learns how far the caller has read (the newest of its messages now read),
+// unless a block stands between the two.
+Status PublishRead(RequestContext& ctx, int64_t peer) {
+  const int64_t lo = std::min(ctx.user_id, peer), hi = std::max(ctx.user_id, peer);
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow(
+      "SELECT MAX(id), " DT_SQL_BLOCKED_EITHER_WAY
+      " FROM message WHERE uid_lo = ? AND uid_hi = ? AND from_uid = ? AND `read` = 1",
+      {ctx.user_id, peer, peer, ctx.user_id, lo, hi, peer}, &row, &found));
+  if (!found || row.IsNull(0) || row.Int(1) != 0) return Status::Ok();
+  JsonWriter event;
+  event.Str("type", "read").Int("peer", ctx.user_id).Int("message_id", row.Int(0));
+  PublishEvent(ctx.config(), peer, "read", event.Close());
+  return Status::Ok();
+}
+
 Reply HandleRead(RequestContext& ctx) {
   const int64_t peer = ctx.args.Int("peerId");
   uint64_t updated = 0;
@@ -208,8 +232,28 @@ Reply HandleRead(RequestContext& ctx) {
     return ctx.db.Exec("UPDATE contacts SET unread = 0 WHERE user_id = ? AND peer_id = ?",
                        {ctx.user_id, peer});
   }));
+  if (updated > 0 && EventsEnabled(ctx.config())) RETURN_IF_ERROR(PublishRead(ctx, peer));
   JsonWriter data;
   data.Int("updated", static_cast<int64_t>(updated));
+  return Reply::Ok(data);
+}
+
+// "The caller is typing" to the peer: not stored; only where a message could go (the peer
+// exists, no block either way), so that it tells nothing a message would not.
+Reply HandleTyping(RequestContext& ctx) {
+  const int64_t peer = ctx.args.Int("peerId");
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY
+                                  " FROM user_info u WHERE u.id = ?",
+                                  {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
+  if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "peer not found.");
+  if (row.Int(1) != 0) return Status::Error(kBlocked);
+  JsonWriter event;
+  event.Str("type", "typing").Int("peer", ctx.user_id);
+  JsonWriter data;
+  data.Bool("delivered", PublishEvent(ctx.config(), peer, "typing", event.Close()) &&
+                             EventsEnabled(ctx.config()));
   return Reply::Ok(data);
 }
 
@@ -247,6 +291,10 @@ std::vector<Route> MessageRoutes() {
                     IntArg("pageCount", 1, 100).Or(20)}),
       Post("/api/message/read", HandleRead).Auth(kAppToken).Accepts({IdArg("peerId")}),
       Get("/api/message/unread", HandleUnread).Auth(kAppToken).Preload({&kHiddenPreload}),
+      Post("/api/message/typing", HandleTyping)
+          .Auth(kAppToken)
+          .Accepts({IdArg("peerId").NotCaller()})
+          .Rate(RateClass::kTyping),
   };
 }
 

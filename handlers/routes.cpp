@@ -13,7 +13,7 @@ std::vector<Route> AllRoutes() {
   std::vector<Route> all;
   for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes,
                     UploadRoutes, MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes,
-                    VisitorRoutes, SafetyRoutes, MatchRoutes, AccountRoutes}) {
+                    VisitorRoutes, SafetyRoutes, MatchRoutes, AccountRoutes, EventsRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }

@@ -4,12 +4,13 @@
 #   scripts/deps.sh [base] [bench] [fuzz]   (no argument: all three)
 # base is what make run and make test need (npm installs the docs page's renderer,
 # python3-yaml reads docs/openapi.yaml for its tests, chromium loads the docs page in one,
-# clang-format checks the code's formatting in StyleTest);
+# clang-format checks the code's formatting in StyleTest; libnginx-mod-nchan delivers live
+# events and python3-websocket is the tests' WebSocket client);
 # bench adds wrk, fuzz adds clang.
 set -eu
 BASE="g++ make pkg-config libfcgi-dev libcgicc-dev libmariadb-dev libhiredis-dev libssl-dev
 libjsoncpp-dev libcppunit-dev libcurl4-openssl-dev libphonenumber-dev mariadb-server mariadb-client redis-server
-nginx supervisor curl openssl npm python3-yaml chromium clang-format"
+nginx libnginx-mod-nchan supervisor curl openssl npm python3-yaml python3-websocket chromium clang-format"
 BENCH="wrk"
 FUZZ="clang libclang-rt-14-dev"
 PACKAGES=""

@@ -46,6 +46,7 @@ constexpr char kUsage[] =
     "       dtcurl [OPTIONS] pay alipay TRADE_NO TOTAL_FEE | pay wechat TRADE_NO\n"
     "       dtcurl [OPTIONS] appstore buy monthly|quarterly|yearly\n"
     "       dtcurl [OPTIONS] appstore notify TYPE TRANSACTION_ID [SUBTYPE]\n"
+    "       dtcurl [OPTIONS] events\n"
     "       dtcurl [OPTIONS] login PHONE\n"
     "Signs a request to the DatingToday API as the server checks it (docs/API.md section 3:\n"
     "appkey, timestamp, nonce, sign; on routes marked T also userId and token when given),\n"
@@ -82,6 +83,9 @@ constexpr char kUsage[] =
     "now; DID_FAIL_TO_RENEW (SUBTYPE GRACE_PERIOD: a grace of 16 days), GRACE_PERIOD_EXPIRED,\n"
     "EXPIRED and DID_CHANGE_RENEWAL_STATUS (SUBTYPE AUTO_RENEW_DISABLED or _ENABLED) the\n"
     "subscription's renewal info; TEST nothing. It prints the HTTP status and the answer.\n"
+    "events prints the caller's live events (GET /api/events as EventSource, -t/-u) as\n"
+    "they come, until Ctrl-C; when a stream ends (each lasts a minute) it reconnects with a\n"
+    "fresh signature and the last event id, so nothing is missed.\n"
     "login asks for an SMS code and logs in with the code a dev server echoes ([sms] echo),\n"
     "then prints export DT_TOKEN=... DT_USER=... for eval.\n"
     "Exit status: 0 reply code 0; 1 another code (the reply is printed too); 2 usage error;\n"
@@ -97,6 +101,7 @@ constexpr char kUsage[] =
     "  dtcurl pay 20260101120000a1b2c3d4e5f60718 30.00\n"
     "  dtcurl pay alipay 20260101120000a1b2c3d4e5f60718 30.00\n"
     "  dtcurl pay wechat 20260101120000a1b2c3d4e5f60718\n"
+    "  dtcurl events --token 83af8a54... --user 3\n"
     "  dtcurl appstore buy monthly\n"
     "  dtcurl appstore notify DID_FAIL_TO_RENEW 2000001748269112 GRACE_PERIOD\n";
 
@@ -797,6 +802,72 @@ int RunAppStore(const Options& o, const dt::Config& config) {
                        : RunAppStoreNotify(o, config, key, der);
 }
 
+// What an events stream wrote: printed as it comes, the last "id: " kept.
+struct EventStream {
+  std::string last_id;
+  std::string pending;  // a line not ended yet
+  std::string head;     // the first bytes, to tell a JSON refusal from a stream
+};
+
+size_t StreamEvents(char* data, size_t size, size_t n, void* out) {
+  EventStream* s = static_cast<EventStream*>(out);
+  const std::string_view chunk(data, size * n);
+  if (s->head.size() < 64) s->head.append(chunk.substr(0, 64 - s->head.size()));
+  fwrite(chunk.data(), 1, chunk.size(), stdout);
+  fflush(stdout);
+  s->pending.append(chunk);
+  for (size_t end; (end = s->pending.find('\n')) != std::string::npos;) {
+    const std::string line = s->pending.substr(0, end);
+    if (line.rfind("id: ", 0) == 0) s->last_id = line.substr(4);
+    s->pending.erase(0, end + 1);
+  }
+  return size * n;
+}
+
+// events: EventSource streams one after another, each signed anew, resuming at the last id.
+int RunEvents(const Options& o, const dt::Config& config) {
+  if (o.args.size() != 1) return UsageError("events takes no operands");
+  if (o.token.empty() || o.user.empty()) return UsageError("events needs -t TOKEN -u USER");
+  App app;
+  std::string error;
+  if (!ResolveApp(o, config, &app, &error)) return Fail(kExitUsage, error);
+  EventStream stream;
+  for (int quick_failures = 0; quick_failures < 3;) {
+    dt::Params params;
+    if (!AddParam(&params, "userId", o.user, &error) ||
+        !SignRequest(app, o.token, true, &params, &error)) {
+      return UsageError(error);
+    }
+    const Request r = MakeRequest("GET", BaseUrl(o.base) + "/api/events", std::move(params), {});
+    if (o.print) {
+      printf("%s -N -H 'Accept: text/event-stream'\n", CurlCommand(r).c_str());
+      return kExitOk;
+    }
+    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    std::unique_ptr<curl_slist, CurlDeleter> headers(
+        curl_slist_append(nullptr, "Accept: text/event-stream"));
+    if (!stream.last_id.empty()) {
+      headers.reset(
+          curl_slist_append(headers.release(), ("Last-Event-ID: " + stream.last_id).c_str()));
+    }
+    curl_easy_setopt(curl.get(), CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, StreamEvents);
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &stream);
+    stream.head.clear();
+    const auto start = dt::SystemClock().Now();
+    const CURLcode rc = curl_easy_perform(curl.get());
+    if (stream.head.rfind("{", 0) == 0) return kExitReplyError;  // refused: the JSON is printed
+    if (rc != CURLE_OK) {
+      fprintf(stderr, "dtcurl: %s\n", curl_easy_strerror(rc));
+      if (dt::SystemClock().Now() - start < 5) ++quick_failures;
+      sleep(1);
+    }
+  }
+  return Fail(kExitUnreachable, "the events stream keeps failing");
+}
+
 // One signed POST for login; on failure prints why (the reply on stderr) and sets *status.
 bool PostSigned(const Options& o, const App& app, const std::string& path,
                 const std::vector<std::string>& pairs, Json::Value* reply, int* status) {
@@ -856,6 +927,7 @@ int Run(Options& o) {
   if (command == "pay") return RunPay(o, config);
   if (command == "login") return RunLogin(o, config);
   if (command == "appstore") return RunAppStore(o, config);
+  if (command == "events") return RunEvents(o, config);
   return RunApi(o, config);
 }
 
@@ -869,7 +941,8 @@ int main(int argc, char** argv) {
     fputs(kUsage, stdout);
     return kExitOk;
   }
-  if (options.args.empty()) return UsageError("no METHOD PATH, pay, appstore or login given");
+  if (options.args.empty())
+    return UsageError("no METHOD PATH, pay, appstore, events or login given");
   curl_global_init(CURL_GLOBAL_DEFAULT);
   int status;
   try {

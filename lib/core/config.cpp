@@ -65,6 +65,9 @@ const std::vector<Key>& KeyTable() {
       {"limits", "report_per_day", &Config::report_per_day, false, 1, kMaxInt},
       {"limits", "search_per_minute", &Config::search_per_minute, false, 1, kMaxInt},
       {"limits", "like_per_minute", &Config::like_per_minute, false, 1, kMaxInt},
+      {"limits", "typing_per_minute", &Config::typing_per_minute, false, 1, kMaxInt},
+      {"events", "publisher", &Config::events_publisher, false, 0, 0},
+      {"events", "timeout_ms", &Config::events_timeout_ms, false, 10, 10000},
       {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
       {"safety", "reporter_min_days", &Config::reporter_min_days, false, 0, 3650},
       {"safety", "reporter_min_messages", &Config::reporter_min_messages, false, 0, 100000},
@@ -551,6 +554,12 @@ Status ParseConfig(std::string_view text, Config* out) {
       return Invalid("[redis] master_name", "is missing (sentinels are set)");
   }
   RETURN_IF_ERROR(CheckSmsSenders(c));
+  const bool unix_publisher = c.events_publisher.rfind("unix:", 0) == 0;
+  if (!c.events_publisher.empty() &&
+      (unix_publisher ? c.events_publisher.size() < 6 : !HttpUrl(c.events_publisher, false))) {
+    return Invalid("[events] publisher",
+                   "= '" + c.events_publisher + "' is neither unix:PATH nor an http URL");
+  }
   RETURN_IF_ERROR(CheckGateways(c, seen));
   *out = std::move(c);
   return Status::Ok();

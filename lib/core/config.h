@@ -101,6 +101,7 @@ struct Config {
   int report_per_day = 20;
   int search_per_minute = 30;
   int like_per_minute = 60;
+  int typing_per_minute = 30;
 
   // [safety]
   int report_threshold = 5;  // distinct reporters that put a user under review
@@ -108,6 +109,12 @@ struct Config {
   // messages sent (everyone's report hides the reported user from the reporter).
   int reporter_min_days = 7;
   int reporter_min_messages = 10;
+
+  // [events]: live events through nginx's nchan (lib/outbound/events.h). `publisher` is
+  // nchan's publisher server: "unix:/path/to.sock" or "http://host:port"; empty: no live
+  // events (GET /api/events is 404, nothing is published).
+  std::string events_publisher;
+  int events_timeout_ms = 300;  // one publish, whole
 
   // [sms]
   // The senders in order of preference ("aliyun, tencent"; "log" for development), from

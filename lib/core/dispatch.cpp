@@ -88,6 +88,13 @@ void DrainInput(FCGX_Request& request) {
 // `request_id` is nginx's $request_id (or one made here), the key of both logs' lines.
 void WriteReply(FCGX_Request& request, const Reply& reply, int http_status,
                 std::string_view request_id) {
+  if (!reply.accel_redirect.empty() && reply.status.ok()) {
+    std::string head = "Status: 200 OK\r\nX-Accel-Redirect: " + reply.accel_redirect +
+                       "\r\nContent-Length: 0\r\nX-Request-Id: ";
+    head.append(request_id).append("\r\n\r\n");
+    FCGX_PutStr(head.data(), static_cast<int>(head.size()), request.out);
+    return;
+  }
   const std::string body = reply.content_type ? reply.data : RenderReply(reply);
   const char* type = reply.content_type ? reply.content_type : "application/json; charset=utf-8";
   std::string head = "Status: " + std::to_string(http_status) + " " + HttpReason(http_status) +

@@ -35,9 +35,18 @@ struct Reply {
     return r;
   }
 
+  // An internal redirect nginx follows (X-Accel-Redirect, e.g. to the live events'
+  // subscriber location): no body; nginx answers from `uri`.
+  static Reply Redirect(std::string uri) {
+    Reply r{Status::Ok()};
+    r.accel_redirect = std::move(uri);
+    return r;
+  }
+
   Status status;
-  std::string data;     // JSON text; empty: no `data` key in the envelope (or the Body's body)
-  int http_status = 0;  // 0: the status's (HttpStatusFor)
+  std::string data;  // JSON text; empty: no `data` key in the envelope (or the Body's body)
+  std::string accel_redirect;          // non-empty: X-Accel-Redirect to this URI, no body
+  int http_status = 0;                 // 0: the status's (HttpStatusFor)
   const char* content_type = nullptr;  // nullptr: the JSON envelope
 };
 

@@ -54,6 +54,7 @@ enum class RateClass {
   kReport,  // [limits] report_per_day
   kSearch,  // [limits] search_per_minute
   kLike,    // [limits] like_per_minute
+  kTyping,  // [limits] typing_per_minute
 };
 
 struct Route {

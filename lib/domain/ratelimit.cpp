@@ -64,6 +64,7 @@ RateRule RouteRateRule(RateClass rate, const Config& config, int64_t user) {
     case RateClass::kReport: return {"dt:rl:report:" + uid, config.report_per_day, 86400};
     case RateClass::kSearch: return {"dt:rl:search:" + uid, config.search_per_minute, 60};
     case RateClass::kLike: return {"dt:rl:like:" + uid, config.like_per_minute, 60};
+    case RateClass::kTyping: return {"dt:rl:typing:" + uid, config.typing_per_minute, 60};
     case RateClass::kNone: break;
   }
   return {"", 0, 0};

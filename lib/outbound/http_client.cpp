@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <memory>
+#include <string>
 
 #include "lib/core/log.h"
 
@@ -141,6 +144,13 @@ Status HttpClient::Send(const HttpRequest& request, HttpResponse* response) {
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response->status);
   return Status::Ok();
+}
+
+HttpClient& ThreadClient(const char* purpose, const HttpOptions& options) {
+  thread_local std::map<std::string, std::unique_ptr<HttpClient>> clients;
+  std::unique_ptr<HttpClient>& client = clients[purpose];
+  if (!client) client = std::make_unique<HttpClient>(options);
+  return *client;
 }
 
 }  // namespace dt

@@ -73,4 +73,9 @@ class HttpClient {
   std::unique_ptr<Handle> handle_;
 };
 
+// The calling thread's client for `purpose` ("sms", "events"), made with `options` on the
+// thread's first call (later calls' options are not looked at): for senders that are
+// shared between threads while a client is not.
+HttpClient& ThreadClient(const char* purpose, const HttpOptions& options);
+
 }  // namespace dt

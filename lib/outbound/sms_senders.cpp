@@ -15,19 +15,14 @@
 namespace dt {
 namespace {
 
-// The calling thread's client for the providers ([sms] timeouts and CA file; the config
-// is the process's one).
-HttpClient& ThreadClient(const Config& config) {
-  thread_local std::unique_ptr<HttpClient> client;
-  if (!client) {
-    HttpOptions options;
-    options.connect_timeout_ms = config.sms_connect_timeout_ms;
-    options.timeout_ms = config.sms_timeout_ms;
-    options.ca_file = config.sms_ca_file;
-    options.max_response = 64 << 10;
-    client = std::make_unique<HttpClient>(options);
-  }
-  return *client;
+// The calling thread's client for the providers ([sms] timeouts and CA file).
+HttpClient& SmsClient(const Config& config) {
+  HttpOptions options;
+  options.connect_timeout_ms = config.sms_connect_timeout_ms;
+  options.timeout_ms = config.sms_timeout_ms;
+  options.ca_file = config.sms_ca_file;
+  options.max_response = 64 << 10;
+  return ThreadClient("sms", options);
 }
 
 // "host[:port]" and "/path/" of an endpoint URL ("https://dysmsapi.aliyuncs.com/").
@@ -47,7 +42,7 @@ bool ParseJson(const std::string& text, Json::Value* out) {
 // The call itself; a transport failure or a 5xx is a failure before any body is judged.
 bool Call(const Config& config, const HttpRequest& request, HttpResponse* response,
           SmsResult* failed) {
-  Status sent = ThreadClient(config).Send(request, response);
+  Status sent = SmsClient(config).Send(request, response);
   if (!sent.ok()) {
     *failed = {SmsOutcome::kFailed, sent.msg()};
     return false;

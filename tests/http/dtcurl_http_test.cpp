@@ -5,6 +5,8 @@
 // plays StoreKit and the App Store with the test chain.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
+
 #include <ctime>
 
 #include "tests/http/http_support.h"
@@ -34,6 +36,7 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testUploadSignsTheFilesMd5);
   CPPUNIT_TEST(testErrorsAndExitStatus);
   CPPUNIT_TEST(testAppStoreBuyAndNotify);
+  CPPUNIT_TEST(testEventsPrintsTheStream);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -115,6 +118,24 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(out, Has(out, "needs -t TOKEN -u USER") && Has(out, "exit=2"));
     out = Dtcurl("appstore sell");
     CPPUNIT_ASSERT_MESSAGE(out, Has(out, "exit=2"));
+  }
+
+  // events streams the caller's live events as EventSource text; a dead token is its JSON.
+  void testEventsPrintsTheStream() {
+    const Caller me = Login(NewPhone()), peer = Login(NewPhone());
+    const std::string as_me = "-u " + std::to_string(me.user_id) + " -t " + me.token;
+    const std::string file = TestStack::Get().VarPath("dtcurl-events.out");
+    RunCommand("(timeout 3 " + DtcurlCommand() + " " + as_me + " events > " + file + " 2>&1) < /dev/null > /dev/null 2>&1 &");
+    for (int i = 0; i < 100 && !Has(ReadBinary(file), ": hi"); ++i) usleep(50000);
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send",
+                                 {{"peerId", std::to_string(me.user_id)}, {"msgType", "text"}, {"content", "to dtcurl"}}, peer)
+                                .code());
+    for (int i = 0; i < 100 && !Has(ReadBinary(file), "to dtcurl"); ++i) usleep(50000);
+    const std::string out = ReadBinary(file);
+    CPPUNIT_ASSERT_MESSAGE(out, Has(out, "event: message\n") && Has(out, "\"preview\":\"to dtcurl\""));
+    std::string dead = Dtcurl("-u " + std::to_string(me.user_id) + " -t 0000 events");
+    CPPUNIT_ASSERT_MESSAGE(dead, Has(dead, "\"code\":504") && Has(dead, "exit=1"));
+    CPPUNIT_ASSERT(Has(Dtcurl("events"), "exit=2"));
   }
 };
 

@@ -301,6 +301,17 @@ Response Call(const std::string& method, const std::string& path, Fields fields,
                  "");
 }
 
+std::string SignedUrl(const std::string& path, Fields fields, const Caller& caller) {
+  AddSignature("GET", path, &fields, caller);
+  auto curl = NewCurl();
+  std::string encoded;
+  for (const auto& [k, v] : fields) {
+    if (!encoded.empty()) encoded += '&';
+    encoded += Escape(curl.get(), k) + "=" + Escape(curl.get(), v);
+  }
+  return TestStack::Get().url() + path + "?" + encoded;
+}
+
 Response Raw(const std::string& method, const std::string& target, const std::string& body,
              const std::string& content_type, const std::string& source) {
   auto curl = NewCurl();

@@ -108,6 +108,10 @@ Response CallMultipart(const std::string& path, Fields fields, const std::vector
 // GET of a URL outside the API (e.g. an uploaded file under /media/).
 Response Fetch(const std::string& url);
 
+// The URL of a GET of `path` signed for `caller` (for clients other than libcurl: a
+// WebSocket, a streaming curl); each call is a new nonce.
+std::string SignedUrl(const std::string& path, Fields fields, const Caller& caller);
+
 // Runs a shell command (stderr with stdout) and returns what it printed.
 std::string RunCommand(const std::string& command);
 
