@@ -52,7 +52,7 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 WORKER := $(BUILD)/datingtoday
 TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin $(BUILD)/dtcurl $(BUILD)/fakegate
-BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling
+BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling $(BUILD)/bench/evbench
 
 .PHONY: all deps run test faults soak asan migrate status docs postman cluster-test bench fuzz clean
 # A link or compile cut short leaves no half-written target that looks up to date.
@@ -106,7 +106,7 @@ $(BUILD)/%.o: %.cpp
 	$(Q)$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/tools/datingtoday.d $(BUILD)/tools/dtadmin.d \
-         $(BUILD)/tools/dtcurl.d $(BUILD)/tools/fakegate.d $(BUILD)/tools/fake_sms.d $(BUILD)/bench/dtbench.d \
+         $(BUILD)/tools/dtcurl.d $(BUILD)/tools/fakegate.d $(BUILD)/tools/fake_sms.d $(BUILD)/bench/dtbench.d $(BUILD)/bench/evbench.d \
          $(BUILD)/bench/ceiling.d
 
 deps:

@@ -2,8 +2,10 @@
 # make bench: the benchmark stack under var/bench (MariaDB, Redis, three worker pools over
 # 10k / 100k / 1M users, the libfcgi ceilings, nginx), the data (generated once, kept),
 # then wrk -t1 -c32 rounds interleaving the ceilings and our routes, every request signed
-# with its own nonce and every answer checked for "code":0. Prints the table and writes
-# bench/results/latest.md. BENCH_SECONDS (default 5) and BENCH_ROUNDS (default 3) set the
+# with its own nonce and every answer checked for "code":0; then the live events: message/send
+# with publishing beside without (the 10k data through two pools), and bench/evbench with
+# EVBENCH_SUBSCRIBERS (10000) streams held at once and messages at EVBENCH_RATE (200/s).
+# Prints the table and writes bench/results/latest.md. BENCH_SECONDS (default 5) and BENCH_ROUNDS (default 3) set the
 # length of a measurement and how many interleaved rounds are taken (medians reported).
 # For profiling: BENCH_TARGETS="show hot" measures only those (no report is written), and
 # BENCH_KEEP=1 leaves the stack running afterwards (stop: supervisorctl -c
@@ -21,11 +23,14 @@ THREADS=8
 WORKER=$ROOT/build/datingtoday
 BENCHBIN=$ROOT/build/bench
 RESULTS=$ROOT/bench/results/latest.md
-declare -A SIZE_USERS=([10k]=10000 [100k]=100000 [1m]=1000000)
-declare -A SIZE_DB=([10k]=1 [100k]=2 [1m]=3)
-declare -A SIZE_PORT=([10k]=18092 [100k]=18091 [1m]=18090)
+# 10kq: the 10k data through workers that publish no live events.
+declare -A SIZE_USERS=([10k]=10000 [100k]=100000 [1m]=1000000 [10kq]=10000)
+declare -A SIZE_DB=([10k]=1 [100k]=2 [1m]=3 [10kq]=1)
+declare -A SIZE_PORT=([10k]=18092 [100k]=18091 [1m]=18090 [10kq]=18093)
 
-for bin in "$WORKER" "$BENCHBIN/dtbench" "$BENCHBIN/ceiling"; do
+EV_SUBSCRIBERS=${EVBENCH_SUBSCRIBERS:-10000}
+EV_RATE=${EVBENCH_RATE:-200}
+for bin in "$WORKER" "$BENCHBIN/dtbench" "$BENCHBIN/ceiling" "$BENCHBIN/evbench"; do
   [ -x "$bin" ] || die "$bin is not built (make bench builds it)"
 done
 command -v wrk > /dev/null || die "wrk is not installed (make deps)"
@@ -34,8 +39,10 @@ command -v wrk > /dev/null || die "wrk is not installed (make deps)"
 find_servers
 make_var_dirs
 for size in "${!SIZE_USERS[@]}"; do
+  publisher=""
+  [ "$size" = 10k ] && publisher="unix:$VAR/run/nchan.sock"
   fill bench/config.ini.in "$VAR/config-$size.ini" "THREADS=$THREADS" \
-    "DATABASE=dt_bench_$size" "REDIS_DB=${SIZE_DB[$size]}"
+    "DATABASE=dt_bench_${size%q}" "REDIS_DB=${SIZE_DB[$size]}" "PUBLISHER=$publisher"
 done
 fill bench/nginx.conf.in "$VAR/nginx/nginx.conf"
 fill bench/supervisord.conf.in "$VAR/supervisord.conf" "WORKER=$WORKER" "BENCHBIN=$BENCHBIN"
@@ -55,7 +62,7 @@ for size in 10k 100k 1m; do
   "$BENCHBIN/dtbench" --config "$VAR/config-$size.ini" gen "${SIZE_USERS[$size]}"
   "$BENCHBIN/dtbench" --config "$VAR/config-$size.ini" warm "${SIZE_USERS[$size]}"
 done
-for size in 10k 100k 1m; do
+for size in 10k 100k 1m 10kq; do
   wait_for 30 "the API on ${SIZE_PORT[$size]}" curl -sf "http://127.0.0.1:${SIZE_PORT[$size]}/api/health"
 done
 
@@ -130,7 +137,15 @@ for round in $(seq 1 "$ROUNDS"); do
   say "round $round of $ROUNDS (${SECS}s each, wrk -t1 -c$CONNS)"
   for target in "${MAIN[@]}"; do measure "$target" 1m "$round" "$SECS"; done
   for size in 10k 100k; do for target in "${SWEEP[@]}"; do measure "$target" "$size" "$round" "$SECS"; done; done
+  # message/send with live events published (10k) and without (10kq), in turn.
+  for size in 10k 10kq; do measure send "$size" "$round" "$SECS"; done
 done
+say "live events: $EV_SUBSCRIBERS subscribers, $EV_RATE messages/s for 15 s"
+EVBENCH=$("$BENCHBIN/evbench" --config "$VAR/config-10k.ini" --port 18092 --nginx-pid "$VAR/run/nginx.pid" \
+  --subscribers "$EV_SUBSCRIBERS" --rate "$EV_RATE" --seconds 15 | grep '^RESULT' || true)
+[ -n "$EVBENCH" ] || die "evbench gave no result"
+echo "  $EVBENCH"
+ev() { sed "s/.* $1=\([0-9.]*\).*/\1/" <<< "$EVBENCH"; }
 
 # --- the report ---------------------------------------------------------------------------
 rss_mb() {  # the largest RSS of the pool's processes, in MB
@@ -205,6 +220,23 @@ NOT_MET=()
       "$(median "$target" 10k P99)" "$(median "$target" 100k P99)" "$(median "$target" 1m P99)" \
       "$(check "$c >= 0.75 * $a")"
   done
+  echo
+  send_pub=$(median send 10k RPS); send_quiet=$(median send 10kq RPS)
+  echo "Live events (nchan in the same nginx; bench/evbench: $(ev held) of $(ev subscribers) EventSource"
+  echo "streams held at once, one per user of the 10k data, and $EV_RATE messages a second for 15 s"
+  echo "between conversation partners; latency from the send request's start to its event on the"
+  echo "recipient's stream):"
+  echo
+  echo "| figure | value | target | met |"
+  echo "|---|---:|---|---|"
+  printf '| send-to-receive p50 | %.2f ms | | |\n' "$(ev p50_ms)"
+  printf '| send-to-receive p99 | %.2f ms | < 50 ms | %s |\n' "$(ev p99_ms)" "$(check "$(ev p99_ms) < 50")"
+  printf '| events received / messages sent | %s / %s | all | %s |\n' "$(ev received)" "$(ev sent)" \
+    "$(check "$(ev received) >= $(ev sent) && $(ev send_errors) == 0 && $(ev held) == $(ev subscribers)")"
+  printf '| nginx memory per held subscriber | %.1f KB | < 10 KB | %s |\n' "$(ev nginx_kb_per_subscriber)" \
+    "$(check "$(ev nginx_kb_per_subscriber) < 10")"
+  printf '| message/send publishing / not (10k data) | %.0f / %.0f req/s = %s | >= 90%% | %s |\n' \
+    "$send_pub" "$send_quiet" "$(ratio "$send_pub" "$send_quiet")" "$(check "$send_pub >= 0.9 * $send_quiet")"
   echo
   rss=$(rss_mb api-1m)
   echo "Worker memory after the run: $rss MB RSS, the largest of the 1M pool's processes"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # make cluster-test (as root): DatingToday on several "hosts" made of network namespaces
-# of its own, on the engines a deployment uses: nginx with two worker hosts in its
-# upstream (each a supervisord with workers on TCP), a MariaDB primary and a replica
-# (real replication), Redis primary + replica + 3 Sentinels. ClusterTest (tests/cluster/)
+# of its own, on the engines a deployment uses: two nginx hosts (web, web2) with two
+# worker hosts in their upstream (each a supervisord with workers on TCP), a MariaDB
+# primary and a replica (real replication), Redis primary + replica + 3 Sentinels, and
+# nchan's own Redis (on r3, port 6380) through which the nginx hosts share live events. ClusterTest (tests/cluster/)
 # runs a steady load from the nginx host and calls back here between its phases:
 #   scripts/cluster.sh run                  the whole test: set up, test, tear down
 #   scripts/cluster.sh stop-worker-host     (hook) kills worker host 1: supervisord and workers
@@ -21,8 +22,8 @@ WORKER=$(realpath -m "${WORKER:-build/datingtoday}")
 TESTS=$(realpath -m "${TESTS:-build/dt_tests}")
 
 NET=10.213.77
-HOSTS=(web w1 w2 db1 db2 r1 r2 r3)
-declare -A ADDR=([web]=$NET.10 [w1]=$NET.11 [w2]=$NET.12 [db1]=$NET.21 [db2]=$NET.22
+HOSTS=(web web2 w1 w2 db1 db2 r1 r2 r3)
+declare -A ADDR=([web]=$NET.10 [web2]=$NET.13 [w1]=$NET.11 [w2]=$NET.12 [db1]=$NET.21 [db2]=$NET.22
                  [r1]=$NET.31 [r2]=$NET.32 [r3]=$NET.33)
 DB=dt_cluster DB_USER=datingtoday DB_PASSWORD=cluster-db-password REPL_PASSWORD=cluster-repl-password
 
@@ -131,6 +132,9 @@ sentinel parallel-syncs dtmaster 1
 SENTINEL
     start "$h" "sentinel-$h" "$REDIS" "$CVAR/$h/sentinel.conf" --sentinel
   done
+  # nchan's Redis: a separate one, which the failover phase does not touch.
+  start r3 redis-nchan "$REDIS" --port 6380 --bind "${ADDR[r3]}" --protected-mode no \
+    --dir "$CVAR/r3" --save "" --appendonly no
   replica_synced() { in_ns r2 redis-cli -h "${ADDR[r2]}" info replication | grep -q 'master_link_status:up'; }
   wait_for 30 "the Redis replica" replica_synced
   sentinels_agree() {
@@ -153,13 +157,17 @@ workers_up() {
       "WORKER=$WORKER" "CVAR=$CVAR"
     start "$h" "supervisord-$h" supervisord -n -c "$CVAR/$h/supervisord.conf"
   done
-  mkdir -p "$CVAR/web/nginx"/{body,fastcgi,proxy,scgi,uwsgi} "$CVAR/web/run" "$CVAR/web/log"
-  ln -sfn "$ROOT/nginx" "$CVAR/web/nginx/datingtoday"
-  fill tests/cluster/nginx.conf.in "$CVAR/web/nginx/nginx.conf" "NET=$NET" "CVAR=$CVAR"
-  start web nginx "$NGINX" -p "$CVAR/web/nginx" -c "$CVAR/web/nginx/nginx.conf" \
-    -e "$CVAR/web/log/nginx-error.log" -g "daemon off;"
-  health() { in_ns web curl -sf "http://${ADDR[web]}:8080/api/health" > /dev/null; }
-  wait_for 60 "the API through nginx" health
+  for h in web web2; do
+    mkdir -p "$CVAR/$h/nginx"/{body,fastcgi,proxy,scgi,uwsgi} "$CVAR/$h/run" "$CVAR/$h/log"
+    ln -sfn "$ROOT/nginx" "$CVAR/$h/nginx/datingtoday"
+    fill tests/cluster/nginx.conf.in "$CVAR/$h/nginx/nginx.conf" "NET=$NET" "CVAR=$CVAR" \
+      "HOST=$h" "ADDR=${ADDR[$h]}"
+    start "$h" "nginx-$h" "$NGINX" -p "$CVAR/$h/nginx" -c "$CVAR/$h/nginx/nginx.conf" \
+      -e "$CVAR/$h/log/nginx-error.log" -g "daemon off;"
+  done
+  health() { in_ns "$1" curl -sf "http://${ADDR[$1]}:8080/api/health" > /dev/null; }
+  wait_for 60 "the API through nginx" health web
+  wait_for 60 "the API through the second nginx" health web2
   worker_host_up() { in_ns web bash -c "exec 3<>/dev/tcp/$1/9000" 2> /dev/null; }
   wait_for 30 "worker host 1" worker_host_up "${ADDR[w1]}"
   wait_for 30 "worker host 2" worker_host_up "${ADDR[w2]}"
@@ -180,10 +188,11 @@ case "${1:-}" in
     databases_up
     say "Redis primary (r1), replica (r2), sentinels (r1, r2, r3)"
     redis_up
-    say "worker hosts w1, w2 (supervisord, workers on TCP 9000) and nginx (web)"
+    say "worker hosts w1, w2 (supervisord, workers on TCP 9000) and nginx (web, web2)"
     workers_up
     rc=0
     in_ns web env DT_TEST_CONFIG="$CVAR/worker.ini" DT_TEST_URL="http://${ADDR[web]}:8080" \
+      DT_CLUSTER_WEB2="http://${ADDR[web2]}:8080" \
       DT_TEST_VAR="$CVAR" DT_CLUSTER_HOOK="$ROOT/scripts/cluster.sh" "$TESTS" --cluster || rc=$?
     exit $rc
     ;;

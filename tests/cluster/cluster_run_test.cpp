@@ -33,8 +33,10 @@ class ClusterRunTest : public CppUnit::TestFixture {
     const std::string report = ReadBinary(log);
     CPPUNIT_ASSERT_MESSAGE(report.substr(report.size() > 3000 ? report.size() - 3000 : 0),
                            out.find("exit=0") != std::string::npos &&
-                               report.find("1 passed, 0 failed") != std::string::npos);
-    // The phases' table, in the suite's output.
+                               report.find("2 passed, 0 failed") != std::string::npos);
+    // The live events' line and the phases' table, in the suite's output.
+    const size_t events = report.find("     live events:");
+    if (events != std::string::npos) printf("%s", report.substr(events, report.find('\n', events) - events + 1).c_str());
     const size_t table = report.find("     phase");
     if (table != std::string::npos) printf("%s", report.substr(table, report.find("\n\n", table) - table + 1).c_str());
   }

@@ -9,7 +9,9 @@
 //   3. Redis primary killed   failures only 901, and only until Sentinel's failover is done
 //   4. MySQL replica killed   reads go to the primary: nothing fails
 // It prints what each phase sent and what failed, and checks that every acknowledged
-// message is in the primary (0 lost).
+// message is in the primary (0 lost). Before the phases: live events cross nginx hosts (a
+// subscriber held by the second nginx gets a message sent, and published, through the
+// first, by way of nchan's Redis).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
@@ -51,10 +53,38 @@ std::string Hook(const std::string& what) {
 
 class ClusterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ClusterTest);
+  CPPUNIT_TEST(testEventsCrossNginxHosts);
   CPPUNIT_TEST(testFailuresStayInTheirPhase);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  void testEventsCrossNginxHosts() {
+    const char* web2 = getenv("DT_CLUSTER_WEB2");
+    CPPUNIT_ASSERT_MESSAGE("DT_CLUSTER_WEB2 is not set (run make cluster-test)", web2 != nullptr);
+    Caller a = Login(NewPhone()), b = Login(NewPhone());
+    std::string url = SignedUrl("/api/events", {}, b);
+    url.replace(0, TestStack::Get().url().size(), web2);  // b's stream is held by the second nginx
+    const std::string out = TestStack::Get().VarPath("log/events-web2.out");
+    RunCommand("(curl -s -N -m 4 -H 'Accept: text/event-stream' '" + url + "' > " + out +
+               " 2>&1) < /dev/null > /dev/null 2>&1 &");
+    for (int i = 0; i < 100 && ReadBinary(out).find(": hi") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const auto sent_at = Clock::now();
+    Response sent = Call("POST", "/api/message/send",
+                         {{"peerId", std::to_string(b.user_id)}, {"msgType", "text"}, {"content", "across hosts"}}, a);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(sent.body, 0, sent.code());
+    std::string got;
+    for (int i = 0; i < 80 && got.find("across hosts") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      got = ReadBinary(out);
+    }
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count();
+    printf("\n     live events: a message sent through nginx 1 reached a stream on nginx 2 in %.0f ms\n", ms);
+    CPPUNIT_ASSERT_MESSAGE(got, got.find("\"message_id\":" + std::to_string(sent.data()["message_id"].asInt64())) !=
+                                    std::string::npos);
+  }
+
   void testFailuresStayInTheirPhase() {
     Phase phases[] = {
         {"all up", "", 8},
