@@ -1,7 +1,8 @@
 // Soak: mixed traffic (login, show, hot list, nearby, send, list, contacts, VIP notify)
 // through nginx for DT_SOAK_SECONDS (make test: 20 s; make soak: 600 s) at a rate this
 // machine sustains. It must end with no 5xx, every acknowledged message stored, worker
-// memory flat (RSS at the end within 10% of after warm-up) and no file descriptor growth.
+// memory flat (RSS at the end within 10% of after warm-up) and no file descriptor growth
+// beyond the connections each worker thread keeps to the outside (one per client kind).
 // On the sanitizer build (make test's default) RSS is not a leak signal: AddressSanitizer
 // keeps freed memory in quarantine and grows its shadow, so memory is checked by make soak,
 // which runs the plain build.
@@ -157,7 +158,11 @@ class SoakHttpTest : public CppUnit::TestFixture {
     for (size_t w = 0; w < end.size(); ++w) {
       CPPUNIT_ASSERT_EQUAL(warm[w].pid, end[w].pid);  // no worker died
       if (!SanitizerWorker()) CPPUNIT_ASSERT_MESSAGE("RSS grew", end[w].rss_kb <= warm[w].rss_kb * 11 / 10);
-      CPPUNIT_ASSERT_MESSAGE("fds grew", end[w].fds <= warm[w].fds + 2);
+      // Each worker thread keeps one connection per outbound client it has used (nchan's
+      // publisher, the SMS providers): a thread that first publishes after the warm-up
+      // adds its one. A leak grows with the requests (tens of thousands here), not so.
+      const long kept = 2L * TestStack::Get().config().threads;
+      CPPUNIT_ASSERT_MESSAGE("fds grew", end[w].fds <= warm[w].fds + 2 + kept);
     }
   }
 };
