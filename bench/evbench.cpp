@@ -143,6 +143,12 @@ int main(int argc, char** argv) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  // --path: /api/events (default), or e.g. /direct/user/ (+ the user id) to measure a
+  // subscriber location reached without the workers.
+  const std::string path = flag.count("--path") ? flag["--path"] : "/api/events";
+  auto path_for = [&](int64_t user) {
+    return path == "/api/events" ? path : path + std::to_string(user);
+  };
   std::map<int, int> by_fd;
   int next = 0, held = 0, pending = 0, errors = 0;
   std::mutex sent_mutex;
@@ -152,7 +158,7 @@ int main(int argc, char** argv) {
     Stream& s = streams[next];
     s.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     connect(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    s.request = "GET /api/events?" + Signed(config, next + 1, {}) +
+    s.request = "GET " + path_for(next + 1) + "?" + Signed(config, next + 1, {}) +
                 " HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;

@@ -125,7 +125,7 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
     const Caller me = Login(NewPhone()), peer = Login(NewPhone());
     const std::string as_me = "-u " + std::to_string(me.user_id) + " -t " + me.token;
     const std::string file = TestStack::Get().VarPath("dtcurl-events.out");
-    RunCommand("(timeout 3 " + DtcurlCommand() + " " + as_me + " events > " + file + " 2>&1) < /dev/null > /dev/null 2>&1 &");
+    RunCommand("(timeout 8 " + DtcurlCommand() + " " + as_me + " events > " + file + " 2>&1) < /dev/null > /dev/null 2>&1 &");
     for (int i = 0; i < 100 && !Has(ReadBinary(file), ": hi"); ++i) usleep(50000);
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send",
                                  {{"peerId", std::to_string(me.user_id)}, {"msgType", "text"}, {"content", "to dtcurl"}}, peer)

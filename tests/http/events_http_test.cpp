@@ -119,8 +119,8 @@ class EventsHttpTest : public CppUnit::TestFixture {
   // both; an onlooker's stream gets none of it.
   void testMessageReadAndMatchReachTheRightUser() {
     Caller a = Login(NewPhone()), b = Login(NewPhone()), c = Login(NewPhone());
-    Stream sa(Stream::kEventSource, EventsUrl(a), 4), sb(Stream::kEventSource, EventsUrl(b), 4),
-        sc(Stream::kEventSource, EventsUrl(c), 4);
+    Stream sa(Stream::kEventSource, EventsUrl(a), 6), sb(Stream::kEventSource, EventsUrl(b), 6),
+        sc(Stream::kEventSource, EventsUrl(c), 6);
     for (const Caller* x : {&a, &b, &c}) Stream::AwaitSubscribers(x->user_id, 1);
     Response sent = Send(a, b.user_id, "你好 hello");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(sent.body, 0, sent.code());
