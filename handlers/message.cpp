@@ -4,6 +4,7 @@
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/core/context.h"
+#include "lib/core/log.h"
 #include "lib/core/utf8.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/media.h"
@@ -152,10 +153,14 @@ Reply HandleSend(RequestContext& ctx) {
     RateLimitRefund(ctx.redis, rules);  // only stored messages count
     return s;
   }
-  JsonWriter event;
-  event.Str("type", "message").Int("message_id", static_cast<int64_t>(id)).Int("peer", ctx.user_id);
-  event.Str("msg_type", m.type).Str("preview", Preview(m)).Str("send_time", FormatUtc(now));
-  PublishEvent(ctx.config(), peer, "message", event.Close());
+  if (EventsEnabled(ctx.config())) {
+    JsonWriter event;
+    event.Str("type", "message")
+        .Int("message_id", static_cast<int64_t>(id))
+        .Int("peer", ctx.user_id);
+    event.Str("msg_type", m.type).Str("preview", Preview(m)).Str("send_time", FormatUtc(now));
+    PublishEvent(ctx.config(), peer, "message", event.Close());
+  }
   JsonWriter data;
   data.Int("message_id", static_cast<int64_t>(id)).Str("send_time", FormatUtc(now));
   return Reply::Ok(data);
@@ -232,7 +237,12 @@ Reply HandleRead(RequestContext& ctx) {
     return ctx.db.Exec("UPDATE contacts SET unread = 0 WHERE user_id = ? AND peer_id = ?",
                        {ctx.user_id, peer});
   }));
-  if (updated > 0 && EventsEnabled(ctx.config())) RETURN_IF_ERROR(PublishRead(ctx, peer));
+  // The read is committed: nothing after it fails the request (a failure is logged).
+  if (updated > 0 && EventsEnabled(ctx.config())) {
+    Status published = PublishRead(ctx, peer);
+    if (!published.ok())
+      LogError("events: read receipt for user %lld not published", static_cast<long long>(peer));
+  }
   JsonWriter data;
   data.Int("updated", static_cast<int64_t>(updated));
   return Reply::Ok(data);
