@@ -60,16 +60,24 @@ std::string Preview(const Message& m) {
   return "[" + m.type + "]";
 }
 
-// Why a message was not stored: the peer is gone or a block stands between the two.
-Status Refused(RequestContext& ctx, int64_t peer) {
+// Whether a message could go to `peer` now: 508 when the peer does not exist (or is
+// deleted), 513 when a block stands between the two, else OK.
+Status Reachable(RequestContext& ctx, int64_t peer) {
   Row row;
   bool found = false;
   RETURN_IF_ERROR(ctx.db.QueryRow("SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY
                                   " FROM user_info u WHERE u.id = ?",
                                   {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
-  if (found && row.Str(0) != "deleted" && row.Int(1) != 0) return Status::Error(kBlocked);
-  // Not found, deleted, or (a block lifted in between) no longer refused: as not found.
-  return Status::Error(kNotFound, "peer not found.");
+  if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "peer not found.");
+  if (row.Int(1) != 0) return Status::Error(kBlocked);
+  return Status::Ok();
+}
+
+// Why a message was not stored: the peer is gone or a block stands between the two.
+Status Refused(RequestContext& ctx, int64_t peer) {
+  Status reachable = Reachable(ctx, peer);
+  // Reachable after all (a block lifted in between): as not found.
+  return reachable.ok() ? Status::Error(kNotFound, "peer not found.") : reachable;
 }
 
 // The message and both sides' contact rows, in one transaction. The insert reads the peer
@@ -252,13 +260,7 @@ Reply HandleRead(RequestContext& ctx) {
 // exists, no block either way), so that it tells nothing a message would not.
 Reply HandleTyping(RequestContext& ctx) {
   const int64_t peer = ctx.args.Int("peerId");
-  Row row;
-  bool found = false;
-  RETURN_IF_ERROR(ctx.db.QueryRow("SELECT u.status, " DT_SQL_BLOCKED_EITHER_WAY
-                                  " FROM user_info u WHERE u.id = ?",
-                                  {ctx.user_id, peer, peer, ctx.user_id, peer}, &row, &found));
-  if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "peer not found.");
-  if (row.Int(1) != 0) return Status::Error(kBlocked);
+  RETURN_IF_ERROR(Reachable(ctx, peer));
   JsonWriter event;
   event.Str("type", "typing").Int("peer", ctx.user_id);
   JsonWriter data;
