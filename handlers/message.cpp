@@ -167,7 +167,7 @@ Reply HandleSend(RequestContext& ctx) {
         .Int("message_id", static_cast<int64_t>(id))
         .Int("peer", ctx.user_id);
     event.Str("msg_type", m.type).Str("preview", Preview(m)).Str("send_time", FormatUtc(now));
-    PublishEvent(ctx.config(), peer, "message", event.Close());
+    QueueEvent(ctx.config(), peer, "message", event.Close());
   }
   JsonWriter data;
   data.Int("message_id", static_cast<int64_t>(id)).Str("send_time", FormatUtc(now));
@@ -226,7 +226,7 @@ Status PublishRead(RequestContext& ctx, int64_t peer) {
   if (!found || row.IsNull(0) || row.Int(1) != 0) return Status::Ok();
   JsonWriter event;
   event.Str("type", "read").Int("peer", ctx.user_id).Int("message_id", row.Int(0));
-  PublishEvent(ctx.config(), peer, "read", event.Close());
+  QueueEvent(ctx.config(), peer, "read", event.Close());
   return Status::Ok();
 }
 

@@ -14,6 +14,7 @@
 #include "lib/core/log.h"
 #include "lib/core/server.h"
 #include "lib/domain/sms.h"
+#include "lib/outbound/events.h"
 #include "lib/outbound/http_client.h"
 #include "lib/outbound/sms_senders.h"
 #include "lib/store/connections.h"
@@ -62,5 +63,6 @@ int main(int argc, char** argv) {
   const dt::SmsSenders sms = dt::MakeSmsSenders(config);
   dt::Services services{config, clock, sms};
   dt::Router router(dt::AllRoutes());
-  return dt::RunServer(services, router, dt::AllTasks(), dt::OpenThreadConnections);
+  return dt::RunServer(services, router, dt::AllTasks(), dt::OpenThreadConnections,
+                       dt::DrainEvents);
 }

@@ -74,7 +74,7 @@ void TaskThread(const Services* services, std::vector<PeriodicTask> tasks, OpenC
 }  // namespace
 
 int RunServer(const Services& services, const Router& router,
-              const std::vector<PeriodicTask>& tasks, OpenConnections open) {
+              const std::vector<PeriodicTask>& tasks, OpenConnections open, DrainFunction drain) {
   if (FCGX_Init() != 0) {
     LogInfo("FCGX_Init failed");
     return 1;
@@ -105,6 +105,8 @@ int RunServer(const Services& services, const Router& router,
   while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  if (drain != nullptr && !drain(deadline))
+    LogError("worker %d: drain unfinished", static_cast<int>(getpid()));
   FlushLogs();
   LogInfo("worker %d stopping on signal %d (%d requests unfinished)", static_cast<int>(getpid()),
           sig, in_flight.load());

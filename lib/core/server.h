@@ -4,6 +4,7 @@
 // then exit. One Server per process.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -31,8 +32,13 @@ class ThreadConnections {
 using OpenConnections = std::unique_ptr<ThreadConnections> (*)(const Services& services,
                                                                size_t thread_index);
 
+// Work a stopping worker finishes after its requests, until the deadline (e.g. the events
+// still queued for publishing).
+using DrainFunction = bool (*)(std::chrono::steady_clock::time_point deadline);
+
 // Serves until a stop signal; returns the process exit status.
 int RunServer(const Services& services, const Router& router,
-              const std::vector<PeriodicTask>& tasks, OpenConnections open);
+              const std::vector<PeriodicTask>& tasks, OpenConnections open,
+              DrainFunction drain = nullptr);
 
 }  // namespace dt

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "lib/outbound/http_client.h"
+#include "tests/unit/listen_socket.h"
 
 namespace dt {
 namespace {
@@ -26,24 +27,7 @@ class OneShotServer {
  public:
   explicit OneShotServer(std::string answer, std::string unix_path = "")
       : answer_(std::move(answer)), unix_path_(std::move(unix_path)) {
-    if (unix_path_.empty()) {
-      fd_ = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      CPPUNIT_ASSERT(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-      socklen_t len = sizeof addr;
-      getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-      port_ = ntohs(addr.sin_port);
-    } else {
-      fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
-      sockaddr_un addr{};
-      addr.sun_family = AF_UNIX;
-      unlink(unix_path_.c_str());
-      snprintf(addr.sun_path, sizeof addr.sun_path, "%s", unix_path_.c_str());
-      CPPUNIT_ASSERT(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    }
-    CPPUNIT_ASSERT(listen(fd_, 4) == 0);
+    fd_ = unix_path_.empty() ? ListenLoopback(&port_) : ListenUnix(unix_path_);
     thread_ = std::thread([this] { Serve(); });
   }
   ~OneShotServer() {
