@@ -23,9 +23,11 @@ std::vector<Route> PayRoutes();       // handlers/pay.cpp: /api/vip/pay/*: the g
 std::vector<Route> VisitorRoutes();   // handlers/visitor.cpp: /api/visitor/list
 std::vector<Route>
 SafetyRoutes();  // handlers/safety.cpp: /api/user/block, unblock, block/list, report
-std::vector<Route> MatchRoutes();    // handlers/match.cpp: /api/user/like, /api/user/match/list
-std::vector<Route> AccountRoutes();  // handlers/account.cpp: /api/account/delete
-std::vector<Route> EventsRoutes();   // handlers/events.cpp: /api/events
+std::vector<Route> MatchRoutes();  // handlers/match.cpp: /api/user/like, rewind, likes/received,
+                                   // match/list
+std::vector<Route> DiscoveryRoutes();  // handlers/discovery.cpp: /api/user/preferences
+std::vector<Route> AccountRoutes();    // handlers/account.cpp: /api/account/delete
+std::vector<Route> EventsRoutes();     // handlers/events.cpp: /api/events
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

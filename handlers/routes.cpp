@@ -11,9 +11,10 @@ namespace dt {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto part : {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes,
-                    UploadRoutes, MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes,
-                    VisitorRoutes, SafetyRoutes, MatchRoutes, AccountRoutes, EventsRoutes}) {
+  for (auto part :
+       {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
+        MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes, VisitorRoutes, SafetyRoutes,
+        MatchRoutes, DiscoveryRoutes, AccountRoutes, EventsRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }

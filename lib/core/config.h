@@ -103,6 +103,12 @@ struct Config {
   int like_per_minute = 60;
   int typing_per_minute = 30;
 
+  // [discovery]: likes and what VIP buys (lib/domain/discovery.h). The day of a quota is
+  // the last 24 hours, rolling.
+  int likes_per_day = 100;         // likes (and superlikes) of a user who is not VIP
+  int superlikes_per_day = 1;      // superlikes of a user who is not VIP
+  int vip_superlikes_per_day = 5;  // of a VIP (a VIP's likes are not counted)
+
   // [safety]
   int report_threshold = 5;  // distinct reporters that put a user under review
   // Who counts toward that: accounts this many days old, with a match or this many

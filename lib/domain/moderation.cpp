@@ -29,8 +29,8 @@ Status ReviewIfReported(Db& db, Redis& redis, int64_t user, const ReviewRule& ru
       " WHERE r.reported_id = ? AND r.handled = 0 AND u.create_time <= FROM_UNIXTIME(?) - INTERVAL "
       "? DAY"
       " AND (EXISTS (SELECT 1 FROM user_like a JOIN user_like b ON b.user_id = a.peer_id"
-      "              AND b.peer_id = a.user_id AND b.action = 1 WHERE a.user_id = r.reporter_id "
-      "AND a.action = 1)"
+      "              AND b.peer_id = a.user_id AND b.action >= 1 WHERE a.user_id = r.reporter_id "
+      "AND a.action >= 1)"
       "      OR (SELECT COALESCE(SUM(c.sent), 0) FROM contacts c WHERE c.user_id = r.reporter_id) "
       ">= ?)",
       {user, now, int64_t{rule.reporter_days}, int64_t{rule.reporter_messages}}, &count, &found));

@@ -148,7 +148,7 @@ bool FieldsVisible(const std::string& status, int authority, bool owner_liked_vi
 
 Status OwnerLikedViewer(Db& db, int64_t owner, int64_t viewer, bool* liked) {
   Row row;
-  return db.QueryRow("SELECT 1 FROM user_like WHERE user_id = ? AND peer_id = ? AND action = 1",
+  return db.QueryRow("SELECT 1 FROM user_like WHERE user_id = ? AND peer_id = ? AND action >= 1",
                      {owner, viewer}, &row, liked);
 }
 

@@ -1,0 +1,174 @@
+// Preferences and the like quotas; see discovery.h.
+#include "lib/domain/discovery.h"
+
+#include <algorithm>
+
+#include "lib/core/errors.h"
+
+namespace dt {
+namespace {
+
+constexpr int64_t kQuotaWindowMs = 86400 * 1000LL;
+
+// KEYS: the quota sets to count in; ARGV: now (ms), window (ms), member, then a limit per
+// key. Drops what left the window; when a set is at its limit, counts nothing and returns
+// {seconds until its oldest leaves, the key's index}; else adds the member to each and
+// returns {0, 0, what is left in each...}.
+const RedisScript kTake(R"lua(
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= tonumber(ARGV[3 + i]) then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local wait = 1
+    if oldest[2] then wait = math.ceil((tonumber(oldest[2]) + window - now) / 1000) end
+    if wait < 1 then wait = 1 end
+    return {wait, i}
+  end
+end
+local left = {0, 0}
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[3])
+  redis.call('PEXPIRE', key, window)
+  left[#left + 1] = tonumber(ARGV[3 + i]) - redis.call('ZCARD', key)
+end
+return left
+)lua");
+
+}  // namespace
+
+std::string LikesQuotaKey(int64_t user) { return "dt:q:like:" + std::to_string(user); }
+std::string SuperlikesQuotaKey(int64_t user) { return "dt:q:superlike:" + std::to_string(user); }
+
+Preferences DefaultPreferences(int gender, int sexual, int age) {
+  Preferences p;
+  if (age >= 18) {
+    p.age_min = std::max(18, age - 5);
+    p.age_max = std::min(120, age + 5);
+  }
+  if (sexual == 1 || sexual == 2) {
+    p.genders = 1 << sexual;
+  } else if (gender == 1 || gender == 2) {
+    p.genders = 1 << (3 - gender);
+  }
+  return p;
+}
+
+Status LoadPreferences(Db& db, int64_t user, int64_t now, Preferences* out) {
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow(
+      "SELECT p.age_min, p.age_max, p.distance_km, p.genders, u.gender, u.sexual,"
+      " COALESCE(TIMESTAMPDIFF(YEAR, u.birthday, DATE(FROM_UNIXTIME(?))), 0), p.user_id IS NOT NULL"
+      " FROM user_info u LEFT JOIN user_preference p ON p.user_id = u.id WHERE u.id = ?",
+      {now, user}, &row, &found));
+  if (!found) return Status::Error(kNoUser);
+  if (row.Int(7) == 0) {
+    *out = DefaultPreferences(static_cast<int>(row.Int(4)), static_cast<int>(row.Int(5)),
+                              static_cast<int>(row.Int(6)));
+    return Status::Ok();
+  }
+  out->age_min = static_cast<int>(row.Int(0));
+  out->age_max = static_cast<int>(row.Int(1));
+  out->distance_km = static_cast<int>(row.Int(2));
+  out->genders = static_cast<int>(row.Int(3));
+  out->saved = true;
+  return Status::Ok();
+}
+
+Status SavePreferences(Db& db, int64_t user, const Preferences& p, int64_t now) {
+  return db.Exec(
+      "INSERT INTO user_preference (user_id, age_min, age_max, distance_km, genders, update_time)"
+      " VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(?)) ON DUPLICATE KEY UPDATE age_min = VALUES(age_min),"
+      " age_max = VALUES(age_max), distance_km = VALUES(distance_km), genders = VALUES(genders),"
+      " update_time = VALUES(update_time)",
+      {user, int64_t{p.age_min}, int64_t{p.age_max}, int64_t{p.distance_km}, int64_t{p.genders},
+       now});
+}
+
+void WritePreferences(const Preferences& p, JsonWriter* w) {
+  w->Int("ageMin", p.age_min).Int("ageMax", p.age_max).Int("distanceKm", p.distance_km);
+  w->Array("genders");
+  for (int g = 0; g < 3; ++g) {
+    if (p.genders & (1 << g)) w->Int(g);
+  }
+  w->End();
+  w->Bool("saved", p.saved);
+}
+
+bool ParseGenders(const std::string& text, int* bits) {
+  *bits = 0;
+  size_t at = 0;
+  while (at <= text.size()) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    if (comma - at != 1 || text[at] < '0' || text[at] > '2') return false;
+    const int bit = 1 << (text[at] - '0');
+    if (*bits & bit) return false;  // twice
+    *bits |= bit;
+    at = comma + 1;
+  }
+  return *bits != 0;
+}
+
+Status TakeLikeQuota(Redis& redis, const Config& config, int64_t user, int64_t peer, bool like,
+                     bool superlike, bool vip, int64_t now_ms, LikeClaim* claim) {
+  *claim = LikeClaim();
+  claim->member = std::to_string(peer) + ":" + std::to_string(now_ms);
+  std::vector<std::string_view> keys;
+  std::vector<std::string> limits;
+  if (like && !vip) {
+    claim->likes_key = LikesQuotaKey(user);
+    claim->likes_limit = config.likes_per_day;
+    keys.push_back(claim->likes_key);
+    limits.push_back(std::to_string(claim->likes_limit));
+  }
+  if (superlike) {
+    claim->superlikes_key = SuperlikesQuotaKey(user);
+    claim->superlikes_limit = vip ? config.vip_superlikes_per_day : config.superlikes_per_day;
+    keys.push_back(claim->superlikes_key);
+    limits.push_back(std::to_string(claim->superlikes_limit));
+  }
+  if (keys.empty()) return Status::Ok();
+  const std::string now = std::to_string(now_ms), window = std::to_string(kQuotaWindowMs);
+  std::vector<std::string_view> args = {now, window, claim->member};
+  for (const std::string& l : limits) args.push_back(l);
+  RedisReply reply;
+  RETURN_IF_ERROR(redis.Eval(kTake, keys, args, &reply));
+  const redisReply* r = reply.get();
+  if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+    return Status::Internal("like quota: unexpected reply");
+  }
+  const long long wait = r->element[0]->integer;
+  if (wait > 0) {
+    const bool likes_full = !claim->likes_key.empty() && r->element[1]->integer == 1;
+    JsonWriter data;
+    data.Int("retry_after", wait).Str("quota", likes_full ? "likes" : "superlikes");
+    claim->likes_key.clear();
+    claim->superlikes_key.clear();
+    return Status::Error(kTooMany,
+                         likes_full ? "daily likes used up." : "daily superlikes used up.",
+                         data.Close())
+        .WithRetryAfter(wait);
+  }
+  size_t i = 2;
+  if (!claim->likes_key.empty() && i < r->elements) claim->likes_left = r->element[i++]->integer;
+  if (!claim->superlikes_key.empty() && i < r->elements) {
+    claim->superlikes_left = r->element[i]->integer;
+  }
+  return Status::Ok();
+}
+
+Status ReturnLikeQuota(Redis& redis, const LikeClaim& claim, bool likes, bool superlikes) {
+  Status s;
+  RedisReply reply;
+  if (likes && !claim.likes_key.empty()) {
+    s = redis.CommandArgv({"ZREM", claim.likes_key, claim.member}, &reply);
+  }
+  if (superlikes && !claim.superlikes_key.empty()) {
+    Status t = redis.CommandArgv({"ZREM", claim.superlikes_key, claim.member}, &reply);
+    if (s.ok()) s = t;
+  }
+  return s;
+}
+
+}  // namespace dt

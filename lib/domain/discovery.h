@@ -1,0 +1,74 @@
+// Discovery (API.md "Discovery"): what a user looks for (preferences, MySQL
+// user_preference, defaults from their own profile) and the daily quotas of likes and
+// superlikes. Thread-safe given a Db/Redis owned by the calling thread.
+//
+// A quota's day is the last 24 hours, rolling, not a calendar day: the server knows no
+// user's time zone, and a rolling window cannot be doubled by liking just before and
+// after a midnight. Each quota is a Redis sorted set of the likes it counted (scored by
+// their time in ms), checked and added to in one script, so that parallel likes at the
+// limit take exactly what is left; a like that turns out not to count (the same person
+// again, or the transaction failed) is given back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/core/config.h"
+#include "lib/core/json_writer.h"
+#include "lib/core/status.h"
+#include "lib/store/db.h"
+#include "lib/store/redis.h"
+
+namespace dt {
+
+// Genders as in user_info.gender (0 unknown, 1 male, 2 female), as bits 1 << gender.
+constexpr int kAllGenders = 7;
+
+struct Preferences {
+  int age_min = 18, age_max = 120;  // years, 18..120
+  int distance_km = 50;             // 1..500
+  int genders = kAllGenders;        // bits, 1..7
+  bool saved = false;               // false: the defaults, nothing stored
+};
+
+// The defaults for a user of `gender`, orientation `sexual` (user_info: 0 unknown) and
+// `age` (years; 0 when no birthday is known): five years either side of their age (all
+// ages without one), 50 km, the gender they say they look for, or else the other one,
+// or else everyone.
+Preferences DefaultPreferences(int gender, int sexual, int age);
+
+// The user's stored preferences, or their defaults.
+Status LoadPreferences(Db& db, int64_t user, int64_t now, Preferences* out);
+
+Status SavePreferences(Db& db, int64_t user, const Preferences& p, int64_t now);
+
+// The members of the API's preferences object into the object open in *w.
+void WritePreferences(const Preferences& p, JsonWriter* w);
+
+// "0,2" as bits (each of 0, 1, 2 at most once); false when it is not such a list.
+bool ParseGenders(const std::string& text, int* bits);
+
+// One like's claim on the caller's quotas: the likes of the last 24 hours (none for a
+// VIP) and, for a superlike, the superlikes.
+struct LikeClaim {
+  std::string likes_key, superlikes_key;  // empty: not counted
+  std::string member;                     // this like in both sets
+  int likes_limit = 0, superlikes_limit = 0;
+  int64_t likes_left = -1, superlikes_left = -1;  // after it; -1: not counted
+};
+
+// Takes the claim of `user` liking `peer` at `now_ms`: a like when `like` (not for a
+// `vip`), a superlike when `superlike`. OK, or 429 with data {retry_after, quota} ("likes"
+// or "superlikes") when a quota is used up, counting nothing.
+Status TakeLikeQuota(Redis& redis, const Config& config, int64_t user, int64_t peer, bool like,
+                     bool superlike, bool vip, int64_t now_ms, LikeClaim* claim);
+
+// Gives back what of the claim did not count: the like (`likes`), the superlike, or both.
+Status ReturnLikeQuota(Redis& redis, const LikeClaim& claim, bool likes, bool superlikes);
+
+// The quota sets' keys (the tests fill them).
+std::string LikesQuotaKey(int64_t user);
+std::string SuperlikesQuotaKey(int64_t user);
+
+}  // namespace dt

@@ -1,0 +1,313 @@
+// Discovery through nginx: preferences, superlikes and the daily quotas, who liked me, and
+// a VIP's rewind, with what they store (MySQL user_preference and user_like, the quota
+// sets in Redis).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "lib/domain/discovery.h"
+#include "tests/http/http_support.h"
+
+namespace dt {
+namespace {
+
+std::string Id(const Caller& c) { return std::to_string(c.user_id); }
+
+Response Like(const Caller& from, int64_t to, const char* action = "like") {
+  return Call("POST", "/api/user/like", {{"peerId", std::to_string(to)}, {"action", action}}, from);
+}
+
+void MakeVip(const Caller& c) {
+  CheckDb(TestStack::Get().db().Exec(
+      "INSERT INTO vip_info (user_id, vip_deadline) VALUES (?, UTC_TIMESTAMP() + INTERVAL 30 DAY)"
+      " ON DUPLICATE KEY UPDATE vip_deadline = VALUES(vip_deadline)",
+      {c.user_id}));
+  RedisReply r;
+  TestStack::Get().redis().Command(&r, "DEL dt:profile:%lld", static_cast<long long>(c.user_id));
+}
+
+// Someone new to like.
+int64_t NewUser() { return Login(NewPhone()).user_id; }
+
+// Fills `key` (a quota set) with `n` likes made a minute ago.
+void FillQuota(const std::string& key, int n) {
+  const long long then = (static_cast<long long>(time(nullptr)) - 60) * 1000;
+  std::vector<std::string> words = {"ZADD", key};
+  for (int i = 0; i < n; ++i) {
+    words.push_back(std::to_string(then));
+    words.push_back("filled:" + std::to_string(i));
+  }
+  std::vector<std::string_view> argv(words.begin(), words.end());
+  RedisReply r;
+  CheckDb(TestStack::Get().redis().CommandArgv(argv, &r));
+  CheckDb(TestStack::Get().redis().Command(&r, "EXPIRE %s 86400", key.c_str()));
+}
+
+long long ZCard(const std::string& key) {
+  RedisReply reply;
+  CheckDb(TestStack::Get().redis().Command(&reply, "ZCARD %s", key.c_str()));
+  return reply.Integer();
+}
+
+int64_t Action(int64_t from, int64_t to) {
+  return Count("SELECT COALESCE(MAX(action), -1) FROM user_like WHERE user_id = ? AND peer_id = ?", {from, to});
+}
+
+// The list's user ids, "3,1".
+std::string Ids(const Response& r) {
+  std::string ids;
+  for (const Json::Value& item : r.data()["list"]) ids += (ids.empty() ? "" : ",") + item["user_id"].asString();
+  return ids;
+}
+
+}  // namespace
+
+class DiscoveryHttpTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(DiscoveryHttpTest);
+  CPPUNIT_TEST(testPreferencesDefaultsAndUpdate);
+  CPPUNIT_TEST(testPreferencesRefusals);
+  CPPUNIT_TEST(testSuperlikeQuotaAndWhoLikedMe);
+  CPPUNIT_TEST(testDailyLikeQuota);
+  CPPUNIT_TEST(testParallelLikesAtTheLimit);
+  CPPUNIT_TEST(testRewind);
+  CPPUNIT_TEST(testLikesReceivedShowsOnlyUnansweredVisibleLikers);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void testPreferencesDefaultsAndUpdate() {
+    Caller me = Login(NewPhone());
+    Response r = Call("GET", "/api/user/preferences", {}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(18, r.data()["ageMin"].asInt());
+    CPPUNIT_ASSERT_EQUAL(120, r.data()["ageMax"].asInt());
+    CPPUNIT_ASSERT_EQUAL(50, r.data()["distanceKm"].asInt());
+    CPPUNIT_ASSERT_EQUAL(3u, r.data()["genders"].size());  // no gender said: everyone
+    CPPUNIT_ASSERT(!r.data()["saved"].asBool());
+    // A man of 30 who looks for women: 25-35, women only.
+    char birthday[16];
+    const time_t thirty = time(nullptr) - static_cast<time_t>(30.5 * 365.25 * 86400);
+    strftime(birthday, sizeof birthday, "%Y-%m-%d", gmtime(&thirty));
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"gender", "1"}, {"sexual", "2"}, {"birthday", birthday}}, me).code());
+    r = Call("GET", "/api/user/preferences", {}, me);
+    CPPUNIT_ASSERT_EQUAL(25, r.data()["ageMin"].asInt());
+    CPPUNIT_ASSERT_EQUAL(35, r.data()["ageMax"].asInt());
+    CPPUNIT_ASSERT_EQUAL(1u, r.data()["genders"].size());
+    CPPUNIT_ASSERT_EQUAL(2, r.data()["genders"][0].asInt());
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Count("SELECT COUNT(*) FROM user_preference WHERE user_id = ?", {me.user_id}));
+
+    // One preference given: the others kept as they were (the defaults), all stored.
+    r = Call("POST", "/api/user/preferences", {{"distanceKm", "10"}}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT(r.data()["saved"].asBool());
+    CPPUNIT_ASSERT_EQUAL(10, r.data()["distanceKm"].asInt());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_preference WHERE user_id = ? AND age_min = 25"
+                                           " AND age_max = 35 AND distance_km = 10 AND genders = 4",
+                                           {me.user_id}));
+    r = Call("POST", "/api/user/preferences", {{"genders", "0,2,1"}, {"ageMin", "18"}, {"ageMax", "120"}}, me);
+    CPPUNIT_ASSERT_EQUAL(0, r.code());
+    CPPUNIT_ASSERT_EQUAL(3u, r.data()["genders"].size());
+    r = Call("GET", "/api/user/preferences", {}, me);
+    CPPUNIT_ASSERT(r.data()["saved"].asBool());
+    CPPUNIT_ASSERT_EQUAL(18, r.data()["ageMin"].asInt());
+    CPPUNIT_ASSERT_EQUAL(120, r.data()["ageMax"].asInt());
+    CPPUNIT_ASSERT_EQUAL(10, r.data()["distanceKm"].asInt());
+    CPPUNIT_ASSERT_EQUAL(int64_t{7}, Count("SELECT genders FROM user_preference WHERE user_id = ?", {me.user_id}));
+  }
+
+  void testPreferencesRefusals() {
+    Caller me = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/preferences", {{"ageMin", "30"}, {"ageMax", "40"}}, me).code());
+    const std::vector<std::pair<Fields, std::string>> refused = {
+        {{}, "no preference given."},
+        {{{"ageMin", "17"}}, "ageMin is invalid."},
+        {{{"ageMax", "121"}}, "ageMax is invalid."},
+        {{{"ageMin", "41"}}, "ageMin is invalid."},  // above the stored ageMax
+        {{{"ageMin", "35"}, {"ageMax", "34"}}, "ageMax is invalid."},
+        {{{"distanceKm", "0"}}, "distanceKm is invalid."},
+        {{{"distanceKm", "501"}}, "distanceKm is invalid."},
+        {{{"genders", "1,1"}}, "genders is invalid."},
+        {{{"genders", "3"}}, "genders is invalid."},
+        {{{"genders", "1,"}}, "genders is invalid."},
+        {{{"genders", "1;2"}}, "genders is invalid."},
+        {{{"genders", "0,1,2,0"}}, "genders is invalid."},
+    };
+    for (const auto& [fields, msg] : refused) {
+      Response r = Call("POST", "/api/user/preferences", fields, me);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 300, r.code());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, msg, r.msg());
+    }
+    // Nothing of them stored.
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_preference WHERE user_id = ? AND age_min = 30"
+                                           " AND age_max = 40 AND distance_km = 50",
+                                           {me.user_id}));
+  }
+
+  void testSuperlikeQuotaAndWhoLikedMe() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone()), c = Login(NewPhone());
+    Response r = Like(a, b.user_id, "superlike");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(0, r.data()["superlikes_left"].asInt());
+    CPPUNIT_ASSERT_EQUAL(int64_t{2}, Action(a.user_id, b.user_id));
+    r = Like(a, c.user_id, "superlike");  // the day's one is spent
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 429, r.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("superlikes"), r.data()["quota"].asString());
+    CPPUNIT_ASSERT(r.data()["retry_after"].asInt() > 86000 && r.data()["retry_after"].asInt() <= 86400);
+    CPPUNIT_ASSERT_EQUAL(int64_t{-1}, Action(a.user_id, c.user_id));
+    // Superliking b again, or liking them, is not a new superlike and keeps it.
+    r = Like(a, b.user_id, "superlike");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT(!r.data().isMember("superlikes_left"));  // not counted
+    CPPUNIT_ASSERT(r.data()["likes_left"].isNull());
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, b.user_id).code());
+    CPPUNIT_ASSERT_EQUAL(int64_t{2}, Action(a.user_id, b.user_id));
+    CPPUNIT_ASSERT_EQUAL(1LL, ZCard(SuperlikesQuotaKey(a.user_id)));
+    CPPUNIT_ASSERT_EQUAL(0, Like(c, b.user_id).code());
+
+    // b is not VIP: how many, and no one's id.
+    r = Call("GET", "/api/user/likes/received", {}, b);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(2, r.data()["count"].asInt());
+    CPPUNIT_ASSERT_EQUAL(1, r.data()["superlikes"].asInt());
+    CPPUNIT_ASSERT(!r.data().isMember("list"));
+    // As a VIP: newest first, the superlike marked.
+    MakeVip(b);
+    r = Call("GET", "/api/user/likes/received", {}, b);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(2u, r.data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(c.user_id, r.data()["list"][0]["user_id"].asInt64());
+    CPPUNIT_ASSERT(!r.data()["list"][0]["superlike"].asBool());
+    CPPUNIT_ASSERT_EQUAL(a.user_id, r.data()["list"][1]["user_id"].asInt64());
+    CPPUNIT_ASSERT(r.data()["list"][1]["superlike"].asBool());
+    CPPUNIT_ASSERT_EQUAL(size_t{19}, r.data()["list"][1]["liked_at"].asString().size());
+    CPPUNIT_ASSERT(!r.data()["list"][1].isMember("phone"));
+    // A VIP has five a day and unlimited likes; a superlike answered is a match.
+    MakeVip(a);
+    r = Like(a, c.user_id, "superlike");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT(!r.data()["matched"].asBool());
+    CPPUNIT_ASSERT_EQUAL(3, r.data()["superlikes_left"].asInt());
+    CPPUNIT_ASSERT(r.data()["likes_left"].isNull());
+    CPPUNIT_ASSERT(Like(b, a.user_id).data()["matched"].asBool());
+    r = Call("GET", "/api/user/match/list", {}, a);
+    CPPUNIT_ASSERT_EQUAL(1u, r.data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(b.user_id, r.data()["list"][0]["user_id"].asInt64());
+  }
+
+  void testDailyLikeQuota() {
+    Caller a = Login(NewPhone());
+    const int limit = TestStack::Get().config().likes_per_day;
+    FillQuota(LikesQuotaKey(a.user_id), limit - 2);
+    const int64_t p1 = NewUser(), p2 = NewUser(), p3 = NewUser();
+    Response r = Like(a, p1);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(1, r.data()["likes_left"].asInt());
+    r = Like(a, p1);  // the same person again: not counted
+    CPPUNIT_ASSERT_EQUAL(0, r.code());
+    CPPUNIT_ASSERT(r.data()["likes_left"].isNull());
+    CPPUNIT_ASSERT_EQUAL(static_cast<long long>(limit - 1), ZCard(LikesQuotaKey(a.user_id)));
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, p3, "pass").code());  // passes are not counted
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, p2).data()["likes_left"].asInt());
+    r = Like(a, p3);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 429, r.code());
+    CPPUNIT_ASSERT_EQUAL(std::string("likes"), r.data()["quota"].asString());
+    // The oldest counted like was a minute ago: it leaves the window in a day less that.
+    CPPUNIT_ASSERT(r.data()["retry_after"].asInt() > 86280 && r.data()["retry_after"].asInt() <= 86340);
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Action(a.user_id, p3));  // still the pass
+    CPPUNIT_ASSERT_EQUAL(static_cast<long long>(limit), ZCard(LikesQuotaKey(a.user_id)));
+    CPPUNIT_ASSERT_EQUAL(429, Like(a, p3, "superlike").code());
+    // Likes that left the window free their places.
+    RedisReply drop;
+    CheckDb(TestStack::Get().redis().Command(&drop, "ZREMRANGEBYRANK %s 0 0", LikesQuotaKey(a.user_id).c_str()));
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, p3).code());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Action(a.user_id, p3));
+    // A VIP's likes are not counted.
+    MakeVip(a);
+    r = Like(a, NewUser());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT(r.data()["likes_left"].isNull());
+  }
+
+  // 20 likes of 20 people at once with 5 left: exactly 5 taken, and stored.
+  void testParallelLikesAtTheLimit() {
+    Caller a = Login(NewPhone());
+    const int limit = TestStack::Get().config().likes_per_day;
+    FillQuota(LikesQuotaKey(a.user_id), limit - 5);
+    std::vector<int64_t> peers;
+    for (int i = 0; i < 20; ++i) peers.push_back(NewUser());
+    std::atomic<int> ok{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int64_t peer : peers) {
+      threads.emplace_back([&, peer] {
+        const int code = Like(a, peer).code();
+        if (code == 0) ++ok;
+        if (code == 429) ++refused;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    CPPUNIT_ASSERT_EQUAL(5, ok.load());
+    CPPUNIT_ASSERT_EQUAL(15, refused.load());
+    CPPUNIT_ASSERT_EQUAL(int64_t{5}, Count("SELECT COUNT(*) FROM user_like WHERE user_id = ?", {a.user_id}));
+    CPPUNIT_ASSERT_EQUAL(static_cast<long long>(limit), ZCard(LikesQuotaKey(a.user_id)));
+  }
+
+  void testRewind() {
+    Caller a = Login(NewPhone()), b = Login(NewPhone()), c = Login(NewPhone()), d = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, b.user_id, "pass").code());
+    Response r = Call("POST", "/api/user/rewind", {}, a);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 510, r.code());  // VIP only
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Action(a.user_id, b.user_id));
+    MakeVip(a);
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, c.user_id, "pass").code());
+    CPPUNIT_ASSERT_EQUAL(0, Like(a, d.user_id).code());  // a like is not rewound
+    CPPUNIT_ASSERT(!InHotList(a, c.user_id));
+    CheckDb(TestStack::Get().db().Exec(
+        "UPDATE user_like SET update_time = update_time - INTERVAL 1 SECOND WHERE user_id = ? AND peer_id = ?",
+        {a.user_id, b.user_id}));
+    r = Call("POST", "/api/user/rewind", {}, a);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(c.user_id, r.data()["peer_id"].asInt64());
+    CPPUNIT_ASSERT_EQUAL(int64_t{-1}, Action(a.user_id, c.user_id));  // exactly that pass undone
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Action(a.user_id, b.user_id));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Action(a.user_id, d.user_id));
+    CPPUNIT_ASSERT(InHotList(a, c.user_id));  // c may appear again
+    // A pass older than a day stays.
+    CheckDb(TestStack::Get().db().Exec(
+        "UPDATE user_like SET update_time = UTC_TIMESTAMP() - INTERVAL 25 HOUR WHERE user_id = ? AND peer_id = ?",
+        {a.user_id, b.user_id}));
+    r = Call("POST", "/api/user/rewind", {}, a);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 508, r.code());
+    CPPUNIT_ASSERT_EQUAL(int64_t{0}, Action(a.user_id, b.user_id));
+  }
+
+  void testLikesReceivedShowsOnlyUnansweredVisibleLikers() {
+    Caller me = Login(NewPhone());
+    MakeVip(me);
+    Caller fan = Login(NewPhone()), blocked = Login(NewPhone()), passed = Login(NewPhone()),
+           hidden = Login(NewPhone()), matched = Login(NewPhone());
+    for (const Caller* c : {&fan, &blocked, &passed, &hidden, &matched}) CPPUNIT_ASSERT_EQUAL(0, Like(*c, me.user_id).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/block", {{"peerId", Id(blocked)}}, me).code());
+    CPPUNIT_ASSERT_EQUAL(0, Like(me, passed.user_id, "pass").code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, hidden).code());
+    CPPUNIT_ASSERT(Like(me, matched.user_id).data()["matched"].asBool());
+    Response r = Call("GET", "/api/user/likes/received", {}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(Id(fan), Ids(r));
+    CPPUNIT_ASSERT_EQUAL(1, r.data()["count"].asInt());
+    CPPUNIT_ASSERT(!r.data()["has_next"].asBool());
+    // Paged: one a page.
+    Caller second = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Like(second, me.user_id).code());
+    r = Call("GET", "/api/user/likes/received", {{"pageCount", "1"}}, me);
+    CPPUNIT_ASSERT_EQUAL(Id(second), Ids(r));
+    CPPUNIT_ASSERT(r.data()["has_next"].asBool());
+    r = Call("GET", "/api/user/likes/received", {{"pageCount", "1"}, {"page", "2"}}, me);
+    CPPUNIT_ASSERT_EQUAL(Id(fan), Ids(r));
+    CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/likes/received", {{"pageCount", "51"}}, me).code());
+  }
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(DiscoveryHttpTest, "http");
+
+}  // namespace dt
