@@ -282,6 +282,9 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
       f.emplace_back("latlng", latlng);
       f.emplace_back("radius", "5");
       f.emplace_back("pageCount", "10");
+    } else if (route == "recs") {  // a deck's first page, where the caller is
+      path = "/api/user/recs";
+      f.emplace_back("pageCount", "10");
     } else if (route == "send" || route == "msglist") {
       const int64_t partner = caller % 2 ? caller + 1 : caller - 1;
       f.emplace_back("peerId", std::to_string(partner));

@@ -123,8 +123,8 @@ failed_total() {
   echo $n
 }
 
-MAIN=(static fcgi floor show peer hot nearby send msglist contacts sendsms login)
-SWEEP=(hot nearby)
+MAIN=(static fcgi floor show peer hot nearby recs send msglist contacts sendsms login)
+SWEEP=(hot nearby recs)
 if [ -n "${BENCH_TARGETS:-}" ]; then
   for round in $(seq 1 "$ROUNDS"); do
     for target in $BENCH_TARGETS; do  # TARGET or TARGET@SIZE (send@10kq)
@@ -181,17 +181,19 @@ check() { awk "BEGIN { exit !($1) }" && echo yes || echo NO; }
 declare -A LABEL=([static]="nginx alone (ceiling)" [fcgi]="nginx + bare libfcgi (ceiling)"
   [floor]="libfcgi + Redis GET + MariaDB PK SELECT (floor)" [show]="user/show self"
   [peer]="user/show peer (visit recorded)" [hot]="user/hot/list" [nearby]="user/nearby/list 5 km"
+  [recs]="user/recs (a deck's first page)"
   [send]="message/send (durable commit)" [msglist]="message/list" [contacts]="contacts/list"
   [sendsms]="auth/sendsms" [login]="auth/login")
 declare -A TARGET=([show]="fcgi >= 60%, p99 <= 5 ms" [peer]="floor >= 50%"
-  [hot]="floor >= 50%, p99 < 10 ms" [nearby]="floor >= 30%, p99 < 10 ms" [send]="floor >= 25%"
+  [hot]="floor >= 50%, p99 < 10 ms" [nearby]="floor >= 30%, p99 < 10 ms"
+  [recs]="floor >= 50%, p99 < 10 ms" [send]="floor >= 25%"
   [msglist]="floor >= 50%" [contacts]="floor >= 50%")
 
 goal_met() {  # goal_met TARGET RPS P99
   case $1 in
     show) check "$2 >= 0.6 * $ceiling_fcgi && $3 <= 5" ;;
     peer|msglist|contacts) check "$2 >= 0.5 * $ceiling_floor" ;;
-    hot) check "$2 >= 0.5 * $ceiling_floor && $3 < 10" ;;
+    hot|recs) check "$2 >= 0.5 * $ceiling_floor && $3 < 10" ;;
     nearby) check "$2 >= 0.3 * $ceiling_floor && $3 < 10" ;;
     send) check "$2 >= 0.25 * $ceiling_floor" ;;
     *) echo "" ;;

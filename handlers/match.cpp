@@ -13,16 +13,6 @@
 namespace dt {
 namespace {
 
-// Whether the caller is VIP now (their cached record).
-Status CallerIsVip(RequestContext& ctx, int64_t now, bool* vip) {
-  ProfileRecord me;
-  bool found = false;
-  RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &me, &found));
-  if (!found) return Status::Error(kNoUser);
-  *vip = me.vip_deadline > now;
-  return Status::Ok();
-}
-
 // user_like.action of an action parameter.
 constexpr int kPass = 0, kLike = 1, kSuperlike = 2;
 
@@ -49,7 +39,7 @@ Reply HandleLike(RequestContext& ctx) {
                         {ctx.user_id, peer}, &row, &found));
     const int now_action = found ? static_cast<int>(row.Int(0)) : -1;
     bool vip = false;
-    RETURN_IF_ERROR(CallerIsVip(ctx, now, &vip));
+    RETURN_IF_ERROR(UserIsVip(ctx.db, ctx.redis, ctx.config(), ctx.user_id, now, &vip));
     RETURN_IF_ERROR(TakeLikeQuota(ctx.redis, ctx.config(), ctx.user_id, peer, now_action < kLike,
                                   action == kSuperlike && now_action != kSuperlike, vip,
                                   static_cast<int64_t>(ctx.clock().Now() * 1000), &claim));
@@ -135,7 +125,7 @@ Reply HandleLike(RequestContext& ctx) {
 Reply HandleRewind(RequestContext& ctx) {
   const int64_t now = ctx.clock().NowSeconds();
   bool vip = false;
-  RETURN_IF_ERROR(CallerIsVip(ctx, now, &vip));
+  RETURN_IF_ERROR(UserIsVip(ctx.db, ctx.redis, ctx.config(), ctx.user_id, now, &vip));
   if (!vip) return Status::Error(kVipRequired, "vip required.");
   int64_t peer = 0;
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
@@ -178,7 +168,7 @@ Reply HandleLikesReceived(RequestContext& ctx) {
       ctx.db.QueryRow("SELECT COUNT(*), COALESCE(SUM(l.action = 2), 0)" DT_SQL_LIKES_RECEIVED,
                       {ctx.user_id, ctx.user_id, hidden_ids}, &counts, &found));
   bool vip = false;
-  RETURN_IF_ERROR(CallerIsVip(ctx, now, &vip));
+  RETURN_IF_ERROR(UserIsVip(ctx.db, ctx.redis, ctx.config(), ctx.user_id, now, &vip));
   if (!vip) {
     JsonWriter data;
     data.Int("count", counts.Int(0)).Int("superlikes", counts.Int(1));

@@ -1,6 +1,7 @@
 // The API's route table: the rows of every handler file, in one list.
 #include "handlers/handlers.h"
 #include "lib/core/log.h"
+#include "lib/domain/discovery.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/media.h"
@@ -49,13 +50,18 @@ Status Reconcile(Db& db, Redis& redis, const Services& services) {
                            &closed);
 }
 
+// Boosts that ended leave the set the decks search (they are checked by their end too).
+Status PruneEndedBoosts(Db&, Redis& redis, const Services& services) {
+  return PruneBoosts(redis, services.clock.NowSeconds());
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> AllTasks() {
   return {
       {"hot-rollover", 30, RollHotRanking}, {"geo-prune", 60, PruneStaleLocations},
       {"visits", 1, WriteVisits},           {"spool-prune", 600, PruneSpool},
-      {"pay-reconcile", 2, Reconcile},
+      {"pay-reconcile", 2, Reconcile},      {"boost-prune", 60, PruneEndedBoosts},
   };
 }
 

@@ -8,6 +8,7 @@
 #include "lib/core/sign.h"
 #include "lib/domain/alipay.h"
 #include "lib/domain/appstore.h"
+#include "lib/domain/discovery.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/pay.h"
 #include "lib/domain/payment.h"
@@ -23,11 +24,24 @@ Reply HandleProducts(RequestContext& ctx) {
   // Products change by migrations only: a replica may answer (an order reads the primary).
   RETURN_IF_ERROR(ctx.reads.Query(
       "SELECT id, name, `desc`, vip_time, price FROM product ORDER BY id", {}, &rows));
+  // What VIP buys, the same for every product (they differ in time and price).
+  const Config& c = ctx.config();
+  JsonWriter benefits(JsonWriter::Start::kMembers);
+  benefits.Bool("unlimited_likes", true).Int("likes_per_day_without", c.likes_per_day);
+  benefits.Int("superlikes_per_day", c.vip_superlikes_per_day)
+      .Int("superlikes_per_day_without", c.superlikes_per_day);
+  benefits.Bool("rewind", true).Bool("likes_received", true).Bool("visitors", true);
+  benefits.Object("boost")
+      .Int("every_days", c.boost_every_days)
+      .Int("minutes", c.boost_minutes)
+      .End();
+  const std::string benefit_members = benefits.Close();
   JsonWriter data;
   data.Array("list");
   for (const Row& r : rows) {
     data.Object().Int("product_id", r.Int(0)).Str("name", r.Str(1)).Str("desc", r.Str(2));
-    data.Int("vip_time", r.Int(3)).Money("price", CentsOf(r, 4)).End();
+    data.Int("vip_time", r.Int(3)).Money("price", CentsOf(r, 4));
+    data.Object("benefits").Members(benefit_members).End().End();
   }
   return Reply::Ok(data);
 }
@@ -142,6 +156,11 @@ Reply HandleVipInfo(RequestContext& ctx) {
   data.Str("source", appstore.subscribed ? "appstore" : "order")
       .Bool("auto_renew", appstore.auto_renew);
   WriteTimeOrNull(&data, "expires", deadline, now);
+  // Boosts (user/boost): one per [discovery] boost_every_days for a VIP.
+  BoostState boost;
+  RETURN_IF_ERROR(LoadBoost(ctx.db, ctx.config(), ctx.user_id, now, &boost));
+  data.Int("boosts_left", deadline > now && boost.next_at <= now ? 1 : 0);
+  WriteTimeOrNull(&data, "boost_ends", boost.running_until, now);
   return Reply::Ok(data);
 }
 

@@ -108,6 +108,8 @@ struct Config {
   int likes_per_day = 100;         // likes (and superlikes) of a user who is not VIP
   int superlikes_per_day = 1;      // superlikes of a user who is not VIP
   int vip_superlikes_per_day = 5;  // of a VIP (a VIP's likes are not counted)
+  int boost_minutes = 30;          // how long a VIP's boost lasts
+  int boost_every_days = 30;       // one boost per this many days
 
   // [safety]
   int report_threshold = 5;  // distinct reporters that put a user under review

@@ -1,8 +1,11 @@
 // Preferences and the like quotas; see discovery.h.
 #include "lib/domain/discovery.h"
 
+#include <time.h>
+
 #include <algorithm>
 
+#include "lib/core/clock.h"
 #include "lib/core/errors.h"
 
 namespace dt {
@@ -37,6 +40,92 @@ return left
 
 }  // namespace
 
+constexpr const char* kBoostKey = "dt:boost";
+
+Status LoadBoost(Db& db, const Config& config, int64_t user, int64_t now, BoostState* out) {
+  Row row;
+  bool found = false;
+  RETURN_IF_ERROR(
+      db.QueryRow("SELECT COALESCE(UNIX_TIMESTAMP(MAX(start_time)), 0), "
+                  "COALESCE(UNIX_TIMESTAMP(MAX(end_time)), 0)"
+                  " FROM user_boost WHERE user_id = ? AND start_time > FROM_UNIXTIME(?)",
+                  {user, now - int64_t{config.boost_every_days} * 86400}, &row, &found));
+  *out = BoostState();
+  if (row.Int(0) > 0) out->next_at = row.Int(0) + int64_t{config.boost_every_days} * 86400;
+  if (row.Int(1) > now) out->running_until = row.Int(1);
+  return Status::Ok();
+}
+
+Status StartBoost(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now,
+                  BoostState* out) {
+  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+    Row row;
+    bool found = false;
+    RETURN_IF_ERROR(
+        db.QueryRow("SELECT 1 FROM vip_info WHERE user_id = ? FOR UPDATE", {user}, &row, &found));
+    RETURN_IF_ERROR(LoadBoost(db, config, user, now, out));
+    if (out->next_at > now) {
+      JsonWriter data;
+      data.Str("next_at", FormatUtc(out->next_at));
+      return Status::Error(kLimitReached, "boost used.", data.Close());
+    }
+    out->running_until = now + int64_t{config.boost_minutes} * 60;
+    out->next_at = now + int64_t{config.boost_every_days} * 86400;
+    return db.Exec(
+        "INSERT INTO user_boost (user_id, start_time, end_time) VALUES (?, FROM_UNIXTIME(?),"
+        " FROM_UNIXTIME(?))",
+        {user, now, out->running_until});
+  }));
+  // Where the decks find it: its end, and the user's position (a GEOSEARCH of the few
+  // boosted instead of everyone).
+  RedisReply pos;
+  RETURN_IF_ERROR(redis.CommandArgv({"GEOPOS", "dt:geo", std::to_string(user)}, &pos));
+  std::vector<std::vector<std::string>> words = {
+      {"ZADD", kBoostKey, std::to_string(out->running_until), std::to_string(user)}};
+  const redisReply* p = pos.get();
+  if (p && p->type == REDIS_REPLY_ARRAY && p->elements == 1 &&
+      p->element[0]->type == REDIS_REPLY_ARRAY && p->element[0]->elements == 2) {
+    words.push_back({"GEOADD", kBoostGeoKey, p->element[0]->element[0]->str,
+                     p->element[0]->element[1]->str, std::to_string(user)});
+  }
+  std::vector<std::vector<std::string_view>> commands;
+  for (const auto& w : words) commands.emplace_back(w.begin(), w.end());
+  std::vector<RedisReply> replies;
+  return redis.Pipeline(commands, &replies);
+}
+
+Status BoostEnds(Redis& redis, const std::vector<int64_t>& users, int64_t now,
+                 std::vector<int64_t>* ends) {
+  ends->assign(users.size(), 0);
+  if (users.empty()) return Status::Ok();
+  std::vector<std::string> words = {"ZMSCORE", kBoostKey};
+  for (int64_t u : users) words.push_back(std::to_string(u));
+  RedisReply reply;
+  RETURN_IF_ERROR(
+      redis.CommandArgv(std::vector<std::string_view>(words.begin(), words.end()), &reply));
+  for (size_t i = 0; i < users.size() && i < reply.size(); ++i) {
+    const redisReply* e = reply.Element(i);
+    const int64_t end = e && e->type == REDIS_REPLY_STRING ? std::strtoll(e->str, nullptr, 10) : 0;
+    if (end > now) (*ends)[i] = end;
+  }
+  return Status::Ok();
+}
+
+Status PruneBoosts(Redis& redis, int64_t now) {
+  RedisReply ended;
+  RETURN_IF_ERROR(redis.CommandArgv(
+      {"ZRANGEBYSCORE", kBoostKey, "-inf", std::to_string(now), "LIMIT", "0", "500"}, &ended));
+  if (ended.size() == 0) return Status::Ok();
+  std::vector<std::string_view> zrem = {"ZREM", kBoostKey}, georem = {"ZREM", kBoostGeoKey};
+  for (size_t i = 0; i < ended.size(); ++i) {
+    const std::string_view id(ended.Element(i)->str, ended.Element(i)->len);
+    zrem.push_back(id);
+    georem.push_back(id);
+  }
+  std::vector<RedisReply> replies;
+  return redis.Pipeline({zrem, georem}, &replies);
+}
+
 std::string LikesQuotaKey(int64_t user) { return "dt:q:like:" + std::to_string(user); }
 std::string SuperlikesQuotaKey(int64_t user) { return "dt:q:superlike:" + std::to_string(user); }
 
@@ -52,6 +141,35 @@ Preferences DefaultPreferences(int gender, int sexual, int age) {
     p.genders = 1 << (3 - gender);
   }
   return p;
+}
+
+int64_t UtcYmd(int64_t now) {
+  const time_t t = static_cast<time_t>(now);
+  tm utc{};
+  gmtime_r(&t, &utc);
+  return (utc.tm_year + 1900) * 10000LL + (utc.tm_mon + 1) * 100 + utc.tm_mday;
+}
+
+int AgeOn(int64_t birth, int64_t today) {
+  if (birth <= 0 || today < birth) return 0;
+  return static_cast<int>((today - birth) / 10000);
+}
+
+Preferences RecordPreferences(const ProfileRecord& r, int64_t today) {
+  if (r.pref_genders == 0) return DefaultPreferences(r.gender, r.sexual, AgeOn(r.birth, today));
+  Preferences p;
+  p.age_min = r.pref_age_min;
+  p.age_max = r.pref_age_max;
+  p.distance_km = r.pref_distance_km;
+  p.genders = r.pref_genders;
+  p.saved = true;
+  return p;
+}
+
+bool Fits(const Preferences& p, int gender, int age) {
+  if (gender < 0 || gender > 2 || !(p.genders & (1 << gender))) return false;
+  if (age == 0) return p.age_min <= 18 && p.age_max >= 120;
+  return age >= p.age_min && age <= p.age_max;
 }
 
 Status LoadPreferences(Db& db, int64_t user, int64_t now, Preferences* out) {

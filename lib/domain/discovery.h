@@ -17,6 +17,7 @@
 #include "lib/core/config.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/status.h"
+#include "lib/domain/profile.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
 
@@ -37,6 +38,18 @@ struct Preferences {
 // ages without one), 50 km, the gender they say they look for, or else the other one,
 // or else everyone.
 Preferences DefaultPreferences(int gender, int sexual, int age);
+
+// Age in whole years on the UTC day `today` (yyyymmdd) of a birthday `birth` (yyyymmdd);
+// 0 when the birthday is unknown.
+int AgeOn(int64_t birth, int64_t today);
+int64_t UtcYmd(int64_t now);
+
+// The preferences of a profile record (its stored ones, or the defaults).
+Preferences RecordPreferences(const ProfileRecord& r, int64_t today);
+
+// Whether someone of `gender` and `age` (0: unknown) is what `p` looks for. An unknown
+// age fits only preferences that take every age.
+bool Fits(const Preferences& p, int gender, int age);
 
 // The user's stored preferences, or their defaults.
 Status LoadPreferences(Db& db, int64_t user, int64_t now, Preferences* out);
@@ -66,6 +79,28 @@ Status TakeLikeQuota(Redis& redis, const Config& config, int64_t user, int64_t p
 
 // Gives back what of the claim did not count: the like (`likes`), the superlike, or both.
 Status ReturnLikeQuota(Redis& redis, const LikeClaim& claim, bool likes, bool superlikes);
+
+// Boosts. A running one is in Redis dt:boost (ZSET, user -> end, Unix seconds) and, for a
+// user with a location, dt:geo:boost (GEO, the user's indexed position), where the decks
+// look for them; MySQL user_boost is the record the once-per-period rule reads.
+struct BoostState {
+  int64_t running_until = 0;  // the running boost's end; 0: none
+  int64_t next_at = 0;        // when the next may start; <= now: now
+};
+Status LoadBoost(Db& db, const Config& config, int64_t user, int64_t now, BoostState* out);
+
+// Starts `user`'s boost at `now` (the caller checked VIP): 509 with data {next_at} while
+// the period's boost was taken. Serialized per user by the VIP row's lock.
+Status StartBoost(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now,
+                  BoostState* out);
+
+// The running boosts among `users` (their ends, 0 for none), in their order.
+Status BoostEnds(Redis& redis, const std::vector<int64_t>& users, int64_t now,
+                 std::vector<int64_t>* ends);
+
+// The GEO set of running boosts the decks search, and dropping the ended ones (a task).
+constexpr const char* kBoostGeoKey = "dt:geo:boost";
+Status PruneBoosts(Redis& redis, int64_t now);
 
 // The quota sets' keys (the tests fill them).
 std::string LikesQuotaKey(int64_t user);

@@ -74,16 +74,30 @@ Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped) {
       {"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)}, &reply);
 }
 
+Status GeoPosition(Redis& redis, int64_t user, LatLng* out, bool* found) {
+  RedisReply reply;
+  RETURN_IF_ERROR(redis.CommandArgv({"GEOPOS", kGeo, std::to_string(user)}, &reply));
+  const redisReply* r = reply.get();
+  *found = r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+           r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2;
+  if (*found) {
+    out->lng = std::strtod(r->element[0]->element[0]->str, nullptr);
+    out->lat = std::strtod(r->element[0]->element[1]->str, nullptr);
+  }
+  return Status::Ok();
+}
+
 Status GeoIndexRemove(Redis& redis, int64_t user) {
   RedisReply reply;
   return redis.CommandArgv({"ZREM", kGeo, std::to_string(user)}, &reply);
 }
 
-std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count) {
+std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count,
+                                          const char* key) {
   char radius[32];
   snprintf(radius, sizeof radius, "%.6f", std::max(radius_km, 0.001));
   return {"GEOSEARCH",
-          kGeo,
+          key ? key : kGeo,
           "FROMLONLAT",
           Format(centre.lng),
           Format(centre.lat),
@@ -107,8 +121,8 @@ void ReadGeoSearchReply(const redisReply* found, std::vector<GeoHit>* hits) {
 }
 
 Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
-                 std::vector<GeoHit>* hits) {
-  const std::vector<std::string> command = GeoSearchCommand(centre, radius_km, count);
+                 std::vector<GeoHit>* hits, const char* key) {
+  const std::vector<std::string> command = GeoSearchCommand(centre, radius_km, count, key);
   RedisReply found;
   RETURN_IF_ERROR(
       redis.CommandArgv(std::vector<std::string_view>(command.begin(), command.end()), &found));

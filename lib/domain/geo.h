@@ -39,6 +39,9 @@ constexpr int64_t kLocationMaxAgeDays = 30;
 // Records a snapped position of `user` in the GEO index.
 Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped);
 
+// The indexed (snapped) position of `user`; *found false when they have none.
+Status GeoPosition(Redis& redis, int64_t user, LatLng* out, bool* found);
+
 // Removes `user` from the GEO index (account deletion).
 Status GeoIndexRemove(Redis& redis, int64_t user);
 
@@ -47,13 +50,15 @@ struct GeoHit {
   double km;
 };
 
-// The `count` users nearest to `centre` within `radius_km`, nearest first.
+// The `count` users nearest to `centre` within `radius_km`, nearest first (of the index,
+// or of another GEO set `key` such as the running boosts').
 Status GeoSearch(Redis& redis, const LatLng& centre, double radius_km, size_t count,
-                 std::vector<GeoHit>* hits);
+                 std::vector<GeoHit>* hits, const char* key = nullptr);
 
 // GeoSearch's command, for a caller that sends it in a pipeline of its own, and the
 // reading of its reply.
-std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count);
+std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count,
+                                          const char* key = nullptr);
 void ReadGeoSearchReply(const redisReply* found, std::vector<GeoHit>* hits);
 
 // Drops reports older than the age limit from MySQL and the index (a bounded batch per

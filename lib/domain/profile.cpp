@@ -67,10 +67,13 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
                "   FROM user_label ul JOIN label l ON l.id = ul.label_id WHERE ul.user_id = u.id),"
                " (SELECT GROUP_CONCAT(a.id, '\x1f', a.photo ORDER BY a.id SEPARATOR '\x1e')"
                "   FROM user_album a WHERE a.user_id = u.id),"
-               " COALESCE(UNIX_TIMESTAMP(loc.update_time), 0)"
+               " COALESCE(UNIX_TIMESTAMP(loc.update_time), 0),"
+               " COALESCE(DATE_FORMAT(u.birthday, '%Y%m%d'), 0), COALESCE(p.age_min, 0),"
+               " COALESCE(p.age_max, 0), COALESCE(p.distance_km, 0), COALESCE(p.genders, 0)"
                " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
                " JOIN user_info u ON u.id = j.id LEFT JOIN vip_info v ON v.user_id = u.id"
-               " LEFT JOIN location loc ON loc.user_id = u.id",
+               " LEFT JOIN location loc ON loc.user_id = u.id"
+               " LEFT JOIN user_preference p ON p.user_id = u.id",
                {IdList(ids)}, &rows));
   for (const Row& row : rows) {
     ProfileRecord r;
@@ -80,6 +83,12 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
     r.status = row.Str(13);
     r.vip_deadline = row.Int(14);
     r.located_at = row.Int(17);
+    r.birth = row.Int(18);
+    r.sexual = static_cast<int>(row.Int(6));
+    r.pref_age_min = static_cast<int>(row.Int(19));
+    r.pref_age_max = static_cast<int>(row.Int(20));
+    r.pref_distance_km = static_cast<int>(row.Int(21));
+    r.pref_genders = static_cast<int>(row.Int(22));
     // Kept as rendered members, cached with the record: a reply copies them as they are.
     JsonWriter card(JsonWriter::Start::kMembers), media(JsonWriter::Start::kMembers),
         secret(JsonWriter::Start::kMembers);
@@ -112,17 +121,21 @@ const Preloader kProfilePreload{"profile", ProfileCommand};
 
 std::string ProfileKey(int64_t id) { return "dt:profile:" + std::to_string(id); }
 
-// "p2" then the fields, tab-separated; the JSON parts hold no raw tab (JSON escapes it).
+// "p3" then the fields, tab-separated; the JSON parts hold no raw tab (JSON escapes it).
 std::string SerializeProfile(const ProfileRecord& r) {
-  std::string out = "p2\t" + std::to_string(r.user_id) + "\t" + std::to_string(r.gender) + "\t" +
+  std::string out = "p3\t" + std::to_string(r.user_id) + "\t" + std::to_string(r.gender) + "\t" +
                     std::to_string(r.authority) + "\t" + r.status + "\t" +
                     std::to_string(r.vip_deadline) + "\t" + std::to_string(r.located_at) + "\t";
+  for (int64_t v : {r.birth, int64_t{r.sexual}, int64_t{r.pref_age_min}, int64_t{r.pref_age_max},
+                    int64_t{r.pref_distance_km}, int64_t{r.pref_genders}}) {
+    out.append(std::to_string(v)).append("\t");
+  }
   out.append(r.card).append("\t").append(r.media).append("\t").append(r.secret);
   return out;
 }
 
 bool ParseProfileRecord(std::string_view s, ProfileRecord* out) {
-  constexpr int kFields = 10;
+  constexpr int kFields = 16;
   std::string_view f[kFields];
   size_t start = 0;
   for (int i = 0; i < kFields; ++i) {
@@ -131,22 +144,41 @@ bool ParseProfileRecord(std::string_view s, ProfileRecord* out) {
     f[i] = s.substr(start, tab - start);
     start = tab + 1;
   }
-  if (f[0] != "p2") return false;  // another format: a miss, read again from MySQL
+  if (f[0] != "p3") return false;  // another format: a miss, read again from MySQL
   int64_t user_id, gender, authority, vip_deadline, located_at;
   if (!ParseInt64(f[1], &user_id) || !ParseInt64(f[2], &gender) || !ParseInt64(f[3], &authority) ||
       !ParseInt64(f[5], &vip_deadline) || !ParseInt64(f[6], &located_at)) {
     return false;
   }
+  int64_t discovery[6];
+  for (int i = 0; i < 6; ++i) {
+    if (!ParseInt64(f[7 + i], &discovery[i])) return false;
+  }
+  out->birth = discovery[0];
+  out->sexual = static_cast<int>(discovery[1]);
+  out->pref_age_min = static_cast<int>(discovery[2]);
+  out->pref_age_max = static_cast<int>(discovery[3]);
+  out->pref_distance_km = static_cast<int>(discovery[4]);
+  out->pref_genders = static_cast<int>(discovery[5]);
   out->user_id = user_id;
   out->gender = static_cast<int>(gender);
   out->authority = static_cast<int>(authority);
   out->status.assign(f[4]);
   out->vip_deadline = vip_deadline;
   out->located_at = located_at;
-  out->card.assign(f[7]);
-  out->media.assign(f[8]);
-  out->secret.assign(f[9]);
+  out->card.assign(f[13]);
+  out->media.assign(f[14]);
+  out->secret.assign(f[15]);
   return true;
+}
+
+Status UserIsVip(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now, bool* vip) {
+  ProfileRecord record;
+  bool found = false;
+  RETURN_IF_ERROR(LoadProfile(db, redis, config, user, &record, &found));
+  if (!found) return Status::Error(kNoUser);
+  *vip = record.vip_deadline > now;
+  return Status::Ok();
 }
 
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,

@@ -29,6 +29,11 @@ struct ProfileRecord {
   std::string status = "active";  // active, review, banned, deleted
   int64_t vip_deadline = 0;       // Unix seconds, 0 for never
   int64_t located_at = 0;         // the last location report (Unix seconds), 0 for none
+  // For discovery (lib/domain/discovery.h): the birthday as yyyymmdd (0 unknown), the
+  // orientation, and the stored preferences (pref_genders 0: none stored, the defaults).
+  int64_t birth = 0;
+  int sexual = 0;
+  int pref_age_min = 0, pref_age_max = 0, pref_distance_km = 0, pref_genders = 0;
   // JSON members, without braces: what everyone sees of a list item (user_id, nickname,
   // birthday, gender, avatar, height, sexual, education, salary, emotion) ...
   std::string card;
@@ -46,6 +51,9 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
 // One record; *found false when the user does not exist.
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
                    bool* found);
+
+// Whether `user` is VIP at `now` (their cached record); 501 for a user who does not exist.
+Status UserIsVip(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now, bool* vip);
 
 // After any write to the user's profile, labels, album, status, VIP state or location.
 Status InvalidateProfile(Redis& redis, int64_t id);

@@ -4,9 +4,11 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "lib/core/clock.h"
 #include "lib/domain/discovery.h"
 #include "tests/http/http_support.h"
 
@@ -62,6 +64,41 @@ std::string Ids(const Response& r) {
   return ids;
 }
 
+
+// A birthday `years` and a half ago.
+std::string BirthdayYearsAgo(int years) {
+  char birthday[16];
+  const time_t when = time(nullptr) - static_cast<time_t>((years + 0.5) * 365.25 * 86400);
+  strftime(birthday, sizeof birthday, "%Y-%m-%d", gmtime(&when));
+  return birthday;
+}
+
+// A place of this test's own (no other test's users near it): a latitude in -50..50.
+double OwnLatitude() {
+  static unsigned n = 0;
+  return -50 + static_cast<double>((static_cast<unsigned>(time(nullptr)) * 7919u + 104729u * ++n) % 100000) / 1000;
+}
+
+// A user of `gender` and `age` looking for `sexual`, located `km_north` of (lat, lng).
+Caller Person(int gender, int sexual, int age, double lat, double lng, double km_north) {
+  Caller c = Login(NewPhone());
+  Response r = Call("POST", "/api/user/update",
+                    {{"gender", std::to_string(gender)}, {"sexual", std::to_string(sexual)}, {"birthday", BirthdayYearsAgo(age)}}, c);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  char latlng[64];
+  snprintf(latlng, sizeof latlng, "%.6f,%.6f", lat + km_north / 111.2, lng);
+  r = Call("POST", "/api/user/location", {{"latlng", latlng}}, c);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  return c;
+}
+
+// The ids of a recs reply, "3,1".
+std::string RecIds(const Response& r) {
+  std::string ids;
+  for (const Json::Value& item : r.data()["list"]) ids += (ids.empty() ? "" : ",") + item["user_id"].asString();
+  return ids;
+}
+
 }  // namespace
 
 class DiscoveryHttpTest : public CppUnit::TestFixture {
@@ -73,6 +110,11 @@ class DiscoveryHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testParallelLikesAtTheLimit);
   CPPUNIT_TEST(testRewind);
   CPPUNIT_TEST(testLikesReceivedShowsOnlyUnansweredVisibleLikers);
+  CPPUNIT_TEST(testRecsApplyBothSidesPreferencesAndExclusions);
+  CPPUNIT_TEST(testRecsPagesNeverRepeat);
+  CPPUNIT_TEST(testRecsWithoutLocationAreThePopularOnes);
+  CPPUNIT_TEST(testBoostPutsTheVipFirstForItsTime);
+  CPPUNIT_TEST(testProductsListWhatVipBuys);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -305,6 +347,166 @@ class DiscoveryHttpTest : public CppUnit::TestFixture {
     r = Call("GET", "/api/user/likes/received", {{"pageCount", "1"}, {"page", "2"}}, me);
     CPPUNIT_ASSERT_EQUAL(Id(fan), Ids(r));
     CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/likes/received", {{"pageCount", "51"}}, me).code());
+  }
+
+  void testRecsApplyBothSidesPreferencesAndExclusions() {
+    const double lat = OwnLatitude(), lng = 100.5;
+    // A man of 30 who looks for women (defaults: 25-35, women, 50 km).
+    Caller me = Person(1, 2, 30, lat, lng, 0);
+    Caller fits = Person(2, 1, 28, lat, lng, 1), nearer = Person(2, 1, 29, lat, lng, 0.5);
+    Caller too_old = Person(2, 1, 40, lat, lng, 1), a_man = Person(1, 1, 28, lat, lng, 1);
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/preferences", {{"ageMin", "25"}}, too_old).code());
+    Caller too_far = Person(2, 1, 28, lat, lng, 80);
+    Caller wants_younger = Person(2, 1, 28, lat, lng, 1);
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/preferences", {{"ageMax", "29"}}, wants_younger).code());
+    Caller wants_women = Person(2, 2, 28, lat, lng, 1);  // she looks for women
+    Caller blocker = Person(2, 1, 28, lat, lng, 1), liked = Person(2, 1, 28, lat, lng, 1);
+    Caller passed = Person(2, 1, 28, lat, lng, 1), hidden = Person(2, 1, 28, lat, lng, 1);
+    Caller superliker = Person(2, 1, 31, lat, lng, 300);  // far, but she superliked me
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/block", {{"peerId", Id(me)}}, blocker).code());
+    CPPUNIT_ASSERT_EQUAL(0, Like(me, liked.user_id).code());
+    CPPUNIT_ASSERT_EQUAL(0, Like(me, passed.user_id, "pass").code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, hidden).code());
+    CPPUNIT_ASSERT_EQUAL(0, Like(superliker, me.user_id, "superlike").code());
+
+    Response r = Call("GET", "/api/user/recs", {}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(superliker) + "," + Id(nearer) + "," + Id(fits), RecIds(r));
+    const Json::Value& first = r.data()["list"][0];
+    CPPUNIT_ASSERT(first["superliked_me"].asBool());
+    CPPUNIT_ASSERT(!r.data()["list"][1]["superliked_me"].asBool());
+    CPPUNIT_ASSERT(first["distance"].isNull());  // shown first wherever she is
+    const double near = r.data()["list"][1]["distance"].asDouble(), far = r.data()["list"][2]["distance"].asDouble();
+    CPPUNIT_ASSERT_MESSAGE(r.body, near >= 0.3 && near <= 0.7 && far >= 0.8 && far <= 1.2);  // the 150 m grid
+    CPPUNIT_ASSERT(!r.data()["list"][2].isMember("phone"));
+    CPPUNIT_ASSERT(r.data()["cursor"].isNull());  // nobody else
+
+    // Wider preferences bring back who fits them; a like takes one out.
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/preferences", {{"ageMax", "45"}, {"distanceKm", "100"}, {"genders", "1,2"}}, me).code());
+    r = Call("GET", "/api/user/recs", {}, me);
+    const std::string ids = RecIds(r);
+    for (const Caller* c : {&too_old, &a_man, &too_far, &fits}) CPPUNIT_ASSERT_MESSAGE(ids, ("," + ids + ",").find("," + Id(*c) + ",") != std::string::npos);
+    for (const Caller* c : {&wants_younger, &wants_women, &blocker, &liked, &passed, &hidden, &me})
+      CPPUNIT_ASSERT_MESSAGE(ids, ("," + ids + ",").find("," + Id(*c) + ",") == std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(0, Like(me, fits.user_id).code());
+    r = Call("GET", "/api/user/recs", {}, me);
+    CPPUNIT_ASSERT(("," + RecIds(r) + ",").find("," + Id(fits) + ",") == std::string::npos);
+  }
+
+  void testRecsPagesNeverRepeat() {
+    const double lat = OwnLatitude(), lng = -60.25;
+    Caller me = Person(2, 1, 30, lat, lng, 0);
+    std::set<std::string> everyone;
+    for (int i = 0; i < 7; ++i) everyone.insert(Id(Person(1, 2, 27 + i, lat, lng, 0.3 * (i + 1))));
+    std::set<std::string> shown;
+    std::string cursor;
+    for (int page = 0; page < 3; ++page) {
+      Fields fields = {{"pageCount", "3"}};
+      if (!cursor.empty()) fields.push_back({"cursor", cursor});
+      Response r = Call("GET", "/api/user/recs", fields, me);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, page < 2 ? 3u : 1u, r.data()["list"].size());
+      for (const Json::Value& item : r.data()["list"]) CPPUNIT_ASSERT_MESSAGE(r.body, shown.insert(item["user_id"].asString()).second);
+      if (page < 2) {
+        CPPUNIT_ASSERT_EQUAL(size_t{16}, r.data()["cursor"].asString().size());
+        CPPUNIT_ASSERT(cursor.empty() || cursor == r.data()["cursor"].asString());
+        cursor = r.data()["cursor"].asString();
+      } else {
+        CPPUNIT_ASSERT(r.data()["cursor"].isNull());
+      }
+    }
+    CPPUNIT_ASSERT(shown == everyone);
+    // The deck is spent; a new one starts again.
+    CPPUNIT_ASSERT_EQUAL(0u, Call("GET", "/api/user/recs", {{"cursor", cursor}}, me).data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(3u, Call("GET", "/api/user/recs", {{"pageCount", "3"}}, me).data()["list"].size());
+    for (const char* bad : {"xyz", "0123456789ABCDEF", "0123456789abcde"}) {
+      Response r = Call("GET", "/api/user/recs", {{"cursor", bad}}, me);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 300, r.code());
+    }
+    CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/recs", {{"pageCount", "51"}}, me).code());
+    CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/recs", {{"pageCount", "0"}}, me).code());
+  }
+
+  // No location: the hot ranking's people who fit, no distance.
+  void testRecsWithoutLocationAreThePopularOnes() {
+    Caller me = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"gender", "2"}, {"sexual", "1"}}, me).code());
+    Caller popular = Login(NewPhone());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"gender", "1"}}, popular).code());
+    for (int i = 0; i < 3; ++i) {
+      CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {{"peerId", Id(popular)}}, Login(NewPhone())).code());
+    }
+    FlushQueuedVisits();
+    Response r = Call("GET", "/api/user/recs", {{"pageCount", "50"}}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT(r.data()["list"].size() > 0);
+    bool seen = false;
+    for (const Json::Value& item : r.data()["list"]) {
+      CPPUNIT_ASSERT(item["distance"].isNull());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 1, item["gender"].asInt());
+      seen = seen || item["user_id"].asInt64() == popular.user_id;
+    }
+    CPPUNIT_ASSERT_MESSAGE(r.body, seen);
+  }
+
+  void testBoostPutsTheVipFirstForItsTime() {
+    const double lat = OwnLatitude(), lng = 20.75;
+    Caller viewer = Person(1, 2, 30, lat, lng, 0);
+    Caller near1 = Person(2, 1, 30, lat, lng, 1), near2 = Person(2, 1, 30, lat, lng, 2);
+    Caller booster = Person(2, 1, 30, lat, lng, 20);
+    Response r = Call("GET", "/api/user/recs", {}, viewer);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(near1) + "," + Id(near2) + "," + Id(booster), RecIds(r));
+
+    CPPUNIT_ASSERT_EQUAL(510, Call("POST", "/api/user/boost", {}, booster).code());  // VIP only
+    MakeVip(booster);
+    r = Call("GET", "/api/vip/info", {}, booster);
+    CPPUNIT_ASSERT_EQUAL(1, r.data()["boosts_left"].asInt());
+    CPPUNIT_ASSERT(r.data()["boost_ends"].isNull());
+    r = Call("POST", "/api/user/boost", {}, booster);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(FormatUtc(time(nullptr) + 30 * 60).substr(0, 15), r.data()["boost_ends"].asString().substr(0, 15));
+    CPPUNIT_ASSERT_EQUAL(FormatUtc(time(nullptr) + 30 * 86400).substr(0, 13), r.data()["next_boost"].asString().substr(0, 13));
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_boost WHERE user_id = ? AND end_time > UTC_TIMESTAMP()", {booster.user_id}));
+    r = Call("POST", "/api/user/boost", {}, booster);  // one per 30 days
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 509, r.code());
+    CPPUNIT_ASSERT_EQUAL(size_t{19}, r.data()["next_at"].asString().size());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_boost WHERE user_id = ?", {booster.user_id}));
+    r = Call("GET", "/api/vip/info", {}, booster);
+    CPPUNIT_ASSERT_EQUAL(0, r.data()["boosts_left"].asInt());
+    CPPUNIT_ASSERT_EQUAL(size_t{19}, r.data()["boost_ends"].asString().size());
+
+    // The boosted one first, in a new deck and on its first page.
+    r = Call("GET", "/api/user/recs", {{"pageCount", "1"}}, viewer);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(booster), RecIds(r));
+    r = Call("GET", "/api/user/recs", {}, viewer);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(booster) + "," + Id(near1) + "," + Id(near2), RecIds(r));
+    // Its time over (as the clock would have it): back to its place.
+    CheckDb(TestStack::Get().db().Exec("UPDATE user_boost SET start_time = start_time - INTERVAL 1 HOUR,"
+                                       " end_time = end_time - INTERVAL 1 HOUR WHERE user_id = ?",
+                                       {booster.user_id}));
+    RedisReply reply;
+    CheckDb(TestStack::Get().redis().Command(&reply, "ZADD dt:boost %lld %lld", static_cast<long long>(time(nullptr) - 60),
+                                             static_cast<long long>(booster.user_id)));
+    r = Call("GET", "/api/user/recs", {}, viewer);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(near1) + "," + Id(near2) + "," + Id(booster), RecIds(r));
+    CPPUNIT_ASSERT(Call("GET", "/api/vip/info", {}, booster).data()["boost_ends"].isNull());
+  }
+
+  void testProductsListWhatVipBuys() {
+    Response r = Call("GET", "/api/vip/products", {});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT(r.data()["list"].size() >= 3);
+    const Config& c = TestStack::Get().config();
+    for (const Json::Value& p : r.data()["list"]) {
+      const Json::Value& b = p["benefits"];
+      CPPUNIT_ASSERT_MESSAGE(r.body, b["unlimited_likes"].asBool() && b["rewind"].asBool() &&
+                                         b["likes_received"].asBool() && b["visitors"].asBool());
+      CPPUNIT_ASSERT_EQUAL(c.vip_superlikes_per_day, b["superlikes_per_day"].asInt());
+      CPPUNIT_ASSERT_EQUAL(c.superlikes_per_day, b["superlikes_per_day_without"].asInt());
+      CPPUNIT_ASSERT_EQUAL(c.likes_per_day, b["likes_per_day_without"].asInt());
+      CPPUNIT_ASSERT_EQUAL(c.boost_every_days, b["boost"]["every_days"].asInt());
+      CPPUNIT_ASSERT_EQUAL(c.boost_minutes, b["boost"]["minutes"].asInt());
+    }
   }
 };
 

@@ -53,6 +53,7 @@ std::string ValidValue(const Route& r, const std::string& param, const Caller& p
   if (param == "avatar" || param == "url") return UploadedUrl("image");  // this server's media only
   if (param == "peerId") return std::to_string(peer.user_id);
   if (param == "genders") return "1,2";
+  if (param == "cursor") return "0123456789abcdef";  // a deck of recs (a new one)
   if (param == "timestamp") return NowTimestamp();
   if (param == "signedTransaction") {  // a real App Store JWS (another account's: 504)
     static const std::string jws = [] {
