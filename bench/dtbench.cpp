@@ -193,14 +193,22 @@ int Warm(const dt::Config& config, int64_t users) {
   std::mt19937_64 rng(1);
   std::vector<std::string> sample;
   for (int i = 0; i < 200; ++i) sample.push_back(dt::ProfileKey(1 + static_cast<int64_t>(rng() % users)));
-  // Warm: nearly every sampled record cached, for at least half the cache's lifetime.
+  // Warm: nearly every sampled record cached, in this build's format, for at least half
+  // the cache's lifetime.
   std::vector<std::vector<std::string_view>> ttls;
-  for (const std::string& key : sample) ttls.push_back({"TTL", key});
+  for (const std::string& key : sample) {
+    ttls.push_back({"TTL", key});
+    ttls.push_back({"GET", key});
+  }
   std::vector<dt::RedisReply> replies;
   Status s = redis.Pipeline(ttls, &replies);
   if (!s.ok()) return Fail("redis", s);
   int warm = 0;
-  for (const dt::RedisReply& r : replies) warm += r.Integer() > config.profile_ttl / 2;
+  for (size_t i = 0; i + 1 < replies.size(); i += 2) {
+    dt::ProfileRecord record;
+    warm += replies[i].Integer() > config.profile_ttl / 2 && replies[i + 1].IsString() &&
+            dt::ParseProfileRecord(replies[i + 1].Str(), &record);
+  }
   if (warm >= 190) {
     printf("dtbench warm: profile cache of %s is warm\n", config.mysql_database.c_str());
     return 0;

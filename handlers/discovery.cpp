@@ -59,7 +59,9 @@ Reply HandleUpdatePreferences(RequestContext& ctx) {
 
 // How long a deck remembers whom it showed, how far it looks, how old a superlike may be.
 constexpr int kDeckSeconds = 3600;
-constexpr size_t kMaxJudged = 2000;
+constexpr size_t kMaxJudged = 1000;  // candidates looked at for one page, at most
+constexpr double kFirstRadiusKm =
+    0.152;  // the first search's (a grid cell); doubled up to distanceKm
 constexpr int64_t kSuperlikeDays = 30;
 
 struct Candidate {
@@ -111,23 +113,39 @@ class Deck {
     RETURN_IF_ERROR(GeoPosition(ctx_.redis, ctx_.user_id, &centre_, &located));
     located = located && me.located_at >= now_ - kLocationMaxAgeDays * 86400;
 
-    // The window: twice a page and one (the score reorders within it; one more tells
-    // whether there is a next page); superlikers always in.
-    const size_t window = page_count * 2 + 1;
-    std::vector<Candidate> accepted;
-    RETURN_IF_ERROR(AddSuperlikers(&accepted));
-    if (located) RETURN_IF_ERROR(AddBoosted(&accepted));
-    size_t count = window + 8;
+    // The window: a page and a half and one (the score reorders within it; one more
+    // tells whether there is a next page); superlikers and boosts always in.
+    const size_t window = page_count + page_count / 2 + 1;
+    // Candidates are judged by their records as they are found (`pending`), and by the
+    // deck's and the likes' checks (a round trip each) once enough fit.
+    std::vector<Candidate> pending, accepted;
+    RETURN_IF_ERROR(AddSuperlikers(&pending));
+    if (located) RETURN_IF_ERROR(AddBoosted(&pending));
+    // Like the nearby list: a small radius first, widened while it holds too few (a
+    // search over a whole city's radius costs Redis every member in it), the count
+    // raised while the radius has more than were asked.
+    size_t count = window * 3;
+    double radius = std::min<double>(mine_.distance_km, kFirstRadiusKm);
     int64_t hot_offset = 0;
-    while (accepted.size() < window && judged_.size() < kMaxJudged) {
+    bool exhausted = false;
+    for (;;) {
+      const bool stop = exhausted || judged_.size() >= kMaxJudged;
+      if (stop || accepted.size() + pending.size() >= window) {
+        RETURN_IF_ERROR(Exclude(&pending, &accepted));
+        if (stop || accepted.size() >= window) break;
+      }
       Hits hits;
-      bool exhausted = false;
       if (located) {
         std::vector<GeoHit> geo;
-        RETURN_IF_ERROR(GeoSearch(ctx_.redis, centre_, mine_.distance_km, count, &geo));
-        exhausted = geo.size() < count;
+        RETURN_IF_ERROR(GeoSearch(ctx_.redis, centre_, radius, count, &geo));
         for (const GeoHit& h : geo) hits.emplace_back(h.user, h.km);
-        count *= 2;  // the next search reaches further
+        if (geo.size() >= count) {
+          count *= 2;  // more within this radius
+        } else if (radius < mine_.distance_km) {
+          radius = std::min<double>(mine_.distance_km, radius * 2);
+        } else {
+          exhausted = true;  // everyone within the distance has been looked at
+        }
       } else {
         std::vector<int64_t> ids, excluded = hidden_.ids;
         excluded.push_back(ctx_.user_id);
@@ -142,11 +160,12 @@ class Deck {
       for (const auto& h : hits) {
         if (judged_.insert(h.first).second) fresh.push_back(h);
       }
-      RETURN_IF_ERROR(Judge(fresh, &accepted));
-      if (exhausted) break;
+      RETURN_IF_ERROR(Judge(fresh, &pending));
     }
     RETURN_IF_ERROR(Rank(&accepted));
-    *more = accepted.size() > page_count;
+    // More: the window held more than a page, or the search stopped at its bound before
+    // it ran out of people (a short page, and the cursor goes on from it).
+    *more = accepted.size() > page_count || !exhausted;
     if (accepted.size() > page_count) accepted.resize(page_count);
     *page = std::move(accepted);
     return Remember(*page);
@@ -154,7 +173,7 @@ class Deck {
 
  private:
   // Who superliked the caller in the last 30 days and has no answer from them yet.
-  Status AddSuperlikers(std::vector<Candidate>* accepted) {
+  Status AddSuperlikers(std::vector<Candidate>* fit) {
     std::vector<Row> rows;
     RETURN_IF_ERROR(ctx_.db.Query(
         "SELECT l.user_id FROM user_like l WHERE l.peer_id = ? AND l.action = 2"
@@ -166,12 +185,12 @@ class Deck {
       if (judged_.insert(r.Int(0)).second) hits.emplace_back(r.Int(0), -1.0);
       superlikers_.insert(r.Int(0));
     }
-    return Judge(hits, accepted);
+    return Judge(hits, fit);
   }
 
   // The running boosts within the caller's distance (their own small GEO set, so that
   // a boost is found however many people are nearer).
-  Status AddBoosted(std::vector<Candidate>* accepted) {
+  Status AddBoosted(std::vector<Candidate>* fit) {
     std::vector<GeoHit> geo;
     RETURN_IF_ERROR(GeoSearch(ctx_.redis, centre_, mine_.distance_km, 50, &geo, kBoostGeoKey));
     std::vector<int64_t> users;
@@ -184,36 +203,21 @@ class Deck {
       hits.emplace_back(geo[i].user, geo[i].km);
       boosted_.insert(geo[i].user);
     }
-    return Judge(hits, accepted);
+    return Judge(hits, fit);
   }
 
-  // Keeps of `hits` those the deck may show, in their order.
-  Status Judge(const Hits& hits, std::vector<Candidate>* accepted) {
+  // Adds to *fit those of `hits` the records let the deck show (visible, both sides'
+  // preferences), in their order.
+  Status Judge(const Hits& hits, std::vector<Candidate>* fit) {
     std::vector<int64_t> ids;
     for (const auto& h : hits) {
       if (h.first != ctx_.user_id && !hidden_.Contains(h.first)) ids.push_back(h.first);
     }
     if (ids.empty()) return Status::Ok();
-    std::vector<std::string> words = {"SMISMEMBER", key_};
-    for (int64_t id : ids) words.push_back(std::to_string(id));
-    RedisReply seen;
-    RETURN_IF_ERROR(
-        ctx_.redis.CommandArgv(std::vector<std::string_view>(words.begin(), words.end()), &seen));
-    std::unordered_set<int64_t> skip;  // shown by this deck, or liked (a pass hides)
-    for (size_t i = 0; i < ids.size() && i < seen.size(); ++i) {
-      if (seen.Element(i)->integer == 1) skip.insert(ids[i]);
-    }
-    std::vector<Row> rows;
-    RETURN_IF_ERROR(ctx_.db.Query(
-        "SELECT l.peer_id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
-        " JOIN user_like l ON l.user_id = ? AND l.peer_id = j.id AND l.action >= 1",
-        {IdList(ids), ctx_.user_id}, &rows));
-    for (const Row& r : rows) skip.insert(r.Int(0));
     std::unordered_map<int64_t, ProfileRecord> records;
     RETURN_IF_ERROR(LoadProfiles(ctx_.db, ctx_.redis, ctx_.config(), ids, &records));
     const int64_t oldest = now_ - kLocationMaxAgeDays * 86400;
     for (const auto& [user, km] : hits) {
-      if (skip.count(user)) continue;
       auto it = records.find(user);
       if (it == records.end() || !ProfileVisibleTo(it->second, ctx_.user_id)) continue;
       const ProfileRecord& r = it->second;
@@ -226,8 +230,36 @@ class Deck {
       c.superliked_me = superlikers_.count(user) > 0;
       c.boosted = boosted_.count(user) > 0;
       c.record = std::move(it->second);
-      accepted->push_back(std::move(c));
+      fit->push_back(std::move(c));
     }
+    return Status::Ok();
+  }
+
+  // Moves of *pending to *accepted those the deck has not shown and the caller has not
+  // liked (a pass is in the hidden set); *pending is left empty.
+  Status Exclude(std::vector<Candidate>* pending, std::vector<Candidate>* accepted) {
+    if (pending->empty()) return Status::Ok();
+    std::vector<int64_t> ids;
+    for (const Candidate& c : *pending) ids.push_back(c.user);
+    std::vector<std::string> words = {"SMISMEMBER", key_};
+    for (int64_t id : ids) words.push_back(std::to_string(id));
+    RedisReply seen;
+    RETURN_IF_ERROR(
+        ctx_.redis.CommandArgv(std::vector<std::string_view>(words.begin(), words.end()), &seen));
+    std::unordered_set<int64_t> skip;
+    for (size_t i = 0; i < ids.size() && i < seen.size(); ++i) {
+      if (seen.Element(i)->integer == 1) skip.insert(ids[i]);
+    }
+    std::vector<Row> rows;
+    RETURN_IF_ERROR(ctx_.db.Query(
+        "SELECT l.peer_id FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
+        " JOIN user_like l ON l.user_id = ? AND l.peer_id = j.id AND l.action >= 1",
+        {IdList(ids), ctx_.user_id}, &rows));
+    for (const Row& r : rows) skip.insert(r.Int(0));
+    for (Candidate& c : *pending) {
+      if (!skip.count(c.user)) accepted->push_back(std::move(c));
+    }
+    pending->clear();
     return Status::Ok();
   }
 
