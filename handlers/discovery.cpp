@@ -119,7 +119,7 @@ class Deck {
     // Candidates are judged by their records as they are found (`pending`), and by the
     // deck's and the likes' checks (a round trip each) once enough fit.
     std::vector<Candidate> pending, accepted;
-    RETURN_IF_ERROR(AddSuperlikers(&pending));
+    RETURN_IF_ERROR(AddSuperlikers(located, &pending));
     if (located) RETURN_IF_ERROR(AddBoosted(&pending));
     // Like the nearby list: a small radius first, widened while it holds too few (a
     // search over a whole city's radius costs Redis every member in it), the count
@@ -173,7 +173,7 @@ class Deck {
 
  private:
   // Who superliked the caller in the last 30 days and has no answer from them yet.
-  Status AddSuperlikers(std::vector<Candidate>* fit) {
+  Status AddSuperlikers(bool located, std::vector<Candidate>* fit) {
     std::vector<Row> rows;
     RETURN_IF_ERROR(ctx_.db.Query(
         "SELECT l.user_id FROM user_like l WHERE l.peer_id = ? AND l.action = 2"
@@ -185,7 +185,23 @@ class Deck {
       if (judged_.insert(r.Int(0)).second) hits.emplace_back(r.Int(0), -1.0);
       superlikers_.insert(r.Int(0));
     }
-    return Judge(hits, fit);
+    const size_t first = fit->size();
+    RETURN_IF_ERROR(Judge(hits, fit));
+    if (!located || fit->size() == first) return Status::Ok();
+    // Shown wherever they are, with how far that is when both are in the index.
+    const std::string me = std::to_string(ctx_.user_id);
+    std::vector<std::string> ids;
+    for (size_t i = first; i < fit->size(); ++i) ids.push_back(std::to_string((*fit)[i].user));
+    std::vector<std::vector<std::string_view>> commands;
+    for (const std::string& id : ids) commands.push_back({"GEODIST", "dt:geo", me, id, "km"});
+    std::vector<RedisReply> replies;
+    RETURN_IF_ERROR(ctx_.redis.Pipeline(commands, &replies));
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (replies[i].IsString()) {
+        (*fit)[first + i].km = std::strtod(std::string(replies[i].Str()).c_str(), nullptr);
+      }
+    }
+    return Status::Ok();
   }
 
   // The running boosts within the caller's distance (their own small GEO set, so that

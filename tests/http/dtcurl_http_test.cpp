@@ -127,6 +127,10 @@ class DtcurlHttpTest : public CppUnit::TestFixture {
     const std::string file = TestStack::Get().VarPath("dtcurl-events.out");
     RunCommand("(timeout 8 " + DtcurlCommand() + " " + as_me + " events > " + file + " 2>&1) < /dev/null > /dev/null 2>&1 &");
     for (int i = 0; i < 100 && !Has(ReadBinary(file), ": hi"); ++i) usleep(50000);
+    // Held by nchan (its channel counts the subscriber) before anything is sent to it.
+    const std::string channel = "curl -s --unix-socket " + TestStack::Get().config().events_publisher.substr(5) +
+                                " http://nchan/dt-publish/user/" + std::to_string(me.user_id);
+    for (int i = 0; i < 100 && !Has(RunCommand(channel), "active subscribers: 1"); ++i) usleep(50000);
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/message/send",
                                  {{"peerId", std::to_string(me.user_id)}, {"msgType", "text"}, {"content", "to dtcurl"}}, peer)
                                 .code());
