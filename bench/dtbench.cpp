@@ -65,7 +65,7 @@ Status Chunked(dt::Db& db, const char* what, const char* sql, int64_t total, int
 }
 
 Status LoadMysql(dt::Db& db, int64_t users) {
-  for (const char* table : {"user_info", "user_auth", "location", "message", "contacts", "visitor",
+  for (const char* table : {"user_info", "user_auth", "user_session", "location", "message", "contacts", "visitor",
                             "user_like", "user_block", "user_report", "user_album", "user_label",
                             "vip_info", "user_order"}) {
     std::string sql = std::string("TRUNCATE TABLE ") + table;  // fixed names, no data
@@ -82,10 +82,15 @@ Status LoadMysql(dt::Db& db, int64_t users) {
       " UTC_TIMESTAMP() FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
       users, users));
   RETURN_IF_ERROR(Chunked(db, "logins",
-      "INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type, login_time)"
-      " SELECT seq, CONCAT('+86130', LPAD(seq, 8, '0')),"
-      " SHA2(MD5(CONCAT('bench-token-', seq)), 256), UTC_TIMESTAMP() + INTERVAL ? DAY, 'phone',"
-      " UTC_TIMESTAMP() FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
+      "INSERT INTO user_auth (user_id, open_id, login_type, login_time)"
+      " SELECT seq, CONCAT('+86130', LPAD(seq, 8, '0')), 'phone', UTC_TIMESTAMP() + INTERVAL ? SECOND"
+      " FROM seq_1_to_1000000 WHERE seq BETWEEN ? AND ?",
+      users, 0));
+  RETURN_IF_ERROR(Chunked(db, "sessions",
+      "INSERT INTO user_session (user_id, token, device, create_time, last_seen, expired_time)"
+      " SELECT seq, SHA2(MD5(CONCAT('bench-token-', seq)), 256), NULL, UTC_TIMESTAMP(),"
+      " UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? DAY FROM seq_1_to_1000000"
+      " WHERE seq BETWEEN ? AND ?",
       users, 365));
   // Locations: random in the box, snapped as a report would be, 5000 rows a statement.
   std::mt19937_64 rng(20261127);

@@ -38,6 +38,7 @@ Reply HandleDelete(RequestContext& ctx) {
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
     Db& db = ctx.db;
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_auth WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_preference WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec(
         "UPDATE user_info SET phone = NULL, email = NULL, nickname = '', avatar = '',"
         " birthday = NULL, height = NULL, gender = 0, sexual = 0, education = 0, salary = 0,"
@@ -55,7 +56,8 @@ Reply HandleDelete(RequestContext& ctx) {
     RETURN_IF_ERROR(db.Exec("DELETE FROM contacts WHERE user_id = ?", {me}));
     return db.Exec("DELETE FROM vip_info WHERE user_id = ?", {me});
   }));
-  RETURN_IF_ERROR(CacheSession(ctx.redis, me, "", 0, now));  // the token dies at once
+  // Every session's token dies at once (the phone is gone: no login can make another).
+  RETURN_IF_ERROR(EndSessions(ctx.db, ctx.redis, me, 0, 0));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, me));
   RETURN_IF_ERROR(HotSetVisible(ctx.redis, me, false, now));
   RETURN_IF_ERROR(GeoIndexRemove(ctx.redis, me));

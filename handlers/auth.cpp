@@ -69,10 +69,10 @@ Reply HandleSendSms(RequestContext& ctx) {
   return Reply::Ok(data);
 }
 
-// In a transaction (InTransaction's): the user of `phone` gets the new token hash, or is
-// registered (user_info + user_auth) with it. Sets *user_id, and *created for a new user.
-Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& hash, int64_t now,
-                        int64_t expire, int64_t* user_id, bool* created) {
+// In a transaction (InTransaction's): the user of `phone`, or a new one registered
+// (user_info + user_auth). Sets *user_id, and *created for a new user.
+Status FindOrRegister(Db& db, const std::string& phone, int64_t now, int64_t* user_id,
+                      bool* created) {
   Row row;
   bool found = false;
   // Locked only once seen to exist: a locking read that finds nothing takes a gap lock,
@@ -92,9 +92,9 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
   if (found) {
     *user_id = row.Int(0);
     RETURN_IF_ERROR(
-        db.Exec("UPDATE user_auth SET token = ?, expired_time = FROM_UNIXTIME(?),"
-                " login_time = FROM_UNIXTIME(?) WHERE user_id = ? AND login_type = 'phone'",
-                {hash, expire, now, *user_id}));
+        db.Exec("UPDATE user_auth SET login_time = FROM_UNIXTIME(?) WHERE user_id = ? AND"
+                " login_type = 'phone'",
+                {now, *user_id}));
   } else {
     uint64_t id = 0;
     RETURN_IF_ERROR(
@@ -103,10 +103,9 @@ Status RegisterOrRotate(Db& db, const std::string& phone, const std::string& has
                 {"u-" + NationalNumber(phone), phone, now, now}, nullptr, &id));
     *user_id = static_cast<int64_t>(id);
     RETURN_IF_ERROR(
-        db.Exec("INSERT INTO user_auth (user_id, open_id, token, expired_time, login_type,"
-                " login_time, create_time)"
-                " VALUES (?, ?, ?, FROM_UNIXTIME(?), 'phone', FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
-                {*user_id, phone, hash, expire, now, now}));
+        db.Exec("INSERT INTO user_auth (user_id, open_id, login_type, login_time, create_time)"
+                " VALUES (?, ?, 'phone', FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+                {*user_id, phone, now, now}));
   }
   return Status::Ok();
 }
@@ -119,32 +118,80 @@ Reply HandleLogin(RequestContext& ctx) {
   const int64_t expire = now + int64_t{ctx.config().token_ttl_days} * 86400;
   const std::string token = NewToken();
   const std::string hash = TokenHash(token);
+  const std::string& device = ctx.args.Text("device");
   int64_t user_id = 0;
   bool created = false;
+  SessionEntry session;
+  std::vector<std::string> ended;
   // A sign-up racing another of the same phone loses on the unique key; run again, it
   // finds the winner's row.
   RETURN_IF_ERROR(InTransaction(
       ctx.db,
-      [&] { return RegisterOrRotate(ctx.db, phone, hash, now, expire, &user_id, &created); },
+      [&]() -> Status {
+        RETURN_IF_ERROR(FindOrRegister(ctx.db, phone, now, &user_id, &created));
+        return StartSession(ctx.db, user_id, hash, device, now, expire, ctx.config().max_sessions,
+                            &session, &ended);
+      },
       RetryOn::kConflictsAndDuplicates));
-  RETURN_IF_ERROR(CacheSession(ctx.redis, user_id, hash, expire, now));
+  RETURN_IF_ERROR(CacheSessionStart(ctx.redis, user_id, hash, session, ended, now));
   if (created) RETURN_IF_ERROR(HotSetVisible(ctx.redis, user_id, true, now));
 
   JsonWriter data;
   data.Str("token", token).Str("expire_time", FormatUtc(expire)).Int("user_id", user_id);
+  data.Int("session_id", session.id);
   return Reply::Ok(data);
 }
 
+// Ends this session (the caller's other devices stay logged in).
 Reply HandleLogout(RequestContext& ctx) {
-  const int64_t now = ctx.clock().NowSeconds();
-  RETURN_IF_ERROR(
-      ctx.db.Exec("UPDATE user_auth SET token = NULL, expired_time = FROM_UNIXTIME(?)"
-                  " WHERE user_id = ? AND login_type = 'phone'",
-                  {now, ctx.user_id}));
-  RETURN_IF_ERROR(CacheSession(ctx.redis, ctx.user_id, "", 0, now));
-  // Its open streams end now (else within a minute, at their next admission).
+  RETURN_IF_ERROR(EndSessions(ctx.db, ctx.redis, ctx.user_id, ctx.session_id, 0));
+  // The user's open streams end now (those of devices still logged in are admitted again
+  // when they reconnect; a dead token's within a minute).
   CloseEventStreams(ctx.config(), ctx.user_id);
   return Reply::Ok();
+}
+
+Reply HandleSessions(RequestContext& ctx) {
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT id, device, create_time, last_seen, expired_time FROM user_session"
+      " WHERE user_id = ? AND expired_time > FROM_UNIXTIME(?) ORDER BY create_time DESC, id DESC",
+      {ctx.user_id, ctx.clock().NowSeconds()}, &rows));
+  JsonWriter data;
+  data.Array("list");
+  for (const Row& r : rows) {
+    data.Object().Int("session_id", r.Int(0));
+    if (r.IsNull(1)) {
+      data.Null("device");
+    } else {
+      data.Str("device", r.Str(1));
+    }
+    data.Str("created", r.Str(2)).Str("last_seen", r.Str(3)).Str("expire_time", r.Str(4));
+    data.Bool("current", r.Int(0) == ctx.session_id).End();
+  }
+  data.End();
+  return Reply::Ok(data);
+}
+
+// `sessionId` (one of the caller's, not this one: that is logout) or `all=1` (every
+// other).
+Reply HandleRevoke(RequestContext& ctx) {
+  const bool all = ctx.args.Has("all");
+  if (all == ctx.args.Has("sessionId")) {
+    return Status::Error(kBadParam, all ? "sessionId or all, not both." : "sessionId is none.");
+  }
+  int ended = 0;
+  if (all) {
+    RETURN_IF_ERROR(EndSessions(ctx.db, ctx.redis, ctx.user_id, 0, ctx.session_id, &ended));
+  } else {
+    const int64_t id = ctx.args.Int("sessionId");
+    if (id == ctx.session_id) return Status::Error(kBadParam, "sessionId is invalid.");
+    RETURN_IF_ERROR(EndSessions(ctx.db, ctx.redis, ctx.user_id, id, 0, &ended));
+    if (ended == 0) return Status::Error(kNotFound, "no such session.");
+  }
+  JsonWriter data;
+  data.Int("ended", ended);
+  return Reply::Ok(data);
 }
 
 }  // namespace
@@ -156,8 +203,13 @@ std::vector<Route> AuthRoutes() {
           .Accepts({TextArg("phone").MaxBytes(32).As(MobileArg)}),
       Post("/api/auth/login", HandleLogin)
           .Auth(kAppSigned)
-          .Accepts({TextArg("phone").MaxBytes(32).As(MobileArg), TextArg("code").As(SmsCodeArg)}),
+          .Accepts({TextArg("phone").MaxBytes(32).As(MobileArg), TextArg("code").As(SmsCodeArg),
+                    TextArg("device").Length(1, 64).Optional()}),
       Post("/api/auth/logout", HandleLogout).Auth(kAppToken),
+      Get("/api/auth/sessions", HandleSessions).Auth(kAppToken),
+      Post("/api/auth/sessions/revoke", HandleRevoke)
+          .Auth(kAppToken)
+          .Accepts({IdArg("sessionId").Optional(), IntArg("all", 1, 1).Optional()}),
   };
 }
 

@@ -37,6 +37,7 @@ const std::vector<Key>& KeyTable() {
       {"server", "max_param_length", &Config::max_param_length, false, 64, 1 << 20},
       {"server", "timestamp_window", &Config::timestamp_window, false, 1, 86400},
       {"server", "token_ttl_days", &Config::token_ttl_days, false, 1, 365},
+      {"server", "max_sessions", &Config::max_sessions, false, 1, 100},
       {"server", "access_log", &Config::access_log, false, 0, 1},
       {"mysql", "host", &Config::mysql_host, false, 0, 0},
       {"mysql", "port", &Config::mysql_port, false, 1, 65535},

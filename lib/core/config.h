@@ -56,6 +56,7 @@ struct Config {
   int max_param_length = 16384;  // bytes of one value (keys: at most 64)
   int timestamp_window = 300;    // seconds, either way
   int token_ttl_days = 7;
+  int max_sessions = 5;  // logged-in devices per user; the oldest ends when one more logs in
   bool access_log = true;
 
   // [mysql]

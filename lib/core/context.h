@@ -66,8 +66,10 @@ struct RequestContext {
   // The route's declared parameters, parsed (lib/core/args.h).
   Args args{};
 
-  // Set by the route's authenticator: the verified caller (0 when there is none).
+  // Set by the route's authenticator: the verified caller (0 when there is none), and
+  // the session their token is of (0 for routes without a token).
   int64_t user_id = 0;
+  int64_t session_id = 0;
 
   // Set by the route's authenticator: what the row's preloaders brought back
   // (lib/domain/preload.h); empty for routes without any. Its deleter comes with it.

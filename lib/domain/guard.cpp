@@ -106,8 +106,9 @@ Status Admit(const Route& route, RequestContext& ctx, bool needs_token) {
   nonce_key.append(fraction).append(*nonce);
   const std::string ttl = std::to_string(2 * config.timestamp_window);
   const std::string session_key = needs_token ? SessionKey(uid) : std::string();
+  const std::string session_field = needs_token ? TokenHash(*token) : std::string();
   std::vector<std::vector<std::string_view>> commands = {{"SET", nonce_key, "1", "NX", "EX", ttl}};
-  if (needs_token) commands.push_back({"GET", session_key});
+  if (needs_token) commands.push_back({"HGET", session_key, session_field});
   // The row's preloaders, each with its command for this request, or none (none at all
   // when the parameters were refused: the request ends after this trip).
   Preloaded& preloaded = NewPreloaded(ctx);
@@ -129,14 +130,16 @@ Status Admit(const Route& route, RequestContext& ctx, bool needs_token) {
     // handler reads what the preloaders would have brought. Writes fail closed.
     if (ctx.env.method != "GET" || fetched.code() != kUnavailable) return fetched;
     if (!needs_token) return Status::Ok();
-    RETURN_IF_ERROR(VerifyToken(ctx.db, ctx.redis, uid, *token, seconds, RedisReply()));
+    RETURN_IF_ERROR(
+        VerifyToken(ctx.db, ctx.redis, uid, *token, seconds, RedisReply(), &ctx.session_id));
     ctx.user_id = uid;
     return Status::Ok();
   }
   if (replies[0].get()->type == REDIS_REPLY_ERROR) return Status::Internal("redis: nonce");
   if (replies[0].IsNil()) return Status::Error(kReplay);
   if (!needs_token) return Status::Ok();
-  RETURN_IF_ERROR(VerifyToken(ctx.db, ctx.redis, uid, *token, seconds, replies[1]));
+  RETURN_IF_ERROR(
+      VerifyToken(ctx.db, ctx.redis, uid, *token, seconds, replies[1], &ctx.session_id));
   ctx.user_id = uid;
   // Verified: the preloaders' replies are the caller's to use.
   for (size_t i = 0; i < sent.size(); ++i) {

@@ -80,9 +80,10 @@ Status Ban(Db& db, Redis& redis, int64_t user, int64_t now) {
           db.QueryRow("SELECT status FROM user_info WHERE id = ?", {user}, &row, &found));
       if (!found || row.Str(0) == "deleted") return Status::Error(kNotFound, "no such user.");
     }
-    return db.Exec("UPDATE user_auth SET token = NULL WHERE user_id = ?", {user});
+    return Status::Ok();
   }));
-  RETURN_IF_ERROR(CacheSession(redis, user, "", 0, now));
+  // Every session ends at once (a banned user cannot log in again).
+  RETURN_IF_ERROR(EndSessions(db, redis, user, 0, 0));
   return AfterStatusChange(db, redis, user, now);
 }
 

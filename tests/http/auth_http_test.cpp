@@ -188,16 +188,25 @@ class AuthHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL("u-" + NationalOf(phone), row.Str(0));
     CPPUNIT_ASSERT_EQUAL(phone, row.Str(1));
     CPPUNIT_ASSERT_EQUAL(int64_t{1}, row.Int(2));
-    CPPUNIT_ASSERT(db.QueryRow("SELECT open_id, token, login_type, UNIX_TIMESTAMP(expired_time)"
-                               " FROM user_auth WHERE user_id = ?",
+    CPPUNIT_ASSERT(db.QueryRow("SELECT open_id, login_type FROM user_auth WHERE user_id = ?",
                                {uid}, &row, &found).ok());
     CPPUNIT_ASSERT(found);
     CPPUNIT_ASSERT_EQUAL(phone, row.Str(0));
+    CPPUNIT_ASSERT_EQUAL(std::string("phone"), row.Str(1));
+    CPPUNIT_ASSERT(db.QueryRow("SELECT id, token, UNIX_TIMESTAMP(expired_time), device FROM user_session"
+                               " WHERE user_id = ?",
+                               {uid}, &row, &found).ok());
+    CPPUNIT_ASSERT(found);
     CPPUNIT_ASSERT_EQUAL(TokenHash(token), row.Str(1));  // the hash, never the token
-    CPPUNIT_ASSERT_EQUAL(std::string("phone"), row.Str(2));
-    CPPUNIT_ASSERT_EQUAL(expire, row.Int(3));
-    CPPUNIT_ASSERT_EQUAL(SessionValue(expire, TokenHash(token)),
-                         RedisString("GET dt:sess:%s", std::to_string(uid)));
+    CPPUNIT_ASSERT_EQUAL(expire, row.Int(2));
+    CPPUNIT_ASSERT(row.IsNull(3));  // no device named: the unnamed one
+    SessionEntry cached;
+    RedisReply hget;
+    CheckDb(TestStack::Get().redis().Command(&hget, "HGET dt:sessions:%lld %s", static_cast<long long>(uid),
+                                             TokenHash(token).c_str()));
+    CPPUNIT_ASSERT(ParseSessionValue(hget.Str(), &cached));
+    CPPUNIT_ASSERT_EQUAL(row.Int(0), cached.id);
+    CPPUNIT_ASSERT_EQUAL(expire, cached.expire);
   }
 
   void testCodeIsSingleUse() {
@@ -266,13 +275,16 @@ class AuthHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, user).code());
     Row row;
     bool found = false;
-    CheckDb(TestStack::Get().db().QueryRow("SELECT token FROM user_auth WHERE user_id = ?", {user.user_id},
+    CheckDb(TestStack::Get().db().QueryRow("SELECT COUNT(*) FROM user_session WHERE user_id = ?", {user.user_id},
                                    &row, &found));
-    CPPUNIT_ASSERT(found && row.IsNull(0));
-    CPPUNIT_ASSERT_EQUAL(std::string(), RedisString("GET dt:sess:%s", std::to_string(user.user_id)));
+    CPPUNIT_ASSERT(found && row.Int(0) == 0);
+    RedisReply ended;  // an ended session's entry says so (a racing fill cannot revive it)
+    CheckDb(TestStack::Get().redis().Command(&ended, "HGET dt:sessions:%lld %s", static_cast<long long>(user.user_id),
+                                             TokenHash(user.token).c_str()));
+    CPPUNIT_ASSERT_EQUAL(std::string("-"), std::string(ended.Str()));
     // Still dead when the cache is gone and MySQL is asked.
     RedisReply del;
-    TestStack::Get().redis().Command(&del, "DEL dt:sess:%lld", static_cast<long long>(user.user_id));
+    TestStack::Get().redis().Command(&del, "DEL dt:sessions:%lld", static_cast<long long>(user.user_id));
     CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, user).code());
   }
 

@@ -261,17 +261,17 @@ class GuardHttpTest : public CppUnit::TestFixture {
   void testExpiredToken() {
     Caller user = Login(NewPhone());
     TestStack& stack = TestStack::Get();
-    CPPUNIT_ASSERT(stack.db().Exec("UPDATE user_auth SET expired_time = UTC_TIMESTAMP() - INTERVAL 1 SECOND"
+    CPPUNIT_ASSERT(stack.db().Exec("UPDATE user_session SET expired_time = UTC_TIMESTAMP() - INTERVAL 1 SECOND"
                                    " WHERE user_id = ?", {user.user_id}).ok());
     RedisReply del;
-    stack.redis().Command(&del, "DEL dt:sess:%lld", static_cast<long long>(user.user_id));
+    stack.redis().Command(&del, "DEL dt:sessions:%lld", static_cast<long long>(user.user_id));
     CPPUNIT_ASSERT_EQUAL(504, Call("POST", "/api/auth/logout", {}, user).code());
   }
 
   void testTokenFallsBackToMysql() {
     Caller user = Login(NewPhone());
     RedisReply del;
-    TestStack::Get().redis().Command(&del, "DEL dt:sess:%lld", static_cast<long long>(user.user_id));
+    TestStack::Get().redis().Command(&del, "DEL dt:sessions:%lld", static_cast<long long>(user.user_id));
     CPPUNIT_ASSERT_EQUAL(1LL, del.Integer());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/auth/logout", {}, user).code());
   }
