@@ -3,6 +3,10 @@
 // MySQL user_session and the Redis session cache hold.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "lib/domain/session.h"
 #include "tests/http/http_support.h"
 
@@ -55,6 +59,7 @@ class SessionsHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testListAndLogoutOfOne);
   CPPUNIT_TEST(testRevoke);
   CPPUNIT_TEST(testDeletionAndBanEndThemAll);
+  CPPUNIT_TEST(testLastSeenUnderParallelRequests);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -166,6 +171,27 @@ class SessionsHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(out, out.find("done") != std::string::npos);
     CPPUNIT_ASSERT(!Alive(c) && !Alive(d));
     CPPUNIT_ASSERT_EQUAL(int64_t{0}, Sessions(c));
+  }
+
+  // A session last seen long ago, asked for by many requests at once: each is admitted
+  // (they may all write last_seen, in the same second) and last_seen is now.
+  void testLastSeenUnderParallelRequests() {
+    Caller a = LoginOn(NewPhone(), "busy");
+    CheckDb(TestStack::Get().db().Exec("UPDATE user_session SET last_seen = UTC_TIMESTAMP() - INTERVAL 1 HOUR"
+                                       " WHERE user_id = ?", {a.user_id}));
+    RedisReply del;
+    TestStack::Get().redis().Command(&del, "DEL dt:sessions:%lld", static_cast<long long>(a.user_id));
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 12; ++i) {
+      threads.emplace_back([&] {
+        if (Call("GET", "/api/auth/sessions", {}, a).code() == 0) ++ok;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    CPPUNIT_ASSERT_EQUAL(12, ok.load());
+    CPPUNIT_ASSERT_EQUAL(int64_t{1}, Count("SELECT COUNT(*) FROM user_session WHERE user_id = ?"
+                                           " AND last_seen >= UTC_TIMESTAMP() - INTERVAL 1 MINUTE", {a.user_id}));
   }
 };
 
