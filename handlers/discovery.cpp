@@ -28,7 +28,8 @@ Reply PreferencesReply(const Preferences& p) {
 
 Reply HandleShowPreferences(RequestContext& ctx) {
   Preferences p;
-  RETURN_IF_ERROR(LoadPreferences(ctx.db, ctx.user_id, ctx.clock().NowSeconds(), &p));
+  RETURN_IF_ERROR(
+      LoadPreferences(ctx.db, ctx.redis, ctx.config(), ctx.user_id, ctx.clock().NowSeconds(), &p));
   return PreferencesReply(p);
 }
 
@@ -41,7 +42,7 @@ Reply HandleUpdatePreferences(RequestContext& ctx) {
   }
   const int64_t now = ctx.clock().NowSeconds();
   Preferences p;
-  RETURN_IF_ERROR(LoadPreferences(ctx.db, ctx.user_id, now, &p));
+  RETURN_IF_ERROR(LoadPreferences(ctx.db, ctx.redis, ctx.config(), ctx.user_id, now, &p));
   if (a.Has("genders") && !ParseGenders(a.Text("genders"), &p.genders)) {
     return Status::Error(kBadParam, "genders is invalid.");
   }
@@ -189,18 +190,11 @@ class Deck {
     RETURN_IF_ERROR(Judge(hits, fit));
     if (!located || fit->size() == first) return Status::Ok();
     // Shown wherever they are, with how far that is when both are in the index.
-    const std::string me = std::to_string(ctx_.user_id);
-    std::vector<std::string> ids;
-    for (size_t i = first; i < fit->size(); ++i) ids.push_back(std::to_string((*fit)[i].user));
-    std::vector<std::vector<std::string_view>> commands;
-    for (const std::string& id : ids) commands.push_back({"GEODIST", "dt:geo", me, id, "km"});
-    std::vector<RedisReply> replies;
-    RETURN_IF_ERROR(ctx_.redis.Pipeline(commands, &replies));
-    for (size_t i = 0; i < replies.size(); ++i) {
-      if (replies[i].IsString()) {
-        (*fit)[first + i].km = std::strtod(std::string(replies[i].Str()).c_str(), nullptr);
-      }
-    }
+    std::vector<int64_t> users;
+    for (size_t i = first; i < fit->size(); ++i) users.push_back((*fit)[i].user);
+    std::vector<double> km;
+    RETURN_IF_ERROR(GeoDistances(ctx_.redis, ctx_.user_id, users, &km));
+    for (size_t i = 0; i < km.size(); ++i) (*fit)[first + i].km = km[i];
     return Status::Ok();
   }
 

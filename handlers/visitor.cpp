@@ -33,12 +33,10 @@ Reply HandleVisitors(RequestContext& ctx) {
   JsonWriter data;
   data.Int("total", counts.Int(0)).Int("unread", counts.Int(1));
 
-  ProfileRecord me;
-  RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &me, &found));
-  if (!found) return Status::Error(kNoUser);
-  if (me.vip_deadline <= ctx.clock().NowSeconds()) {
-    return Status::Error(kVipRequired, "vip required.", data.Close());
-  }
+  bool vip = false;
+  RETURN_IF_ERROR(
+      UserIsVip(ctx.db, ctx.redis, ctx.config(), ctx.user_id, ctx.clock().NowSeconds(), &vip));
+  if (!vip) return Status::Error(kVipRequired, "vip required.", data.Close());
 
   std::vector<Row> rows;
   RETURN_IF_ERROR(ctx.db.Query(

@@ -7,6 +7,7 @@
 
 #include "lib/core/clock.h"
 #include "lib/core/errors.h"
+#include "lib/domain/geo.h"
 
 namespace dt {
 namespace {
@@ -78,20 +79,13 @@ Status StartBoost(Db& db, Redis& redis, const Config& config, int64_t user, int6
   }));
   // Where the decks find it: its end, and the user's position (a GEOSEARCH of the few
   // boosted instead of everyone).
-  RedisReply pos;
-  RETURN_IF_ERROR(redis.CommandArgv({"GEOPOS", "dt:geo", std::to_string(user)}, &pos));
-  std::vector<std::vector<std::string>> words = {
-      {"ZADD", kBoostKey, std::to_string(out->running_until), std::to_string(user)}};
-  const redisReply* p = pos.get();
-  if (p && p->type == REDIS_REPLY_ARRAY && p->elements == 1 &&
-      p->element[0]->type == REDIS_REPLY_ARRAY && p->element[0]->elements == 2) {
-    words.push_back({"GEOADD", kBoostGeoKey, p->element[0]->element[0]->str,
-                     p->element[0]->element[1]->str, std::to_string(user)});
-  }
-  std::vector<std::vector<std::string_view>> commands;
-  for (const auto& w : words) commands.emplace_back(w.begin(), w.end());
-  std::vector<RedisReply> replies;
-  return redis.Pipeline(commands, &replies);
+  RedisReply added;
+  RETURN_IF_ERROR(redis.CommandArgv(
+      {"ZADD", kBoostKey, std::to_string(out->running_until), std::to_string(user)}, &added));
+  LatLng where;
+  bool located = false;
+  RETURN_IF_ERROR(GeoPosition(redis, user, &where, &located));
+  return located ? GeoIndexPut(redis, user, where, kBoostGeoKey) : Status::Ok();
 }
 
 Status BoostEnds(Redis& redis, const std::vector<int64_t>& users, int64_t now,
@@ -172,25 +166,13 @@ bool Fits(const Preferences& p, int gender, int age) {
   return age >= p.age_min && age <= p.age_max;
 }
 
-Status LoadPreferences(Db& db, int64_t user, int64_t now, Preferences* out) {
-  Row row;
+Status LoadPreferences(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now,
+                       Preferences* out) {
+  ProfileRecord record;
   bool found = false;
-  RETURN_IF_ERROR(db.QueryRow(
-      "SELECT p.age_min, p.age_max, p.distance_km, p.genders, u.gender, u.sexual,"
-      " COALESCE(TIMESTAMPDIFF(YEAR, u.birthday, DATE(FROM_UNIXTIME(?))), 0), p.user_id IS NOT NULL"
-      " FROM user_info u LEFT JOIN user_preference p ON p.user_id = u.id WHERE u.id = ?",
-      {now, user}, &row, &found));
+  RETURN_IF_ERROR(LoadProfile(db, redis, config, user, &record, &found));
   if (!found) return Status::Error(kNoUser);
-  if (row.Int(7) == 0) {
-    *out = DefaultPreferences(static_cast<int>(row.Int(4)), static_cast<int>(row.Int(5)),
-                              static_cast<int>(row.Int(6)));
-    return Status::Ok();
-  }
-  out->age_min = static_cast<int>(row.Int(0));
-  out->age_max = static_cast<int>(row.Int(1));
-  out->distance_km = static_cast<int>(row.Int(2));
-  out->genders = static_cast<int>(row.Int(3));
-  out->saved = true;
+  *out = RecordPreferences(record, UtcYmd(now));
   return Status::Ok();
 }
 

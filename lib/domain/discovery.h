@@ -51,8 +51,10 @@ Preferences RecordPreferences(const ProfileRecord& r, int64_t today);
 // age fits only preferences that take every age.
 bool Fits(const Preferences& p, int gender, int age);
 
-// The user's stored preferences, or their defaults.
-Status LoadPreferences(Db& db, int64_t user, int64_t now, Preferences* out);
+// The user's stored preferences, or their defaults (RecordPreferences of their profile
+// record: the one place both are derived).
+Status LoadPreferences(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now,
+                       Preferences* out);
 
 Status SavePreferences(Db& db, int64_t user, const Preferences& p, int64_t now);
 

@@ -68,10 +68,29 @@ LatLng SnapToGrid(const LatLng& p) {
 
 double ShownDistance(double km) { return std::max(0.1, std::round(km * 10.0) / 10.0); }
 
-Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped) {
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, const char* key) {
   RedisReply reply;
   return redis.CommandArgv(
-      {"GEOADD", kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)}, &reply);
+      {"GEOADD", key ? key : kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)},
+      &reply);
+}
+
+Status GeoDistances(Redis& redis, int64_t from, const std::vector<int64_t>& to,
+                    std::vector<double>* km) {
+  km->assign(to.size(), -1);
+  if (to.empty()) return Status::Ok();
+  const std::string me = std::to_string(from);
+  std::vector<std::string> ids;
+  for (int64_t id : to) ids.push_back(std::to_string(id));
+  std::vector<std::vector<std::string_view>> commands;
+  for (const std::string& id : ids) commands.push_back({"GEODIST", kGeo, me, id, "km"});
+  std::vector<RedisReply> replies;
+  RETURN_IF_ERROR(redis.Pipeline(commands, &replies));
+  for (size_t i = 0; i < replies.size() && i < to.size(); ++i) {
+    if (replies[i].IsString())
+      (*km)[i] = std::strtod(std::string(replies[i].Str()).c_str(), nullptr);
+  }
+  return Status::Ok();
 }
 
 Status GeoPosition(Redis& redis, int64_t user, LatLng* out, bool* found) {

@@ -37,10 +37,16 @@ double ShownDistance(double km);
 constexpr int64_t kLocationMaxAgeDays = 30;
 
 // Records a snapped position of `user` in the GEO index.
-Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped);
+// (Or into another GEO set `key`, such as the running boosts'.)
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, const char* key = nullptr);
 
 // The indexed (snapped) position of `user`; *found false when they have none.
 Status GeoPosition(Redis& redis, int64_t user, LatLng* out, bool* found);
+
+// The distances in km from `from` to each of `to` in the index, in their order (-1 for
+// one of them, or both, not in it).
+Status GeoDistances(Redis& redis, int64_t from, const std::vector<int64_t>& to,
+                    std::vector<double>* km);
 
 // Removes `user` from the GEO index (account deletion).
 Status GeoIndexRemove(Redis& redis, int64_t user);
