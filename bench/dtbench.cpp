@@ -185,6 +185,9 @@ int Gen(const dt::Config& config, int64_t users) {
   if (reply.Integer() < users || located < users) {
     fprintf(stderr, "dtbench: loading Redis db %d for %lld users\n", config.redis_db, static_cast<long long>(users));
     if (!(s = LoadRedis(db, redis, users)).ok()) return Fail("redis", s);
+  } else if (redis.Command(&reply, "SCARD dt:geo:parts"); reply.Integer() == 0) {
+    fprintf(stderr, "dtbench: partitioning the geo index of Redis db %d\n", config.redis_db);
+    if (!(s = dt::GeoRebuild(db, redis, Now())).ok()) return Fail("redis", s);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   printf("dtbench gen: %lld users ready in %s (%.1f s)\n", static_cast<long long>(users),

@@ -102,6 +102,10 @@ Reply HandleLike(RequestContext& ctx) {
     if (!superlike_counted) claim.superlikes_left = -1;
   }
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));  // a pass hides, a like unhides
+  // The caller's deck pool knows no like made after it was built; the peer's pool must put
+  // a new superliker first (lib/domain/discovery.h).
+  if (action != kPass) RETURN_IF_ERROR(RememberLiked(ctx.redis, ctx.config(), ctx.user_id, peer));
+  if (action == kSuperlike) RETURN_IF_ERROR(DropDeckPool(ctx.redis, peer));
   const bool new_match = matched && before < kLike;
   if (new_match) {  // both learn it live (the like's answer tells the caller too)
     for (const auto& [user, other] : {std::pair{peer, ctx.user_id}, std::pair{ctx.user_id, peer}}) {
@@ -142,6 +146,7 @@ Reply HandleRewind(RequestContext& ctx) {
                        {ctx.user_id, peer});
   }));
   RETURN_IF_ERROR(InvalidateHidden(ctx.redis, ctx.user_id));  // the pass hid them
+  RETURN_IF_ERROR(DropDeckPool(ctx.redis, ctx.user_id));      // and the pool left them out
   JsonWriter data;
   data.Int("peer_id", peer);
   return Reply::Ok(data);

@@ -6,6 +6,7 @@
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/core/context.h"
+#include "lib/domain/discovery.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/profile.h"
@@ -58,8 +59,13 @@ Reply HandleLocation(RequestContext& ctx) {
       " longitude = VALUES(longitude), latitude = VALUES(latitude), update_time = "
       "VALUES(update_time)",
       {ctx.user_id, ctx.env.client_ip, cell.lng, cell.lat, now}));
-  RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell));
+  ProfileRecord me;
+  bool found = false;
+  RETURN_IF_ERROR(LoadOwnProfile(ctx, &me, &found));
+  if (!found) return Status::Error(kNoUser);
+  RETURN_IF_ERROR(GeoIndexPut(ctx.redis, ctx.user_id, cell, GeoPartKey(me.gender, me.birth)));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));  // the record holds the report time
+  RETURN_IF_ERROR(DropDeckPool(ctx.redis, ctx.user_id));       // its recs were of another place
   JsonWriter data;
   data.Str("latlng", FormatLatLng(cell));
   return Reply::Ok(data);
@@ -188,7 +194,10 @@ Reply HandleNearby(RequestContext& ctx) {
 
 std::vector<Route> NearbyRoutes() {
   return {
-      Post("/api/user/location", HandleLocation).Auth(kAppToken).Accepts({LatLngSpec()}),
+      Post("/api/user/location", HandleLocation)
+          .Auth(kAppToken)
+          .Accepts({LatLngSpec()})
+          .Preload({&kProfilePreload}),
       Get("/api/user/nearby/list", HandleNearby)
           .Auth(kAppToken)
           .Accepts({LatLngSpec(), DecimalArg("radius", 0, 100, true).OrDecimal(10),

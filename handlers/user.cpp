@@ -5,6 +5,8 @@
 #include "lib/core/args.h"
 #include "lib/core/context.h"
 #include "lib/core/utf8.h"
+#include "lib/domain/discovery.h"
+#include "lib/domain/geo.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/media.h"
@@ -156,6 +158,18 @@ Reply HandleUpdate(RequestContext& ctx) {
   // A new authority may put the user on the hot list or take them off it.
   RETURN_IF_ERROR(args.Has("authority") ? AfterStatusChange(ctx.db, ctx.redis, ctx.user_id, now)
                                         : InvalidateProfile(ctx.redis, ctx.user_id));
+  // Who the recs should hold follows the profile (the default preferences too).
+  RETURN_IF_ERROR(DropDeckPool(ctx.redis, ctx.user_id));
+  // The location index is partitioned by gender and birth year (lib/domain/geo.h).
+  if (args.Has("gender") || args.Has("birthday")) {
+    ProfileRecord record;
+    bool found = false;
+    RETURN_IF_ERROR(LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, &record, &found));
+    if (found) {
+      RETURN_IF_ERROR(
+          GeoIndexPlace(ctx.redis, ctx.user_id, GeoPartKey(record.gender, record.birth)));
+    }
+  }
   // The old service answered {"data": <user id>} inside the envelope's data, and its
   // clients read data.data; user_id is this contract's name for it.
   JsonWriter data;

@@ -72,6 +72,7 @@ const std::vector<Key>& KeyTable() {
       {"discovery", "vip_superlikes_per_day", &Config::vip_superlikes_per_day, false, 0, kMaxInt},
       {"discovery", "boost_minutes", &Config::boost_minutes, false, 1, 1440},
       {"discovery", "boost_every_days", &Config::boost_every_days, false, 1, 365},
+      {"discovery", "deck_pool_seconds", &Config::deck_pool_seconds, false, 0, 3600},
       {"events", "publisher", &Config::events_publisher, false, 0, 0},
       {"events", "timeout_ms", &Config::events_timeout_ms, false, 10, 10000},
       {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},

@@ -111,6 +111,7 @@ struct Config {
   int vip_superlikes_per_day = 5;  // of a VIP (a VIP's likes are not counted)
   int boost_minutes = 30;          // how long a VIP's boost lasts
   int boost_every_days = 30;       // one boost per this many days
+  int deck_pool_seconds = 300;     // how long a built pool of recs serves pages (0: none)
 
   // [safety]
   int report_threshold = 5;  // distinct reporters that put a user under review

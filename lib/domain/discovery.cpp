@@ -4,6 +4,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 
 #include "lib/core/clock.h"
 #include "lib/core/errors.h"
@@ -85,24 +88,22 @@ Status StartBoost(Db& db, Redis& redis, const Config& config, int64_t user, int6
   LatLng where;
   bool located = false;
   RETURN_IF_ERROR(GeoPosition(redis, user, &where, &located));
-  return located ? GeoIndexPut(redis, user, where, kBoostGeoKey) : Status::Ok();
+  return located ? GeoSetPut(redis, kBoostGeoKey, user, where) : Status::Ok();
 }
 
-Status BoostEnds(Redis& redis, const std::vector<int64_t>& users, int64_t now,
-                 std::vector<int64_t>* ends) {
-  ends->assign(users.size(), 0);
-  if (users.empty()) return Status::Ok();
+std::vector<std::string> BoostEndsCommand(const std::vector<int64_t>& users) {
   std::vector<std::string> words = {"ZMSCORE", kBoostKey};
   for (int64_t u : users) words.push_back(std::to_string(u));
-  RedisReply reply;
-  RETURN_IF_ERROR(
-      redis.CommandArgv(std::vector<std::string_view>(words.begin(), words.end()), &reply));
-  for (size_t i = 0; i < users.size() && i < reply.size(); ++i) {
+  return words;
+}
+
+void ReadBoostEnds(const RedisReply& reply, size_t n, int64_t now, std::vector<int64_t>* ends) {
+  ends->assign(n, 0);
+  for (size_t i = 0; i < n && i < reply.size(); ++i) {
     const redisReply* e = reply.Element(i);
     const int64_t end = e && e->type == REDIS_REPLY_STRING ? std::strtoll(e->str, nullptr, 10) : 0;
     if (end > now) (*ends)[i] = end;
   }
-  return Status::Ok();
 }
 
 Status PruneBoosts(Redis& redis, int64_t now) {
@@ -118,6 +119,96 @@ Status PruneBoosts(Redis& redis, int64_t now) {
   }
   std::vector<RedisReply> replies;
   return redis.Pipeline({zrem, georem}, &replies);
+}
+
+std::string DeckPoolKey(int64_t user) { return "dt:recs:pool:" + std::to_string(user); }
+
+namespace {
+
+std::string LikedSinceKey(int64_t user) { return "dt:recs:acted:" + std::to_string(user); }
+
+bool PoolCommand(const Args&, int64_t user, std::vector<std::string>* argv) {
+  if (user <= 0) return false;
+  *argv = {"GET", DeckPoolKey(user)};
+  return true;
+}
+
+bool LikedSinceCommand(const Args&, int64_t user, std::vector<std::string>* argv) {
+  if (user <= 0) return false;
+  *argv = {"SMEMBERS", LikedSinceKey(user)};
+  return true;
+}
+
+bool RunningBoostsCommand(const Args&, int64_t, std::vector<std::string>* argv) {
+  *argv = {"ZRANGE", kBoostKey, "(" + std::to_string(time(nullptr)),
+           "+inf",   "BYSCORE", "LIMIT",
+           "0",      "50",      "WITHSCORES"};
+  return true;
+}
+
+}  // namespace
+
+const Preloader kDeckPoolPreload{"deck-pool", PoolCommand};
+const Preloader kLikedSincePreload{"liked-since", LikedSinceCommand};
+const Preloader kRunningBoostsPreload{"running-boosts", RunningBoostsCommand};
+
+// "p2;" then an entry per person, "user:metres:centiscore:superliked;" in integers (metres
+// -1: no distance), so that a page reads its entries with no float parsing.
+std::string FormatPool(const std::vector<PoolEntry>& pool) {
+  std::string out = "p2;";
+  char buf[96];
+  for (const PoolEntry& e : pool) {
+    snprintf(buf, sizeof buf, "%lld:%lld:%lld:%d;", static_cast<long long>(e.user),
+             e.km < 0 ? -1LL : std::llround(e.km * 1000), std::llround(e.score * 100),
+             e.superliked_me ? 1 : 0);
+    out += buf;
+  }
+  return out;
+}
+
+bool ParsePool(std::string_view text, std::vector<PoolEntry>* out) {
+  if (text.substr(0, 3) != "p2;") return false;
+  const char* p = text.data() + 3;
+  const char* end = text.data() + text.size();
+  while (p < end) {
+    int64_t v[4];
+    for (int i = 0; i < 4; ++i) {
+      auto [next, ec] = std::from_chars(p, end, v[i]);
+      if (ec != std::errc() || next == end || *next != (i < 3 ? ':' : ';')) return false;
+      p = next + 1;
+    }
+    if (v[0] <= 0) return false;
+    PoolEntry e;
+    e.user = v[0];
+    e.km = v[1] < 0 ? -1 : static_cast<double>(v[1]) / 1000;
+    e.score = static_cast<double>(v[2]) / 100;
+    e.superliked_me = v[3] == 1;
+    out->push_back(e);
+  }
+  return true;
+}
+
+Status StoreDeckPool(Redis& redis, const Config& config, int64_t user,
+                     const std::vector<PoolEntry>& pool) {
+  if (config.deck_pool_seconds == 0) return Status::Ok();
+  RedisReply reply;
+  return redis.CommandArgv(
+      {"SET", DeckPoolKey(user), FormatPool(pool), "EX", std::to_string(config.deck_pool_seconds)},
+      &reply);
+}
+
+Status DropDeckPool(Redis& redis, int64_t user) {
+  RedisReply reply;
+  return redis.CommandArgv({"DEL", DeckPoolKey(user)}, &reply);
+}
+
+Status RememberLiked(Redis& redis, const Config& config, int64_t user, int64_t peer) {
+  if (config.deck_pool_seconds == 0) return Status::Ok();
+  const std::string key = LikedSinceKey(user);
+  // As long as a pool built before the like may be served, and the build's own time.
+  const std::string ttl = std::to_string(config.deck_pool_seconds + 60);
+  std::vector<RedisReply> replies;
+  return redis.Pipeline({{"SADD", key, std::to_string(peer)}, {"EXPIRE", key, ttl}}, &replies);
 }
 
 std::string LikesQuotaKey(int64_t user) { return "dt:q:like:" + std::to_string(user); }
@@ -164,6 +255,22 @@ bool Fits(const Preferences& p, int gender, int age) {
   if (gender < 0 || gender > 2 || !(p.genders & (1 << gender))) return false;
   if (age == 0) return p.age_min <= 18 && p.age_max >= 120;
   return age >= p.age_min && age <= p.age_max;
+}
+
+std::vector<std::string> DeckPartitions(const Preferences& p, int64_t today) {
+  // Born after today's date p.age_max + 1 years ago and by p.age_min years ago.
+  const int year = static_cast<int>(today / 10000);
+  const int first = year - p.age_max - 1, last = year - p.age_min;
+  std::vector<std::string> parts;
+  for (int gender = 0; gender <= 2; ++gender) {
+    if (!(p.genders & (1 << gender))) continue;
+    for (int band = first - first % 5; band <= last; band += 5) {
+      parts.push_back(GeoBandKey(gender, band));
+    }
+    if (Fits(p, gender, 0)) parts.push_back(GeoBandKey(gender, 0));
+  }
+  if (parts.size() > kMaxDeckParts) return {kGeoKey};
+  return parts;
 }
 
 Status LoadPreferences(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now,

@@ -12,11 +12,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/core/config.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/status.h"
+#include "lib/domain/preload.h"
 #include "lib/domain/profile.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
@@ -50,6 +52,12 @@ Preferences RecordPreferences(const ProfileRecord& r, int64_t today);
 // Whether someone of `gender` and `age` (0: unknown) is what `p` looks for. An unknown
 // age fits only preferences that take every age.
 bool Fits(const Preferences& p, int gender, int age);
+
+// The partitions of the location index (lib/domain/geo.h) that hold everyone `p` wants on
+// `today` (yyyymmdd); the whole index when that is more than kMaxDeckParts of them (wide
+// preferences: most people fit anyway, and one search costs Redis less than many).
+constexpr size_t kMaxDeckParts = 8;
+std::vector<std::string> DeckPartitions(const Preferences& p, int64_t today);
 
 // The user's stored preferences, or their defaults (RecordPreferences of their profile
 // record: the one place both are derived).
@@ -96,13 +104,46 @@ Status LoadBoost(Db& db, const Config& config, int64_t user, int64_t now, BoostS
 Status StartBoost(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now,
                   BoostState* out);
 
-// The running boosts among `users` (their ends, 0 for none), in their order.
-Status BoostEnds(Redis& redis, const std::vector<int64_t>& users, int64_t now,
-                 std::vector<int64_t>* ends);
+// The running boosts among `users` (their ends, 0 for none), in their order: the command,
+// for a caller's pipeline, and the reading of its reply at `now`.
+std::vector<std::string> BoostEndsCommand(const std::vector<int64_t>& users);
+void ReadBoostEnds(const RedisReply& reply, size_t n, int64_t now, std::vector<int64_t>* ends);
 
 // The GEO set of running boosts the decks search, and dropping the ended ones (a task).
 constexpr const char* kBoostGeoKey = "dt:geo:boost";
 Status PruneBoosts(Redis& redis, int64_t now);
+
+// Deck pools. Building a page of recs (the search, the records of the people found, the
+// likes in MySQL) costs several times what serving one does, so a build ranks a pool of
+// people (at least kPoolSize) that the pages of every deck of the user are served from for
+// [discovery] deck_pool_seconds, each page checked again against what changes fast (the
+// records, the hidden set, the deck's shown set, whom the user liked since, running
+// boosts):
+//   dt:recs:pool:<uid>   string (FormatPool): the pool, best first; expires with its time
+//   dt:recs:acted:<uid>  set: whom the user liked or superliked while a pool may predate it
+// What changes what a pool should hold drops it (DropDeckPool): the user's preferences,
+// location, profile or a rewind; a superlike the user receives.
+constexpr size_t kPoolSize = 60;
+struct PoolEntry {
+  int64_t user = 0;
+  double km = -1;    // < 0: not from the location index
+  double score = 0;  // the score without the boost (API.md "Discovery")
+  bool superliked_me = false;
+};
+std::string FormatPool(const std::vector<PoolEntry>& pool);
+bool ParsePool(std::string_view text, std::vector<PoolEntry>* out);
+std::string DeckPoolKey(int64_t user);
+Status StoreDeckPool(Redis& redis, const Config& config, int64_t user,
+                     const std::vector<PoolEntry>& pool);
+Status DropDeckPool(Redis& redis, int64_t user);
+// After `user` liked or superliked `peer`.
+Status RememberLiked(Redis& redis, const Config& config, int64_t user, int64_t peer);
+
+// In the authenticator's round trip of user/recs: the caller's pool, whom they liked since,
+// and the running boosts (the 50 that end soonest; users, ends).
+extern const Preloader kDeckPoolPreload;
+extern const Preloader kLikedSincePreload;
+extern const Preloader kRunningBoostsPreload;
 
 // The quota sets' keys (the tests fill them).
 std::string LikesQuotaKey(int64_t user);

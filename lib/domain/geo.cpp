@@ -5,11 +5,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 namespace dt {
 namespace {
 
-constexpr const char* kGeo = "dt:geo";
+constexpr const char* kGeo = kGeoKey;
+constexpr const char* kParts = "dt:geo:parts";
+constexpr int kBandYears = 5;
 constexpr double kMetersPerDegree = 111320.0;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -37,7 +41,65 @@ std::string Format(double v) {
   return buf;
 }
 
+// A position into dt:geo (ARGV 2, 3: lng, lat; empty: the one it holds) and into the
+// partition KEYS[3], out of any other: a user already in KEYS[3] is in no other (every
+// write goes through here or kRemove; a rebuild starts over), so the sweep of the others
+// is only for a first report or a move.
+const RedisScript kPlace(R"lua(
+if ARGV[2] ~= '' then redis.call('GEOADD', KEYS[1], ARGV[2], ARGV[3], ARGV[1]) end
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return 0 end
+if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then
+  for _, k in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if k ~= KEYS[3] then redis.call('ZREM', k, ARGV[1]) end
+  end
+  redis.call('SADD', KEYS[2], KEYS[3])
+end
+redis.call('ZADD', KEYS[3], score, ARGV[1])
+return 1
+)lua");
+
+// ARGV's users out of dt:geo and every partition.
+const RedisScript kRemove(R"lua(
+redis.call('ZREM', KEYS[1], unpack(ARGV))
+for _, k in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('ZREM', k, unpack(ARGV)) end
+return 1
+)lua");
+
+// The rebuilt index (KEYS[1]) and partitions (ARGV, each built as "<key>:rebuild") in
+// place of the old ones.
+const RedisScript kSwap(R"lua(
+for _, k in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('UNLINK', k) end
+redis.call('UNLINK', KEYS[3])
+for _, k in ipairs(ARGV) do
+  redis.call('RENAME', k .. ':rebuild', k)
+  redis.call('SADD', KEYS[3], k)
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RENAME', KEYS[1], KEYS[2])
+else
+  redis.call('UNLINK', KEYS[2])
+end
+return 1
+)lua");
+
+Status Place(Redis& redis, int64_t user, const std::string& part, const std::string& lng,
+             const std::string& lat) {
+  RedisReply reply;
+  const std::string id = std::to_string(user);
+  return redis.Eval(kPlace, {kGeo, kParts, part}, {id, lng, lat}, &reply);
+}
+
 }  // namespace
+
+std::string GeoBandKey(int gender, int year) {
+  const int band = year > 0 ? year - year % kBandYears : 0;
+  return "dt:geo:g" + std::to_string(gender) + ":y" + std::to_string(band);
+}
+
+std::string GeoPartKey(int gender, int64_t birth) {
+  return GeoBandKey(gender, birth > 0 ? static_cast<int>(birth / 10000) : 0);
+}
 
 bool ParseLatLng(std::string_view text, LatLng* out) {
   size_t comma = text.find(',');
@@ -68,11 +130,18 @@ LatLng SnapToGrid(const LatLng& p) {
 
 double ShownDistance(double km) { return std::max(0.1, std::round(km * 10.0) / 10.0); }
 
-Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, const char* key) {
+Status GeoIndexPut(Redis& redis, int64_t user, const LatLng& snapped, const std::string& part) {
+  return Place(redis, user, part, Format(snapped.lng), Format(snapped.lat));
+}
+
+Status GeoIndexPlace(Redis& redis, int64_t user, const std::string& part) {
+  return Place(redis, user, part, "", "");
+}
+
+Status GeoSetPut(Redis& redis, const char* key, int64_t user, const LatLng& snapped) {
   RedisReply reply;
   return redis.CommandArgv(
-      {"GEOADD", key ? key : kGeo, Format(snapped.lng), Format(snapped.lat), std::to_string(user)},
-      &reply);
+      {"GEOADD", key, Format(snapped.lng), Format(snapped.lat), std::to_string(user)}, &reply);
 }
 
 Status GeoDistances(Redis& redis, int64_t from, const std::vector<int64_t>& to,
@@ -93,22 +162,47 @@ Status GeoDistances(Redis& redis, int64_t from, const std::vector<int64_t>& to,
   return Status::Ok();
 }
 
+namespace {
+
+bool ReadPosition(const redisReply* r, LatLng* out) {
+  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+      r->element[0]->type != REDIS_REPLY_ARRAY || r->element[0]->elements != 2) {
+    return false;
+  }
+  out->lng = std::strtod(r->element[0]->element[0]->str, nullptr);
+  out->lat = std::strtod(r->element[0]->element[1]->str, nullptr);
+  return true;
+}
+
+bool PositionCommand(const Args&, int64_t user, std::vector<std::string>* argv) {
+  if (user <= 0) return false;
+  *argv = {"GEOPOS", kGeo, std::to_string(user)};
+  return true;
+}
+
+}  // namespace
+
+const Preloader kPositionPreload{"position", PositionCommand};
+
 Status GeoPosition(Redis& redis, int64_t user, LatLng* out, bool* found) {
   RedisReply reply;
   RETURN_IF_ERROR(redis.CommandArgv({"GEOPOS", kGeo, std::to_string(user)}, &reply));
-  const redisReply* r = reply.get();
-  *found = r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-           r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2;
-  if (*found) {
-    out->lng = std::strtod(r->element[0]->element[0]->str, nullptr);
-    out->lat = std::strtod(r->element[0]->element[1]->str, nullptr);
-  }
+  *found = ReadPosition(reply.get(), out);
   return Status::Ok();
+}
+
+Status LoadPosition(RequestContext& ctx, LatLng* out, bool* found) {
+  const Preloaded::Entry* pre = PreloadedOf(ctx).Find(kPositionPreload);
+  if (pre && pre->answered && pre->reply.get() && pre->reply.get()->type != REDIS_REPLY_ERROR) {
+    *found = ReadPosition(pre->reply.get(), out);
+    return Status::Ok();
+  }
+  return GeoPosition(ctx.redis, ctx.user_id, out, found);
 }
 
 Status GeoIndexRemove(Redis& redis, int64_t user) {
   RedisReply reply;
-  return redis.CommandArgv({"ZREM", kGeo, std::to_string(user)}, &reply);
+  return redis.Eval(kRemove, {kGeo, kParts}, {std::to_string(user)}, &reply);
 }
 
 std::vector<std::string> GeoSearchCommand(const LatLng& centre, double radius_km, size_t count,
@@ -157,13 +251,13 @@ Status GeoPrune(Db& db, Redis& redis, int64_t now) {
                {cutoff}, &rows));
   if (rows.empty()) return Status::Ok();
   std::vector<int64_t> ids;
-  std::vector<std::string_view> argv = {"ZREM", kGeo};
+  std::vector<std::string_view> users;
   for (const Row& r : rows) {
     ids.push_back(r.Int(0));
-    argv.push_back(r.Str(0));
+    users.push_back(r.Str(0));
   }
   RedisReply reply;
-  RETURN_IF_ERROR(redis.CommandArgv(argv, &reply));
+  RETURN_IF_ERROR(redis.Eval(kRemove, {kGeo, kParts}, users, &reply));
   // A report made meanwhile is newer than the cutoff and stays.
   return db.Exec(
       "DELETE l FROM location l JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
@@ -175,22 +269,43 @@ Status GeoRebuild(Db& db, Redis& redis, int64_t now) {
   const std::string geo = std::string(kGeo) + ":rebuild";
   RedisReply reply;
   RETURN_IF_ERROR(redis.CommandArgv({"DEL", geo}, &reply));
+  std::set<std::string> parts;  // each made empty before its first member
   int64_t after = 0;
   for (;;) {
     std::vector<Row> rows;
     RETURN_IF_ERROR(db.Query(
-        "SELECT user_id, longitude, latitude FROM location"
-        " WHERE user_id > ? AND update_time >= FROM_UNIXTIME(?) ORDER BY user_id LIMIT 5000",
+        "SELECT l.user_id, l.longitude, l.latitude, u.gender,"
+        " COALESCE(DATE_FORMAT(u.birthday, '%Y%m%d'), 0) FROM location l"
+        " JOIN user_info u ON u.id = l.user_id"
+        " WHERE l.user_id > ? AND l.update_time >= FROM_UNIXTIME(?) ORDER BY l.user_id LIMIT 5000",
         {after, now - kLocationMaxAgeDays * 86400}, &rows));
     if (rows.empty()) break;
+    std::map<std::string, std::vector<std::string_view>> adds;
     std::vector<std::string_view> add = {"GEOADD", geo};
-    for (const Row& r : rows) add.insert(add.end(), {r.Str(1), r.Str(2), r.Str(0)});
-    RETURN_IF_ERROR(redis.CommandArgv(add, &reply));
+    for (const Row& r : rows) {
+      add.insert(add.end(), {r.Str(1), r.Str(2), r.Str(0)});
+      std::vector<std::string_view>& to =
+          adds[GeoPartKey(static_cast<int>(r.Int(3)), r.Int(4)) + ":rebuild"];
+      to.insert(to.end(), {r.Str(1), r.Str(2), r.Str(0)});
+    }
+    std::vector<std::vector<std::string_view>> commands = {add};
+    for (auto& [key, members] : adds) {
+      if (parts.insert(key.substr(0, key.size() - 8)).second) commands.push_back({"DEL", key});
+      std::vector<std::string_view> part = {"GEOADD", key};
+      part.insert(part.end(), members.begin(), members.end());
+      commands.push_back(std::move(part));
+    }
+    std::vector<RedisReply> replies;
+    RETURN_IF_ERROR(redis.Pipeline(commands, &replies));
+    for (const RedisReply& r : replies) {
+      if (r.get() && r.get()->type == REDIS_REPLY_ERROR) {
+        return Status::Internal("rebuild-geo: " + std::string(r.get()->str, r.get()->len));
+      }
+    }
     after = rows.back().Int(0);
   }
-  RETURN_IF_ERROR(redis.CommandArgv({"EXISTS", geo}, &reply));
-  if (reply.Integer() == 0) return redis.CommandArgv({"DEL", kGeo}, &reply);
-  return redis.CommandArgv({"RENAME", geo, kGeo}, &reply);
+  std::vector<std::string_view> names(parts.begin(), parts.end());
+  return redis.Eval(kSwap, {geo, kGeo, kParts}, names, &reply);
 }
 
 }  // namespace dt

@@ -120,19 +120,18 @@ Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now) {
   return redis.Command(&reply, "ZREM %s %s", kWeek, Member(user).c_str());
 }
 
-Status HotScores(Redis& redis, const std::vector<int64_t>& users, std::vector<double>* scores) {
-  scores->assign(users.size(), 0);
-  if (users.empty()) return Status::Ok();
+std::vector<std::string> HotScoresCommand(const std::vector<int64_t>& users) {
   std::vector<std::string> words = {"ZMSCORE", kWeek};
   for (int64_t u : users) words.push_back(Member(u));
-  RedisReply reply;
-  RETURN_IF_ERROR(
-      redis.CommandArgv(std::vector<std::string_view>(words.begin(), words.end()), &reply));
-  for (size_t i = 0; i < users.size() && i < reply.size(); ++i) {
+  return words;
+}
+
+void ReadHotScores(const RedisReply& reply, size_t n, std::vector<double>* scores) {
+  scores->assign(n, 0);
+  for (size_t i = 0; i < n && i < reply.size(); ++i) {
     const redisReply* s = reply.Element(i);
     if (s && s->type == REDIS_REPLY_STRING) (*scores)[i] = std::strtod(s->str, nullptr);
   }
-  return Status::Ok();
 }
 
 Status HotPage(Redis& redis, const std::vector<int64_t>& excluded, int64_t offset, int64_t count,

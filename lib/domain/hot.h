@@ -43,8 +43,10 @@ Status HotSetVisible(Redis& redis, int64_t user, bool visible, int64_t now);
 Status HotPage(Redis& redis, const std::vector<int64_t>& excluded, int64_t offset, int64_t count,
                std::vector<int64_t>* ids, int64_t* total);
 
-// Each user's views over the window (0 for one not ranked), in the order of `users`.
-Status HotScores(Redis& redis, const std::vector<int64_t>& users, std::vector<double>* scores);
+// Each user's views over the window (0 for one not ranked), in the order of `users`: the
+// command, for a caller's pipeline, and the reading of its reply.
+std::vector<std::string> HotScoresCommand(const std::vector<int64_t>& users);
+void ReadHotScores(const RedisReply& reply, size_t n, std::vector<double>* scores);
 
 // HotPage over any ranking set `key` (the paging arithmetic, e.g. under test).
 Status RankingPage(Redis& redis, const std::string& key, const std::vector<int64_t>& excluded,

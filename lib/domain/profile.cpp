@@ -181,19 +181,29 @@ Status UserIsVip(Db& db, Redis& redis, const Config& config, int64_t user, int64
   return Status::Ok();
 }
 
+std::vector<std::string> ProfilesCommand(const std::vector<int64_t>& ids) {
+  std::vector<std::string> argv = {"MGET"};
+  argv.reserve(ids.size() + 1);
+  for (int64_t id : ids) argv.push_back(ProfileKey(id));
+  return argv;
+}
+
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
                     std::unordered_map<int64_t, ProfileRecord>* out) {
   if (ids.empty()) return Status::Ok();
+  const std::vector<std::string> command = ProfilesCommand(ids);
+  RedisReply cached;
+  Status looked =
+      redis.CommandArgv(std::vector<std::string_view>(command.begin(), command.end()), &cached);
+  return LoadProfilesFrom(db, redis, config, ids, looked, cached, out);
+}
+
+Status LoadProfilesFrom(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
+                        const Status& looked, const RedisReply& cached,
+                        std::unordered_map<int64_t, ProfileRecord>* out) {
   // One MGET of the records. Versions matter only to a miss, so they are read (before
   // MySQL, as lib/store/cache.h requires) only when there is one: each key looked up costs
   // Redis's one thread about a microsecond at a million users, and most reads hit.
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (int64_t id : ids) keys.push_back(ProfileKey(id));
-  std::vector<std::string_view> argv = {"MGET"};
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  RedisReply cached;
-  Status looked = redis.CommandArgv(argv, &cached);
   if (!looked.ok() && looked.code() != kUnavailable) return looked;
 
   std::vector<int64_t> missing;
@@ -246,6 +256,16 @@ Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, Profi
   *found = it != records.end();
   if (*found) *out = std::move(it->second);
   return Status::Ok();
+}
+
+Status LoadOwnProfile(RequestContext& ctx, ProfileRecord* out, bool* found) {
+  const Preloaded::Entry* pre = PreloadedOf(ctx).Find(kProfilePreload);
+  if (pre && pre->answered && pre->reply.IsString() && ParseProfileRecord(pre->reply.Str(), out) &&
+      out->user_id == ctx.user_id) {
+    *found = true;
+    return Status::Ok();
+  }
+  return LoadProfile(ctx.db, ctx.redis, ctx.config(), ctx.user_id, out, found);
 }
 
 Status InvalidateProfile(Redis& redis, int64_t id) {

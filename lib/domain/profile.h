@@ -48,9 +48,21 @@ struct ProfileRecord {
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
                     std::unordered_map<int64_t, ProfileRecord>* out);
 
+// LoadProfiles in two halves, for a caller that sends the MGET in a pipeline of its own:
+// the command, and the records from its reply (`looked`: the round trip's status; Redis
+// down, MySQL answers).
+std::vector<std::string> ProfilesCommand(const std::vector<int64_t>& ids);
+Status LoadProfilesFrom(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
+                        const Status& looked, const RedisReply& cached,
+                        std::unordered_map<int64_t, ProfileRecord>* out);
+
 // One record; *found false when the user does not exist.
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
                    bool* found);
+
+// The caller's own record: the authenticator's preloaded one (kProfilePreload) when the
+// route preloads it and it was cached, else as LoadProfile.
+Status LoadOwnProfile(RequestContext& ctx, ProfileRecord* out, bool* found);
 
 // Whether `user` is VIP at `now` (their cached record); 501 for a user who does not exist.
 Status UserIsVip(Db& db, Redis& redis, const Config& config, int64_t user, int64_t now, bool* vip);

@@ -11,6 +11,7 @@
 
 #include "lib/core/clock.h"
 #include "lib/domain/discovery.h"
+#include "lib/domain/geo.h"
 #include "tests/http/http_support.h"
 
 namespace dt {
@@ -93,6 +94,12 @@ Caller Person(int gender, int sexual, int age, double lat, double lng, double km
   return c;
 }
 
+// `s` with every `from` replaced by `to`.
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
 // The ids of a recs reply, "3,1".
 std::string RecIds(const Response& r) {
   std::string ids;
@@ -114,6 +121,8 @@ class DiscoveryHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRecsApplyBothSidesPreferencesAndExclusions);
   CPPUNIT_TEST(testRecsPagesNeverRepeat);
   CPPUNIT_TEST(testRecsWithoutLocationAreThePopularOnes);
+  CPPUNIT_TEST(testRecsFollowProfileChangesAndRebuild);
+  CPPUNIT_TEST(testPoolServesPagesCheckedAgain);
   CPPUNIT_TEST(testBoostPutsTheVipFirstForItsTime);
   CPPUNIT_TEST(testProductsListWhatVipBuys);
   CPPUNIT_TEST_SUITE_END();
@@ -426,6 +435,77 @@ class DiscoveryHttpTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/recs", {{"pageCount", "51"}}, me).code());
     CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/recs", {{"pageCount", "0"}}, me).code());
+  }
+
+  // The deck searches the index's partitions by gender and birth year: a change of either
+  // moves the user, who is always in exactly one; rebuild-geo remakes them.
+  void testRecsFollowProfileChangesAndRebuild() {
+    const double lat = OwnLatitude(), lng = 20.75;
+    Caller me = Person(1, 2, 30, lat, lng, 0);  // a man for women of 25-35
+    Caller she = Person(2, 1, 50, lat, lng, 1);
+    const std::string fifty = dt::GeoPartKey(2, std::stoll(Replace(BirthdayYearsAgo(50), "-", "")));
+    CPPUNIT_ASSERT((GeoPartitionsHolding(she.user_id) == std::vector<std::string>{fifty}));
+    CPPUNIT_ASSERT_EQUAL(std::string(), RecIds(Call("GET", "/api/user/recs", {}, me)));
+
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"birthday", BirthdayYearsAgo(29)}}, she).code());
+    const std::string twenty_nine = dt::GeoPartKey(2, std::stoll(Replace(BirthdayYearsAgo(29), "-", "")));
+    CPPUNIT_ASSERT((GeoPartitionsHolding(she.user_id) == std::vector<std::string>{twenty_nine}));
+    CPPUNIT_ASSERT_EQUAL(Id(she), RecIds(Call("GET", "/api/user/recs", {}, me)));
+    // Her next report keeps her where she is.
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/location", {{"latlng", std::to_string(lat + 2 / 111.2) + "," + std::to_string(lng)}}, she).code());
+    CPPUNIT_ASSERT((GeoPartitionsHolding(she.user_id) == std::vector<std::string>{twenty_nine}));
+    CPPUNIT_ASSERT_EQUAL(Id(she), RecIds(Call("GET", "/api/user/recs", {}, me)));
+
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"gender", "1"}}, she).code());
+    CPPUNIT_ASSERT((GeoPartitionsHolding(she.user_id) == std::vector<std::string>{dt::GeoPartKey(1, std::stoll(Replace(BirthdayYearsAgo(29), "-", "")))}));
+    CPPUNIT_ASSERT_EQUAL(std::string(), RecIds(Call("GET", "/api/user/recs", {}, me)));
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"gender", "2"}}, she).code());
+
+    // Partitions lost with Redis come back from MySQL.
+    RedisReply reply;
+    CheckDb(TestStack::Get().redis().Command(&reply, "DEL %s", twenty_nine.c_str()));
+    CPPUNIT_ASSERT_EQUAL(std::string(), RecIds(Call("GET", "/api/user/recs", {}, me)));
+    const std::string out = RunCommand(ToolCommand("dtadmin", "rebuild-geo"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("done") != std::string::npos);
+    CPPUNIT_ASSERT((GeoPartitionsHolding(she.user_id) == std::vector<std::string>{twenty_nine}));
+    CPPUNIT_ASSERT_EQUAL(Id(she), RecIds(Call("GET", "/api/user/recs", {}, me)));
+  }
+
+  // A build ranks a pool that the next decks are served from, each page checked again
+  // against blocks, hidden profiles and likes made since; a superlike received drops it.
+  void testPoolServesPagesCheckedAgain() {
+    const double lat = OwnLatitude(), lng = -120.5;
+    Caller me = Person(1, 2, 30, lat, lng, 0);
+    std::vector<Caller> p;
+    for (int i = 0; i < 6; ++i) p.push_back(Person(2, 1, 29, lat, lng, 0.5 * (i + 1)));
+    std::string all;
+    for (const Caller& c : p) all += (all.empty() ? "" : ",") + Id(c);
+    CPPUNIT_ASSERT_EQUAL(all, RecIds(Call("GET", "/api/user/recs", {}, me)));
+    RedisReply pool;
+    CheckDb(TestStack::Get().redis().Command(&pool, "GET dt:recs:pool:%lld", static_cast<long long>(me.user_id)));
+    std::vector<dt::PoolEntry> entries;
+    CPPUNIT_ASSERT(pool.IsString() && dt::ParsePool(pool.Str(), &entries));
+    CPPUNIT_ASSERT_EQUAL(size_t{6}, entries.size());
+    CPPUNIT_ASSERT_EQUAL(p[0].user_id, entries[0].user);
+    CPPUNIT_ASSERT(std::abs(entries[5].km - 3) < 0.2);
+
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/block", {{"peerId", Id(me)}}, p[1]).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"authority", "0"}}, p[2]).code());
+    CPPUNIT_ASSERT_EQUAL(0, Like(me, p[3].user_id).code());
+    Caller newcomer = Person(2, 1, 29, lat, lng, 0.2);  // nearest of all, not in the pool yet
+    Response r = Call("GET", "/api/user/recs", {{"pageCount", "1"}}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(p[0]), RecIds(r));
+    const std::string cursor = r.data()["cursor"].asString();
+    r = Call("GET", "/api/user/recs", {{"pageCount", "1"}, {"cursor", cursor}}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(p[4]), RecIds(r));
+
+    // Her superlike drops the pool: the next build finds her, first.
+    CPPUNIT_ASSERT_EQUAL(0, Like(newcomer, me.user_id, "superlike").code());
+    CheckDb(TestStack::Get().redis().Command(&pool, "EXISTS dt:recs:pool:%lld", static_cast<long long>(me.user_id)));
+    CPPUNIT_ASSERT_EQUAL(0LL, pool.Integer());
+    r = Call("GET", "/api/user/recs", {}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(newcomer) + "," + Id(p[0]) + "," + Id(p[4]) + "," + Id(p[5]), RecIds(r));
+    CPPUNIT_ASSERT(r.data()["list"][0]["superliked_me"].asBool());
   }
 
   // No location: the hot ranking's people who fit, no distance.

@@ -262,6 +262,20 @@ Response Fetch(const std::string& url) {
   return Perform(curl.get(), "GET", url, nullptr, "");
 }
 
+std::vector<std::string> GeoPartitionsHolding(int64_t user) {
+  Redis& redis = TestStack::Get().redis();
+  RedisReply parts;
+  CheckDb(redis.Command(&parts, "SMEMBERS dt:geo:parts"));
+  std::vector<std::string> holding;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string part(parts.Element(i)->str, parts.Element(i)->len);
+    RedisReply score;
+    CheckDb(redis.Command(&score, "ZSCORE %s %lld", part.c_str(), static_cast<long long>(user)));
+    if (!score.IsNil()) holding.push_back(part);
+  }
+  return holding;
+}
+
 std::string RunCommand(const std::string& command) {
   FILE* p = popen((command + " 2>&1").c_str(), "r");
   std::string out;

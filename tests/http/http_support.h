@@ -112,6 +112,9 @@ Response Fetch(const std::string& url);
 // WebSocket, a streaming curl); each call is a new nonce.
 std::string SignedUrl(const std::string& path, Fields fields, const Caller& caller);
 
+// The partitions of the location index (lib/domain/geo.h) that hold `user`.
+std::vector<std::string> GeoPartitionsHolding(int64_t user);
+
 // Runs a shell command (stderr with stdout) and returns what it printed.
 std::string RunCommand(const std::string& command);
 

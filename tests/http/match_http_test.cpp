@@ -176,6 +176,7 @@ class AccountHttpTest : public CppUnit::TestFixture {
     RedisReply redis;
     TestStack::Get().redis().Command(&redis, "ZSCORE dt:geo %lld", static_cast<long long>(d.user_id));
     CPPUNIT_ASSERT(redis.IsNil());
+    CPPUNIT_ASSERT(GeoPartitionsHolding(d.user_id).empty());
     TestStack::Get().redis().Command(&redis, "ZSCORE dt:hot:week %010lld", static_cast<long long>(d.user_id));
     CPPUNIT_ASSERT(redis.IsNil());
     // Others: no profile, no listing; the conversation stays, from a deleted user.
