@@ -267,7 +267,15 @@ Status Db::RunOnce(const char* sql, std::initializer_list<Arg> args, std::vector
     if (rows) rows->push_back(std::move(row));
   }
   if (rc != MYSQL_NO_DATA) {
-    Status s = Failure(mysql_stmt_errno(stmt), "fetch", mysql_stmt_error(stmt));
+    // An error the server sent in place of a row (a deadlock found while the rows were
+    // read) is the connection's, not always the statement's: the retry policy needs it.
+    unsigned err = mysql_stmt_errno(stmt);
+    std::string detail = mysql_stmt_error(stmt);
+    if (err == 0 && conn_) {
+      err = mysql_errno(conn_.get());
+      detail = mysql_error(conn_.get());
+    }
+    Status s = Failure(err, "fetch", detail.c_str());
     if (conn_) mysql_stmt_free_result(stmt);
     return s;
   }
@@ -292,12 +300,18 @@ Status Db::QueryRow(const char* sql, std::initializer_list<Arg> args, Row* row, 
   return Status::Ok();
 }
 
-Status Db::Begin() {
+Status Db::Begin(bool read_committed) {
   static const char kBegin[] = "START TRANSACTION";
+  // For the next transaction only.
+  static const char kReadCommitted[] = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
   RETURN_IF_ERROR(OnceMoreIfStale([&]() -> Status {
     last_errno_ = 0;
     RETURN_IF_ERROR(Connect());
     executed_ = true;  // sent: only a 2006 says it never ran
+    if (read_committed &&
+        mysql_real_query(conn_.get(), kReadCommitted, sizeof kReadCommitted - 1) != 0) {
+      return Failure(mysql_errno(conn_.get()), "begin", mysql_error(conn_.get()));
+    }
     if (mysql_real_query(conn_.get(), kBegin, sizeof kBegin - 1) != 0) {
       return Failure(mysql_errno(conn_.get()), "begin", mysql_error(conn_.get()));
     }
