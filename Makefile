@@ -80,7 +80,7 @@ $(WORKER): $(BUILD)/tools/datingtoday.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/fakegate: $(BUILD)/tools/fakegate.o $(BUILD)/tools/fake_sms.o $(LIB_ARCHIVES)
+$(BUILD)/fakegate: $(BUILD)/tools/fakegate.o $(BUILD)/tools/fake_sms.o $(BUILD)/tools/fake_fcm.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
 	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -106,7 +106,7 @@ $(BUILD)/%.o: %.cpp
 	$(Q)$(CXX) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/tools/datingtoday.d $(BUILD)/tools/dtadmin.d \
-         $(BUILD)/tools/dtcurl.d $(BUILD)/tools/fakegate.d $(BUILD)/tools/fake_sms.d $(BUILD)/bench/dtbench.d $(BUILD)/bench/evbench.d \
+         $(BUILD)/tools/dtcurl.d $(BUILD)/tools/fakegate.d $(BUILD)/tools/fake_sms.d $(BUILD)/tools/fake_fcm.d $(BUILD)/bench/dtbench.d $(BUILD)/bench/evbench.d \
          $(BUILD)/bench/ceiling.d
 
 deps:

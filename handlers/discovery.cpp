@@ -15,14 +15,24 @@
 #include "lib/domain/guard.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/profile.h"
+#include "lib/domain/push.h"
 #include "lib/domain/visibility.h"
 
 namespace dt {
 namespace {
 
-Reply PreferencesReply(const Preferences& p) {
+// The discovery preferences and, beside them, what the caller wants of pushes
+// (lib/domain/push.h).
+Reply PreferencesReply(const Preferences& p, const PushSettings& push) {
   JsonWriter data;
   WritePreferences(p, &data);
+  if (push.quiet_start >= 0) {
+    data.Str("quietStart", FormatClock(push.quiet_start))
+        .Str("quietEnd", FormatClock(push.quiet_end));
+  } else {
+    data.Null("quietStart").Null("quietEnd");
+  }
+  data.Int("tzOffset", push.tz_offset).Bool("showPreview", push.show_preview);
   return Reply::Ok(data);
 }
 
@@ -30,19 +40,52 @@ Reply HandleShowPreferences(RequestContext& ctx) {
   Preferences p;
   RETURN_IF_ERROR(
       LoadPreferences(ctx.db, ctx.redis, ctx.config(), ctx.user_id, ctx.clock().NowSeconds(), &p));
-  return PreferencesReply(p);
+  PushSettings push;
+  RETURN_IF_ERROR(LoadPushSettings(ctx.db, ctx.user_id, &push));
+  return PreferencesReply(p, push);
+}
+
+// The push settings given: quietStart and quietEnd together ("HH:MM" of the caller's day
+// at tzOffset; equal ones turn quiet hours off), tzOffset, showPreview.
+Status ReadPushSettings(RequestContext& ctx, PushSettings* push) {
+  const Args& a = ctx.args;
+  RETURN_IF_ERROR(LoadPushSettings(ctx.db, ctx.user_id, push));
+  if (a.Has("quietStart") != a.Has("quietEnd")) {
+    return Status::Error(kBadParam,
+                         a.Has("quietStart") ? "quietEnd is missing." : "quietStart is missing.");
+  }
+  if (a.Has("quietStart")) {
+    int start = 0, end = 0;
+    if (!ParseClock(a.Text("quietStart"), &start))
+      return Status::Error(kBadParam, "quietStart is invalid.");
+    if (!ParseClock(a.Text("quietEnd"), &end))
+      return Status::Error(kBadParam, "quietEnd is invalid.");
+    push->quiet_start = start == end ? -1 : start;
+    push->quiet_end = start == end ? -1 : end;
+  }
+  if (a.Has("tzOffset")) push->tz_offset = static_cast<int>(a.Int("tzOffset"));
+  if (a.Has("showPreview")) push->show_preview = a.Int("showPreview") == 1;
+  return Status::Ok();
 }
 
 // Each parameter is optional and changes only its own preference; ageMin <= ageMax is
 // checked against what the other one is, given or kept.
 Reply HandleUpdatePreferences(RequestContext& ctx) {
   const Args& a = ctx.args;
-  if (!a.Has("ageMin") && !a.Has("ageMax") && !a.Has("distanceKm") && !a.Has("genders")) {
-    return Status::Error(kBadParam, "no preference given.");
-  }
+  const bool discovery =
+      a.Has("ageMin") || a.Has("ageMax") || a.Has("distanceKm") || a.Has("genders");
+  const bool pushes =
+      a.Has("quietStart") || a.Has("quietEnd") || a.Has("tzOffset") || a.Has("showPreview");
+  if (!discovery && !pushes) return Status::Error(kBadParam, "no preference given.");
   const int64_t now = ctx.clock().NowSeconds();
   Preferences p;
   RETURN_IF_ERROR(LoadPreferences(ctx.db, ctx.redis, ctx.config(), ctx.user_id, now, &p));
+  PushSettings push;
+  RETURN_IF_ERROR(ReadPushSettings(ctx, &push));  // refused before anything is stored
+  if (!discovery) {
+    RETURN_IF_ERROR(SavePushSettings(ctx.db, ctx.user_id, push, now));
+    return PreferencesReply(p, push);
+  }
   if (a.Has("genders") && !ParseGenders(a.Text("genders"), &p.genders)) {
     return Status::Error(kBadParam, "genders is invalid.");
   }
@@ -53,10 +96,11 @@ Reply HandleUpdatePreferences(RequestContext& ctx) {
     return Status::Error(kBadParam, a.Has("ageMax") ? "ageMax is invalid." : "ageMin is invalid.");
   }
   RETURN_IF_ERROR(SavePreferences(ctx.db, ctx.user_id, p, now));
+  if (pushes) RETURN_IF_ERROR(SavePushSettings(ctx.db, ctx.user_id, push, now));
   RETURN_IF_ERROR(InvalidateProfile(ctx.redis, ctx.user_id));  // the record carries them
   RETURN_IF_ERROR(DropDeckPool(ctx.redis, ctx.user_id));
   p.saved = true;
-  return PreferencesReply(p);
+  return PreferencesReply(p, push);
 }
 
 // How long a deck remembers whom it showed, how far it looks, how old a superlike may be.
@@ -540,9 +584,12 @@ std::vector<Route> DiscoveryRoutes() {
       Get("/api/user/preferences", HandleShowPreferences).Auth(kAppToken),
       Post("/api/user/preferences", HandleUpdatePreferences)
           .Auth(kAppToken)
-          .Accepts({IntArg("ageMin", 18, 120).Optional(), IntArg("ageMax", 18, 120).Optional(),
-                    IntArg("distanceKm", 1, 500).Optional(),
-                    TextArg("genders").MaxLength(5).Optional()}),
+          .Accepts(
+              {IntArg("ageMin", 18, 120).Optional(), IntArg("ageMax", 18, 120).Optional(),
+               IntArg("distanceKm", 1, 500).Optional(), TextArg("genders").MaxLength(5).Optional(),
+               TextArg("quietStart").MaxLength(5).Optional(),
+               TextArg("quietEnd").MaxLength(5).Optional(),
+               IntArg("tzOffset", -720, 840).Optional(), IntArg("showPreview", 0, 1).Optional()}),
       Post("/api/user/boost", HandleBoost).Auth(kAppToken),
       Get("/api/user/recs", HandleRecs)
           .Auth(kAppToken)

@@ -28,6 +28,7 @@ std::vector<Route> MatchRoutes();  // handlers/match.cpp: /api/user/like, rewind
 std::vector<Route> DiscoveryRoutes();  // handlers/discovery.cpp: /api/user/preferences
 std::vector<Route> AccountRoutes();    // handlers/account.cpp: /api/account/delete
 std::vector<Route> EventsRoutes();     // handlers/events.cpp: /api/events
+std::vector<Route> DeviceRoutes();     // handlers/device.cpp: /api/device/*
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

@@ -4,9 +4,11 @@
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/core/context.h"
+#include "lib/core/log.h"
 #include "lib/domain/discovery.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/profile.h"
+#include "lib/domain/push.h"
 #include "lib/domain/visibility.h"
 #include "lib/outbound/events.h"
 
@@ -112,6 +114,11 @@ Reply HandleLike(RequestContext& ctx) {
       JsonWriter event;
       event.Str("type", "match").Int("peer", other);
       QueueEvent(ctx.config(), user, "match", event.Close());
+      Status queued = QueuePush(ctx.redis, ctx.config(), user, {"match", other, "", ""},
+                                static_cast<int64_t>(ctx.clock().Now() * 1000));
+      if (!queued.ok())
+        LogError("push: not queued for user %lld: %s", static_cast<long long>(user),
+                 queued.msg().c_str());
     }
   }
   JsonWriter data;

@@ -8,6 +8,7 @@
 #include "lib/core/utf8.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/media.h"
+#include "lib/domain/push.h"
 #include "lib/domain/ratelimit.h"
 #include "lib/domain/visibility.h"
 #include "lib/outbound/events.h"
@@ -169,6 +170,14 @@ Reply HandleSend(RequestContext& ctx) {
     event.Str("msg_type", m.type).Str("preview", Preview(m)).Str("send_time", FormatUtc(now));
     QueueEvent(ctx.config(), peer, "message", event.Close());
   }
+  // The recipient's phones, unless a live stream shows it (lib/outbound/push.h); the
+  // message is stored, so a failure here only loses the push.
+  Status queued =
+      QueuePush(ctx.redis, ctx.config(), peer, {"message", ctx.user_id, m.type, m.content},
+                static_cast<int64_t>(ctx.clock().Now() * 1000));
+  if (!queued.ok())
+    LogError("push: not queued for user %lld: %s", static_cast<long long>(peer),
+             queued.msg().c_str());
   JsonWriter data;
   data.Int("message_id", static_cast<int64_t>(id)).Str("send_time", FormatUtc(now));
   return Reply::Ok(data);

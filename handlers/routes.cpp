@@ -6,6 +6,7 @@
 #include "lib/domain/hot.h"
 #include "lib/domain/media.h"
 #include "lib/domain/visits.h"
+#include "lib/outbound/push.h"
 #include "lib/outbound/reconcile.h"
 
 namespace dt {
@@ -15,7 +16,7 @@ std::vector<Route> AllRoutes() {
   for (auto part :
        {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
         MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes, VisitorRoutes, SafetyRoutes,
-        MatchRoutes, DiscoveryRoutes, AccountRoutes, EventsRoutes}) {
+        MatchRoutes, DiscoveryRoutes, AccountRoutes, EventsRoutes, DeviceRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }
@@ -50,6 +51,12 @@ Status Reconcile(Db& db, Redis& redis, const Services& services) {
                            &closed);
 }
 
+// The queued pushes that are due, and the retries (lib/outbound/push.h).
+Status SendPushes(Db& db, Redis& redis, const Services& services) {
+  return SendDuePushes(db, redis, services.config,
+                       static_cast<int64_t>(services.clock.Now() * 1000));
+}
+
 // Boosts that ended leave the set the decks search (they are checked by their end too).
 Status PruneEndedBoosts(Db&, Redis& redis, const Services& services) {
   return PruneBoosts(redis, services.clock.NowSeconds());
@@ -62,6 +69,7 @@ std::vector<PeriodicTask> AllTasks() {
       {"hot-rollover", 30, RollHotRanking}, {"geo-prune", 60, PruneStaleLocations},
       {"visits", 1, WriteVisits},           {"spool-prune", 600, PruneSpool},
       {"pay-reconcile", 2, Reconcile},      {"boost-prune", 60, PruneEndedBoosts},
+      {"push-send", 1, SendPushes},
   };
 }
 

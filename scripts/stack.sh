@@ -14,8 +14,8 @@ TESTS=$(realpath -m "${TESTS:-build/dt_tests}")
 
 mode=${1:-}
 case "$mode" in
-  run|migrate|status) VAR=$ROOT/var; PORT=8080; CONFIG=$ROOT/config/dev.ini ;;
-  test) VAR=$ROOT/var/test; PORT=18080; CONFIG=$ROOT/config/test.ini ;;
+  run|migrate|status) VAR=$ROOT/var; PORT=8080; CONFIG=$ROOT/config/dev.ini; APNS_CONTROL=18084 ;;
+  test) VAR=$ROOT/var/test; PORT=18080; CONFIG=$ROOT/config/test.ini; APNS_CONTROL=18086 ;;
   *) echo "usage: $0 run|test|migrate|status" >&2; exit 2 ;;
 esac
 . "$ROOT/scripts/lib.sh"
@@ -29,7 +29,8 @@ prepare() {
   make_var_dirs
   fill nginx/dev.conf.in "$VAR/nginx/nginx.conf" "PORT=$PORT"
   fill supervisor/dev.conf.in "$VAR/supervisord.conf" "PORT=$PORT" "WORKER=$WORKER" \
-    "CONFIG=$CONFIG" "MARIADB_EXTRA=$MARIADB_EXTRA" "FAKEGATE=$(dirname "$WORKER")/fakegate"
+    "CONFIG=$CONFIG" "MARIADB_EXTRA=$MARIADB_EXTRA" "FAKEGATE=$(dirname "$WORKER")/fakegate" \
+    "NODE=$(command -v node || command -v nodejs || echo node)" "APNS_CONTROL=$APNS_CONTROL"
   write_redis_conf '""' "Written by scripts/stack.sh. Redis holds caches and short-lived security state only (docs/redis-keys.md), so nothing is persisted: MySQL is the record."
   install_mariadb
 }

@@ -1,6 +1,6 @@
-// What the fakes of the outside parties (tools/fakegate.cpp and the SMS providers of
-// tools/fake_sms.cpp, linked into one fakegate process) share: a request as read from a
-// connection, and the answer written back (one request per connection).
+// What the fakes of the outside parties (tools/fakegate.cpp, the SMS providers of
+// tools/fake_sms.cpp and FCM of tools/fake_fcm.cpp, linked into one fakegate process) share: a
+// request as read from a connection, and the answer written back (one request per connection).
 #pragma once
 
 #include <map>
@@ -26,5 +26,10 @@ void Answer(int fd, int status, const std::string& type, const std::string& body
 // one of the configured endpoints' or /control/sms/..., and says whether it was one.
 void SmsInit(const dt::Config& config, const std::string& outbox);
 bool SmsServe(int fd, const Request& r);
+
+// Firebase Cloud Messaging (tools/fake_fcm.cpp): its token endpoint and HTTP v1 send at
+// the config's [push.fcm] token_url and endpoint, checked with the service account's key.
+void FcmInit(const dt::Config& config);
+bool FcmServe(int fd, const Request& r);
 
 }  // namespace fake

@@ -624,8 +624,8 @@ void Serve(int fd) {
   } else if (r.method == "GET" && r.path == "/control/calls") {
     std::lock_guard<std::mutex> lock(g->mu);
     Answer(fd, 200, "text/plain", g->calls);
-  } else if (fake::SmsServe(fd, r)) {
-    // an SMS provider's endpoint, or its control
+  } else if (fake::SmsServe(fd, r) || fake::FcmServe(fd, r)) {
+    // an SMS provider's or FCM's endpoint, or its control
   } else {
     Answer(fd, 404, "text/plain", "no such endpoint\n");
   }
@@ -706,6 +706,7 @@ int main(int argc, char** argv) {
     return Usage();
   }
   fake::SmsInit(config, config.sms_outbox);
+  fake::FcmInit(config);
   signal(SIGPIPE, SIG_IGN);
   dt::InitOutbound();
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -5,9 +5,12 @@
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <variant>
 #include <vector>
+
+#include <json/reader.h>
 
 #include "lib/core/args.h"
 #include "lib/core/phone.h"
@@ -129,6 +132,17 @@ const std::vector<Key>& KeyTable() {
       {"pay.wechat", "public_key_id", &Config::wechat_public_key_id, false, 0, 0},
       {"pay.wechat", "base_url", &Config::wechat_base_url, false, 0, 0},
       {"pay.wechat", "notify_url", &Config::wechat_notify_url, false, 0, 0},
+      {"push", "collapse_seconds", &Config::push_collapse_seconds, false, 0, 3600},
+      {"push", "timeout_ms", &Config::push_timeout_ms, false, 100, 60000},
+      {"push", "ca_file", &Config::push_ca_file, false, 0, 0},
+      {"push.apns", "key_file", &Config::apns_key_file, false, 0, 0},
+      {"push.apns", "key_id", &Config::apns_key_id, false, 0, 0},
+      {"push.apns", "team_id", &Config::apns_team_id, false, 0, 0},
+      {"push.apns", "bundle_id", &Config::apns_bundle_id, false, 0, 0},
+      {"push.apns", "endpoint", &Config::apns_endpoint, false, 0, 0},
+      {"push.fcm", "service_account", &Config::fcm_service_account_file, false, 0, 0},
+      {"push.fcm", "endpoint", &Config::fcm_endpoint, false, 0, 0},
+      {"push.fcm", "token_url", &Config::fcm_token_url, false, 0, 0},
       {"pay.appstore", "bundle_id", &Config::appstore_bundle_id, false, 0, 0},
       {"pay.appstore", "environment", &Config::appstore_environment, false, 0, 0},
       {"pay.appstore", "root_ca", &Config::appstore_root_file, false, 0, 0},
@@ -319,6 +333,74 @@ bool HttpUrl(const std::string& url, bool production) {
   return url.rfind("https://", 0) == 0 || (!production && url.rfind("http://", 0) == 0);
 }
 
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  *ok = static_cast<bool>(in);
+  std::ostringstream text;
+  if (*ok) text << in.rdbuf();
+  return text.str();
+}
+
+// [push.apns]: every identity given, the key a P-256 private key (Apple's .p8).
+Status CheckApns(Config& c, bool production) {
+  for (const auto& [name, value] : {std::pair{"key_id", &c.apns_key_id},
+                                    {"team_id", &c.apns_team_id},
+                                    {"bundle_id", &c.apns_bundle_id},
+                                    {"key_file", &c.apns_key_file}}) {
+    if (value->empty()) return Invalid(std::string("[push.apns] ") + name, "is missing");
+  }
+  bool ok = false;
+  const std::string pem = ReadFile(c.apns_key_file, &ok);
+  if (!ok) return Invalid("[push.apns] key_file", "= '" + c.apns_key_file + "' cannot be read");
+  std::string error;
+  if (!EcKey::FromPrivatePem(pem, &c.apns_key, &error)) {
+    return Invalid("[push.apns] key_file", "= '" + c.apns_key_file + "' is " + error);
+  }
+  while (c.apns_endpoint.size() > 8 && c.apns_endpoint.back() == '/') c.apns_endpoint.pop_back();
+  if (!HttpUrl(c.apns_endpoint, production)) {
+    return Invalid("[push.apns] endpoint", "= '" + c.apns_endpoint + "' is not an https URL");
+  }
+  return Status::Ok();
+}
+
+// [push.fcm]: the service account file as the Firebase console gives it (project_id,
+// client_email, private_key, token_uri).
+Status CheckFcm(Config& c, bool production) {
+  const std::string where = "[push.fcm] service_account";
+  if (c.fcm_service_account_file.empty()) return Invalid(where, "is missing");
+  bool ok = false;
+  const std::string text = ReadFile(c.fcm_service_account_file, &ok);
+  if (!ok) return Invalid(where, "= '" + c.fcm_service_account_file + "' cannot be read");
+  Json::Value account;
+  Json::CharReaderBuilder builder;
+  std::string errors;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  if (!reader->parse(text.data(), text.data() + text.size(), &account, &errors) ||
+      !account.isObject()) {
+    return Invalid(where, "= '" + c.fcm_service_account_file + "' is not JSON");
+  }
+  for (const char* name : {"project_id", "client_email", "private_key", "token_uri"}) {
+    if (!account[name].isString() || account[name].asString().empty()) {
+      return Invalid(where, "has no " + std::string(name));
+    }
+  }
+  c.fcm_project_id = account["project_id"].asString();
+  c.fcm_client_email = account["client_email"].asString();
+  std::string error;
+  if (!RsaKey::FromPrivatePem(account["private_key"].asString(), &c.fcm_key, &error)) {
+    return Invalid(where, "has a private_key that is " + error);
+  }
+  if (c.fcm_token_url.empty()) c.fcm_token_url = account["token_uri"].asString();
+  while (c.fcm_endpoint.size() > 8 && c.fcm_endpoint.back() == '/') c.fcm_endpoint.pop_back();
+  for (const auto& [name, value] :
+       {std::pair{"endpoint", &c.fcm_endpoint}, {"token_url", &c.fcm_token_url}}) {
+    if (!HttpUrl(*value, production)) {
+      return Invalid(std::string("[push.fcm] ") + name, "= '" + *value + "' is not an https URL");
+    }
+  }
+  return Status::Ok();
+}
+
 // "a, b,c" as {"a", "b", "c"}: comma-separated, spaces trimmed, empty items dropped.
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
@@ -471,6 +553,8 @@ Status CheckGateways(Config& c, const std::vector<bool>& seen) {
       return Invalid("[pay.appstore] monthly", "is missing (at least one product)");
     }
   }
+  if (given("push.apns")) RETURN_IF_ERROR(CheckApns(c, production));
+  if (given("push.fcm")) RETURN_IF_ERROR(CheckFcm(c, production));
   return Status::Ok();
 }
 

@@ -188,6 +188,23 @@ struct Config {
   std::string wechat_notify_url;        // our /api/vip/pay/wechat/notify
   RsaKey wechat_merchant_key, wechat_public_key;
 
+  // [push]: notifications to users with no live stream open (lib/domain/push.h).
+  int push_collapse_seconds = 60;  // after a push, later ones to the user wait and merge
+  int push_timeout_ms = 5000;      // one call to a provider, whole
+  std::string push_ca_file;        // a private CA for the endpoints (the tests' fakes)
+  // [push.apns]: Apple's provider API with a token (JWT) key, used when key_id is set.
+  std::string apns_key_file;  // the .p8 key (PEM, P-256)
+  std::string apns_key_id, apns_team_id, apns_bundle_id;
+  std::string apns_endpoint = "https://api.push.apple.com";
+  EcKey apns_key;  // loaded from the file
+  // [push.fcm]: Firebase Cloud Messaging HTTP v1, used when service_account is set.
+  std::string fcm_service_account_file;  // the service account's JSON key file
+  std::string fcm_endpoint = "https://fcm.googleapis.com";
+  std::string fcm_token_url;  // empty: the service account's token_uri
+  // Read from the service account file.
+  std::string fcm_project_id, fcm_client_email;
+  RsaKey fcm_key;
+
   // [pay.appstore]: in-app purchases (lib/domain/appstore.h), offered when bundle_id is set.
   std::string appstore_bundle_id;
   std::string appstore_environment;  // Production or Sandbox: what transactions must say

@@ -130,7 +130,11 @@ Status StartSession(Db& db, int64_t user, std::string_view hash, std::string_vie
       ++kept;
     }
   }
-  for (int64_t id : ending) RETURN_IF_ERROR(db.Exec("DELETE FROM user_session WHERE id = ?", {id}));
+  for (int64_t id : ending) {
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_session WHERE id = ?", {id}));
+    // The push tokens a session registered end with it (lib/domain/push.h).
+    RETURN_IF_ERROR(db.Exec("DELETE FROM push_device WHERE session_id = ?", {id}));
+  }
   uint64_t id = 0;
   RETURN_IF_ERROR(db.Exec(
       "INSERT INTO user_session (user_id, token, device, create_time, last_seen, expired_time)"
@@ -161,6 +165,10 @@ Status EndSessions(Db& db, Redis& redis, int64_t user, int64_t only, int64_t exc
   RETURN_IF_ERROR(db.Exec(
       "DELETE s FROM user_session s JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$'))"
       " AS j ON s.id = j.id WHERE s.user_id = ?",
+      {IdList(ids), user}));
+  RETURN_IF_ERROR(db.Exec(
+      "DELETE d FROM push_device d JOIN JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$'))"
+      " AS j ON d.session_id = j.id WHERE d.user_id = ?",
       {IdList(ids), user}));
   std::vector<std::string> hashes;
   for (const Row& r : rows) hashes.push_back(r.Str(1));

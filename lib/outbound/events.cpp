@@ -128,6 +128,24 @@ bool DrainEvents(std::chrono::steady_clock::time_point deadline) {
   return EventQueue::Get().Drain(deadline);
 }
 
+Status OpenStreams(const Config& config, int64_t user, int* count) {
+  *count = 0;
+  if (!EventsEnabled(config)) return Status::Ok();
+  int status = 0;
+  std::string answer;
+  RETURN_IF_ERROR(ThreadPublisher(config).Exchange("GET", kPublisherPath + std::to_string(user),
+                                                   "Accept: application/json\r\n", "", &status,
+                                                   &answer));
+  if (status == 404) return Status::Ok();  // no channel: nobody has subscribed
+  // {"messages": 1, "requested": -1, "subscribers": 0, "last_message_id": "..."}
+  const size_t at = answer.find("\"subscribers\":");
+  if (status != 200 || at == std::string::npos) {
+    return Status::Unavailable("channel info: HTTP " + std::to_string(status));
+  }
+  *count = atoi(answer.c_str() + at + 14);
+  return Status::Ok();
+}
+
 bool CloseEventStreams(const Config& config, int64_t user) {
   if (!EventsEnabled(config)) return true;
   return Exchange(ThreadPublisher(config), {user, "DELETE", "", ""}, "closing the streams", true);

@@ -44,6 +44,10 @@ void QueueEvent(const Config& config, int64_t user, std::string_view type, std::
 // worker's last step. False when events were still waiting.
 bool DrainEvents(std::chrono::steady_clock::time_point deadline);
 
+// How many live streams `user` has open now (nchan's channel info; 0 when nchan has no
+// channel of theirs). Unavailable when nchan cannot be asked; 0 without live events.
+Status OpenStreams(const Config& config, int64_t user, int* count);
+
 // Ends `user`'s open streams at once (the channel is deleted, its buffer with it): logout.
 // False (and a log line) when nchan could not be told.
 bool CloseEventStreams(const Config& config, int64_t user);

@@ -119,6 +119,11 @@ Status HttpClient::Send(const HttpRequest& request, HttpResponse* response) {
   if (!options_.unix_socket.empty()) {
     curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, options_.unix_socket.c_str());
   }
+  if (options_.http2) {
+    const bool tls = request.url.rfind("https://", 0) == 0;
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
+                     tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {

@@ -46,6 +46,11 @@ struct HttpOptions {
   size_t max_response = 1 << 20;  // bytes of body; beyond, the call fails
   std::string ca_file;            // empty: the system's CA store
   std::string unix_socket;        // non-empty: connect there (the URL's host is a name)
+  // HTTP/2 (APNs): negotiated by ALPN over https, spoken at once ("prior knowledge") over
+  // http. (Debian 12's libcurl 7.88 fails the second request of a kept prior-knowledge
+  // connection with "Error in the HTTP2 framing layer"; over TLS it reuses it well, which
+  // is why the APNs fake speaks TLS.)
+  bool http2 = false;
 };
 
 // The options of a call that must end within `timeout_ms` (a gateway's [pay] timeout_ms),

@@ -170,7 +170,7 @@ Status NchanClient::Connect(long long deadline_ms) {
 }
 
 NchanClient::Outcome NchanClient::Once(const std::string& request, long long deadline_ms,
-                                       int* status, Status* error) {
+                                       int* status, Status* error, std::string* answer) {
   for (size_t sent = 0; sent < request.size();) {
     const ssize_t n = send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n > 0) {
@@ -268,13 +268,15 @@ NchanClient::Outcome NchanClient::Once(const std::string& request, long long dea
       return Outcome::kFailed;
     }
   }
+  if (answer) answer->assign(in, body_start, answer_end - body_start);
   // Anything after the answer is not ours to read: a fresh connection next time.
   if (!keep || answer_end != in.size()) Disconnect();
   return Outcome::kDone;
 }
 
 Status NchanClient::Exchange(std::string_view method, std::string_view path,
-                             std::string_view headers, std::string_view body, int* status) {
+                             std::string_view headers, std::string_view body, int* status,
+                             std::string* answer) {
   std::string request;
   request.reserve(160 + headers.size() + body.size());
   request.append(method).append(" ").append(prefix_).append(path).append(" HTTP/1.1\r\nHost: ");
@@ -286,7 +288,7 @@ Status NchanClient::Exchange(std::string_view method, std::string_view path,
     if (fresh) RETURN_IF_ERROR(Connect(deadline));
     Status error;
     *status = 0;
-    const Outcome outcome = Once(request, deadline, status, &error);
+    const Outcome outcome = Once(request, deadline, status, &error, answer);
     if (outcome == Outcome::kDone) return Status::Ok();
     Disconnect();
     // A kept connection nginx had closed: once more on a new one.

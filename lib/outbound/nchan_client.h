@@ -29,10 +29,11 @@ class NchanClient {
   NchanClient& operator=(const NchanClient&) = delete;
 
   // Sends `method` `path` (after the publisher's prefix) with `headers` ("Name: value\r\n"
-  // lines) and `body`; the answer's HTTP status in *status. Unavailable when the publisher
-  // cannot be reached or did not answer in time, Internal for an answer that is not HTTP.
+  // lines) and `body`; the answer's HTTP status in *status (and, given `answer`, its body
+  // as sent: a chunked one with its chunk lines). Unavailable when the publisher cannot be
+  // reached or did not answer in time, Internal for an answer that is not HTTP.
   Status Exchange(std::string_view method, std::string_view path, std::string_view headers,
-                  std::string_view body, int* status);
+                  std::string_view body, int* status, std::string* answer = nullptr);
 
   // Bodies longer than this end the exchange (and the connection) as an error.
   static constexpr size_t kMaxBody = 64 << 10;
@@ -40,7 +41,8 @@ class NchanClient {
  private:
   enum class Outcome { kDone, kStale, kFailed };
   Status Connect(long long deadline_ms);
-  Outcome Once(const std::string& request, long long deadline_ms, int* status, Status* error);
+  Outcome Once(const std::string& request, long long deadline_ms, int* status, Status* error,
+               std::string* answer);
   void Disconnect();
 
   std::string unix_path_;         // or TCP to:

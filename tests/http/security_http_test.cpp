@@ -48,6 +48,8 @@ std::string ValidValue(const Route& r, const std::string& param, const Caller& p
       {"latlng", "30,120"}, {"md5", "0123456789abcdef0123456789abcdef"}, {"total_fee", "30.00"},
       {"content", "hi"}, {"duration", "3"}, {"beforeId", "1000"}, {"height", "170"},
       {"gender", "1"}, {"authority", "1"}, {"last_event_id", "1796133026:0"},
+      {"deviceToken", "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"},  // APNs'
+      {"quietStart", "22:00"}, {"quietEnd", "07:00"}, {"appVersion", "3.1.0"},
   };
   if (param == "phone") return NewPhone();
   if (param == "avatar" || param == "url") return UploadedUrl("image");  // this server's media only
