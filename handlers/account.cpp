@@ -39,6 +39,8 @@ Reply HandleDelete(RequestContext& ctx) {
     Db& db = ctx.db;
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_auth WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_preference WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM push_setting WHERE user_id = ?", {me}));
+    RETURN_IF_ERROR(db.Exec("DELETE FROM push_device WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec(
         "UPDATE user_info SET phone = NULL, email = NULL, nickname = '', avatar = '',"
         " birthday = NULL, height = NULL, gender = 0, sexual = 0, education = 0, salary = 0,"

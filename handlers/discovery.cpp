@@ -181,6 +181,11 @@ class Deck {
     std::vector<PoolEntry> pool;
     const bool pooled = ReadPreloaded(&pool);
     size_t next = 0;  // the pool's first entry not looked at
+    // With no running boost to put first, the page is the pool's first people who pass:
+    // they are remembered in the first pipeline, and the page costs no round trip of its
+    // own unless one failed (one that failed is out of this deck anyway).
+    const bool presume = std::none_of(boosts_.begin(), boosts_.end(),
+                                      [this](const auto& b) { return !Skip(b.first); });
     for (bool first = true; pooled && accepted_.size() < served && (first || next < pool.size());
          first = false) {
       std::vector<PoolEntry> chunk;
@@ -189,7 +194,11 @@ class Deck {
         if (Skip(e.user)) continue;
         chunk.push_back(e);
       }
-      RETURN_IF_ERROR(Serve(chunk, /*with_boosts=*/first));
+      std::vector<int64_t> presumed;
+      for (size_t i = 0; presume && first && i < chunk.size() && i < page_count; ++i) {
+        presumed.push_back(chunk[i].user);
+      }
+      RETURN_IF_ERROR(Serve(chunk, /*with_boosts=*/first, presumed));
     }
     bool exhausted = false;
     if (pooled && accepted_.size() >= served) {
@@ -206,9 +215,15 @@ class Deck {
     // More: the window held more than a page, or people are left (in the pool, or beyond
     // where a build stopped at its bound).
     *more = accepted_.size() > page_count || !exhausted;
+    // One remembered early that a build's people moved off the page is not shown: out of
+    // the deck's set again.
+    std::vector<int64_t> displaced;
+    for (size_t i = page_count; i < accepted_.size(); ++i) {
+      if (remembered_.count(accepted_[i].user)) displaced.push_back(accepted_[i].user);
+    }
     if (accepted_.size() > page_count) accepted_.resize(page_count);
     *page = std::move(accepted_);
-    return Remember(*page);
+    return Remember(*page, displaced);
   }
 
  private:
@@ -271,7 +286,8 @@ class Deck {
 
   // Accepts those of the pool's `chunk` (and, `with_boosts`, the running boosts within the
   // caller's distance) whom the records and the deck let it show.
-  Status Serve(const std::vector<PoolEntry>& chunk, bool with_boosts) {
+  Status Serve(const std::vector<PoolEntry>& chunk, bool with_boosts,
+               const std::vector<int64_t>& remember) {
     std::vector<int64_t> ids;
     for (const PoolEntry& e : chunk) ids.push_back(e.user);
     const size_t pooled = ids.size();
@@ -292,6 +308,14 @@ class Deck {
         more.push_back(
             {"GEODIST", kGeoKey, std::to_string(ctx_.user_id), std::to_string(id), "km"});
       }
+    }
+    if (!remember.empty()) {  // after SMISMEMBER: the deck's check sees the set before
+      more.push_back({"SADD", key_});
+      for (int64_t id : remember) {
+        more.back().push_back(std::to_string(id));
+        remembered_.insert(id);
+      }
+      more.push_back({"EXPIRE", key_, std::to_string(kDeckSeconds)});
     }
     std::vector<RedisReply> replies;
     std::unordered_map<int64_t, ProfileRecord> records;
@@ -401,7 +425,9 @@ class Deck {
     }
     std::vector<PoolEntry> pool;
     for (Candidate& c : built_) {
-      c.score = BaseScore(c, mine_, now_);
+      // As the pool keeps it (two decimals), so that a page served from it orders the
+      // same way.
+      c.score = std::round(BaseScore(c, mine_, now_) * 100) / 100;
       pool.push_back({c.user, c.km, c.score, c.superliked_me});
     }
     std::stable_sort(pool.begin(), pool.end(), [](const PoolEntry& a, const PoolEntry& b) {
@@ -501,12 +527,19 @@ class Deck {
 
   // The page's people, never shown again by this deck; the deck lives an hour after its
   // last page.
-  Status Remember(const std::vector<Candidate>& page) {
-    std::vector<std::string> add = {"SADD", key_};
-    for (const Candidate& c : page) add.push_back(std::to_string(c.user));
+  Status Remember(const std::vector<Candidate>& page, const std::vector<int64_t>& displaced) {
+    std::vector<std::string> add = {"SADD", key_}, remove = {"SREM", key_};
+    for (const Candidate& c : page) {
+      if (!remembered_.count(c.user)) add.push_back(std::to_string(c.user));
+    }
+    for (int64_t id : displaced) remove.push_back(std::to_string(id));
+    if (add.size() == 2 && remove.size() == 2 && !remembered_.empty()) {
+      return Status::Ok();  // all of it, with the EXPIRE, went with the first pipeline
+    }
     const std::string ttl = std::to_string(kDeckSeconds);
     std::vector<std::vector<std::string_view>> commands;
-    if (!page.empty()) commands.emplace_back(add.begin(), add.end());
+    if (add.size() > 2) commands.emplace_back(add.begin(), add.end());
+    if (remove.size() > 2) commands.emplace_back(remove.begin(), remove.end());
     commands.push_back({"EXPIRE", key_, ttl});
     std::vector<RedisReply> replies;
     return ctx_.redis.Pipeline(commands, &replies);
@@ -522,6 +555,7 @@ class Deck {
   HiddenSet hidden_;
   LatLng centre_;
   std::unordered_set<int64_t> judged_, liked_since_;
+  std::unordered_set<int64_t> remembered_;       // added to the deck's set already
   std::unordered_map<int64_t, int64_t> boosts_;  // running: user -> end
   // Of a build: found and fitting, not yet checked against the caller's likes; checked.
   std::vector<Candidate> pending_, built_;

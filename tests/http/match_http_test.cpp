@@ -119,6 +119,9 @@ class AccountHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "soon-gone"}, {"email", "gone@example.com"}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/album/add", {{"url", UploadedUrl("image")}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/labels", {{"labelIds", "1,2"}}, d).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/device/register", {{"platform", "android"}, {"provider", "fcm"},
+                                                                  {"deviceToken", "fcm-of-a-user-soon-gone-0123456789"}}, d).code());
+    CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/preferences", {{"showPreview", "1"}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/location", {{"latlng", "50.5,-20.5"}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Like(d, e).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("GET", "/api/user/show", {{"peerId", Id(e)}}, d).code());
@@ -157,6 +160,8 @@ class AccountHttpTest : public CppUnit::TestFixture {
       int args;
     } gone[] = {
         {"SELECT COUNT(*) FROM user_auth WHERE user_id = ?", 1},
+        {"SELECT COUNT(*) FROM push_device WHERE user_id = ?", 1},
+        {"SELECT COUNT(*) FROM push_setting WHERE user_id = ?", 1},
         {"SELECT COUNT(*) FROM user_album WHERE user_id = ?", 1},
         {"SELECT COUNT(*) FROM user_label WHERE user_id = ?", 1},
         {"SELECT COUNT(*) FROM location WHERE user_id = ?", 1},
