@@ -8,6 +8,7 @@
 #include "lib/core/utf8.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/media.h"
+#include "lib/domain/moderation.h"
 #include "lib/domain/push.h"
 #include "lib/domain/ratelimit.h"
 #include "lib/domain/visibility.h"
@@ -149,6 +150,14 @@ Reply HandleSend(RequestContext& ctx) {
   const int64_t peer = ctx.args.Int("peerId");
   Message m;
   RETURN_IF_ERROR(ParseMessage(ctx.args, ctx.config(), &m));
+  // A text of the word list ([moderation] words): masked with '*', or refused.
+  if (m.type == "text" && CountWords(ctx.redis, ctx.config(), "message", m.content) > 0) {
+    if (ctx.config().message_words == "refuse") {
+      return Status::Error(kBadParam, "content is not allowed.");
+    }
+    int matches = 0;
+    m.content = ctx.config().words->Mask(m.content, &matches);
+  }
   const std::string me = std::to_string(ctx.user_id);
   const std::vector<RateRule> rules = {
       {"dt:rl:msg:" + me + ":" + std::to_string(peer), ctx.config().message_per_peer, 60},

@@ -75,6 +75,8 @@ Reply HandleReport(RequestContext& ctx) {
   const std::string& reason = ctx.args.Text("reason");
   const std::string& detail = ctx.args.Text("detail");
   const int64_t now = ctx.clock().NowSeconds();
+  // Kept as written (the operator reads what happened), counted.
+  CountWords(ctx.redis, ctx.config(), "report", detail);
   // One report per pair: a repeat replaces it and counts again if it had been handled.
   RETURN_IF_ERROR(ctx.db.Exec(
       "INSERT INTO user_report (reporter_id, reported_id, reason, detail, handled, create_time, "

@@ -123,6 +123,11 @@ bool BirthdayArg(const RequestContext& ctx, ArgValue* value) {
 Reply HandleUpdate(RequestContext& ctx) {
   const Args& args = ctx.args;
   const int64_t now = ctx.clock().NowSeconds();
+  // A nickname of the word list ([moderation] words) is refused, however it is spelled.
+  if (args.Has("nickname") &&
+      CountWords(ctx.redis, ctx.config(), "nickname", args.Text("nickname")) > 0) {
+    return Status::Error(kBadProfileField, "nickname is not allowed.");
+  }
   // Every given field was checked by its row, in order; one invalid field changes nothing.
   // Last the avatar: an image of /api/upload, nothing from elsewhere; but an old client
   // sends its whole profile back, with the avatar the old service stored: unchanged, it

@@ -79,6 +79,8 @@ const std::vector<Key>& KeyTable() {
       {"events", "publisher", &Config::events_publisher, false, 0, 0},
       {"events", "timeout_ms", &Config::events_timeout_ms, false, 10, 10000},
       {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
+      {"moderation", "words", &Config::words_file, false, 0, 0},
+      {"moderation", "message_words", &Config::message_words, false, 0, 0},
       {"safety", "reporter_min_days", &Config::reporter_min_days, false, 0, 3650},
       {"safety", "reporter_min_messages", &Config::reporter_min_messages, false, 0, 100000},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
@@ -645,6 +647,16 @@ Status ParseConfig(std::string_view text, Config* out) {
       return Invalid("[redis] master_name", "is missing (sentinels are set)");
   }
   RETURN_IF_ERROR(CheckSmsSenders(c));
+  if (c.message_words != "mask" && c.message_words != "refuse") {
+    return Invalid("[moderation] message_words",
+                   "= '" + c.message_words + "' is not mask or refuse");
+  }
+  if (!c.words_file.empty()) {
+    bool ok = false;
+    const std::string list = ReadFile(c.words_file, &ok);
+    if (!ok) return Invalid("[moderation] words", "= '" + c.words_file + "' cannot be read");
+    c.words = std::make_shared<const WordFilter>(WordFilter::FromList(list));
+  }
   const bool unix_publisher = c.events_publisher.rfind("unix:", 0) == 0;
   if (!c.events_publisher.empty() &&
       (unix_publisher

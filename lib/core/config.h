@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "lib/core/keys.h"
 #include "lib/core/sign.h"
 #include "lib/core/status.h"
+#include "lib/core/words.h"
 
 namespace dt {
 
@@ -115,6 +117,13 @@ struct Config {
 
   // [safety]
   int report_threshold = 5;  // distinct reporters that put a user under review
+
+  // [moderation]: the word list (lib/core/words.h) nicknames, messages and report
+  // descriptions are checked against, and what a message that matches gets: mask or
+  // refuse.
+  std::string words_file;
+  std::string message_words = "mask";
+  std::shared_ptr<const WordFilter> words;  // loaded from the file; null: none
   // Who counts toward that: accounts this many days old, with a match or this many
   // messages sent (everyone's report hides the reported user from the reporter).
   int reporter_min_days = 7;

@@ -1,6 +1,8 @@
 // Review, clear and ban.
 #include "lib/domain/moderation.h"
 
+#include "lib/core/log.h"
+
 #include "lib/domain/hot.h"
 #include "lib/domain/profile.h"
 #include "lib/domain/session.h"
@@ -85,6 +87,16 @@ Status Ban(Db& db, Redis& redis, int64_t user, int64_t now) {
   // Every session ends at once (a banned user cannot log in again).
   RETURN_IF_ERROR(EndSessions(db, redis, user, 0, 0));
   return AfterStatusChange(db, redis, user, now);
+}
+
+int CountWords(Redis& redis, const Config& config, const char* kind, std::string_view text) {
+  if (!config.words || text.empty()) return 0;
+  const int n = config.words->Count(text);
+  if (n == 0) return 0;
+  RedisReply reply;
+  Status s = redis.CommandArgv({"HINCRBY", "dt:words:hits", kind, std::to_string(n)}, &reply);
+  if (!s.ok()) LogError("words: %d %s match(es) not counted: %s", n, kind, s.msg().c_str());
+  return n;
 }
 
 }  // namespace dt

@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "lib/core/config.h"
 #include "lib/core/status.h"
 #include "lib/store/db.h"
 #include "lib/store/redis.h"
@@ -41,6 +43,11 @@ Status ClearReview(Db& db, Redis& redis, int64_t user, int64_t now);
 
 // Any status but deleted -> banned, with every session revoked. 508 for no such user.
 Status Ban(Db& db, Redis& redis, int64_t user, int64_t now);
+
+// The word list's matches (lib/core/words.h) in `text` of `kind` (nickname, message,
+// report), counted for the operators in Redis dt:words:hits (a field per kind); the count.
+// A failure to count is logged, never the request's.
+int CountWords(Redis& redis, const Config& config, const char* kind, std::string_view text);
 
 // Keeps the Redis side in step after a change of `user`'s status or authority: the
 // profile cache, and the hot ranking (listed only when active with authority 1).
