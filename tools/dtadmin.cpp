@@ -1,6 +1,7 @@
 // dtadmin: operator commands that work on the stores directly (not through the API).
 //   dtadmin --config PATH rebuild-hot    remake the hot ranking from MySQL and the day sets
-//   dtadmin --config PATH rebuild-geo    remake the nearby GEO index from MySQL's locations
+//   dtadmin --config PATH rebuild-geo    remake the nearby GEO index (its partitions and the
+//                                        running boosts too) from MySQL
 //   dtadmin --config PATH review list    users under review, with their open reports
 //   dtadmin --config PATH review clear USER_ID | review ban USER_ID
 //   dtadmin --config PATH phones migrate stored phones to E.164 (after an upgrade; idempotent)
@@ -17,6 +18,7 @@
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
 #include "lib/core/config.h"
+#include "lib/domain/discovery.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/moderation.h"
@@ -35,7 +37,8 @@ int Usage() {
       stderr,
       "usage: dtadmin [--config PATH] COMMAND   (default config: $DATINGTODAY_CONFIG)\n"
       "  rebuild-hot   remake the hot ranking (Redis dt:hot:week) from MySQL\n"
-      "  rebuild-geo   remake the nearby index (Redis dt:geo) from MySQL\n"
+      "  rebuild-geo   remake the nearby index (Redis dt:geo, its partitions, the running boosts) "
+      "from MySQL\n"
       "  review list           users under review (reported by enough users)\n"
       "  review clear USER_ID  back to active; the reports so far count no more\n"
       "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n"
@@ -156,6 +159,7 @@ int main(int argc, char** argv) {
     s = dt::HotRebuild(db, redis, clock.NowSeconds());
   } else if (command == "rebuild-geo") {
     s = dt::GeoRebuild(db, redis, clock.NowSeconds());
+    if (s.ok()) s = dt::RebuildBoosts(db, redis, clock.NowSeconds());
   } else if (command == "phones" && args.size() == 1 && args[0] == "migrate") {
     dt::PhoneMigration report;
     s = dt::MigratePhones(db, config.sms_default_region, &report);

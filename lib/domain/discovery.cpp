@@ -106,6 +106,23 @@ void ReadBoostEnds(const RedisReply& reply, size_t n, int64_t now, std::vector<i
   }
 }
 
+Status RebuildBoosts(Db& db, Redis& redis, int64_t now) {
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(
+      db.Query("SELECT user_id, UNIX_TIMESTAMP(MAX(end_time)) FROM user_boost"
+               " WHERE end_time > FROM_UNIXTIME(?) GROUP BY user_id",
+               {now}, &rows));
+  for (const Row& r : rows) {
+    RedisReply added;
+    RETURN_IF_ERROR(redis.CommandArgv({"ZADD", kBoostKey, r.Str(1), r.Str(0)}, &added));
+    LatLng where;
+    bool located = false;
+    RETURN_IF_ERROR(GeoPosition(redis, r.Int(0), &where, &located));
+    if (located) RETURN_IF_ERROR(GeoSetPut(redis, kBoostGeoKey, r.Int(0), where));
+  }
+  return Status::Ok();
+}
+
 Status PruneBoosts(Redis& redis, int64_t now) {
   RedisReply ended;
   RETURN_IF_ERROR(redis.CommandArgv(

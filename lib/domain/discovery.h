@@ -113,6 +113,11 @@ void ReadBoostEnds(const RedisReply& reply, size_t n, int64_t now, std::vector<i
 constexpr const char* kBoostGeoKey = "dt:geo:boost";
 Status PruneBoosts(Redis& redis, int64_t now);
 
+// Puts the boosts running at `now` (MySQL user_boost) back into dt:boost and, at the
+// position the location index holds, dt:geo:boost: after a Redis was lost (dtadmin
+// rebuild-geo, after the index).
+Status RebuildBoosts(Db& db, Redis& redis, int64_t now);
+
 // Deck pools. Building a page of recs (the search, the records of the people found, the
 // likes in MySQL) costs several times what serving one does, so a build ranks a pool of
 // people (at least kPoolSize) that the pages of every deck of the user are served from for

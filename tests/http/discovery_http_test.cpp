@@ -561,6 +561,15 @@ class DiscoveryHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(booster), RecIds(r));
     r = Call("GET", "/api/user/recs", {}, viewer);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(booster) + "," + Id(near1) + "," + Id(near2), RecIds(r));
+    // Redis lost the running boosts: rebuild-geo puts them back from MySQL.
+    RedisReply gone;
+    CheckDb(TestStack::Get().redis().Command(&gone, "DEL dt:boost dt:geo:boost"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(near1) + "," + Id(near2) + "," + Id(booster),
+                                 RecIds(Call("GET", "/api/user/recs", {}, viewer)));
+    const std::string out = RunCommand(ToolCommand("dtadmin", "rebuild-geo"));
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("done") != std::string::npos);
+    r = Call("GET", "/api/user/recs", {}, viewer);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, Id(booster) + "," + Id(near1) + "," + Id(near2), RecIds(r));
     // Its time over (as the clock would have it): back to its place.
     CheckDb(TestStack::Get().db().Exec("UPDATE user_boost SET start_time = start_time - INTERVAL 1 HOUR,"
                                        " end_time = end_time - INTERVAL 1 HOUR WHERE user_id = ?",
