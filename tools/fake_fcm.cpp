@@ -17,7 +17,6 @@
 //                             throttle answers 429 with Retry-After: 2 once, then ok
 //   GET  /control/fcm/sent    each send that arrived, a JSON line: token, status, at_ms,
 //                             title, body, collapse_key, priority, badge (newest last)
-#include <json/reader.h>
 
 #include <chrono>
 #include <map>
@@ -26,6 +25,7 @@
 #include <set>
 
 #include "lib/core/crypto.h"
+#include "lib/core/json_read.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/request_params.h"
@@ -60,13 +60,6 @@ int64_t NowMs() {
       .count();
 }
 
-bool ParseJson(const std::string& text, Json::Value* out) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  std::string errors;
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
-}
-
 void OAuthError(int fd, const std::string& error, const std::string& description) {
   dt::JsonWriter w;
   w.Str("error", error).Str("error_description", description);
@@ -87,8 +80,8 @@ void Token(int fd, const Request& r) {
   if (dot1 == std::string::npos || dot1 == dot2 ||
       !dt::Base64UrlDecode(jwt.substr(0, dot1), &header_json) ||
       !dt::Base64UrlDecode(jwt.substr(dot1 + 1, dot2 - dot1 - 1), &claims_json) ||
-      !dt::Base64UrlDecode(jwt.substr(dot2 + 1), &signature) || !ParseJson(header_json, &header) ||
-      !ParseJson(claims_json, &claims)) {
+      !dt::Base64UrlDecode(jwt.substr(dot2 + 1), &signature) ||
+      !dt::ParseJsonObject(header_json, &header) || !dt::ParseJsonObject(claims_json, &claims)) {
     return OAuthError(fd, "invalid_grant", "Invalid JWT: not three base64url JSON parts.");
   }
   if (header["alg"].asString() != "RS256" || header["typ"].asString() != "JWT") {
@@ -149,7 +142,7 @@ void Send(int fd, const Request& r) {
     }
   }
   Json::Value body;
-  if (!ParseJson(r.body, &body) || !body["message"].isObject()) {
+  if (!dt::ParseJsonObject(r.body, &body) || !body["message"].isObject()) {
     return FcmError(fd, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.", "");
   }
   const Json::Value& m = body["message"];

@@ -10,9 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include <json/reader.h>
-
 #include "lib/core/args.h"
+#include "lib/core/json_read.h"
 #include "lib/core/phone.h"
 
 namespace dt {
@@ -314,17 +313,25 @@ bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoin
   return true;
 }
 
+// The bytes of the file at `path`; *ok false when it cannot be read.
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  *ok = static_cast<bool>(in);
+  std::ostringstream text;
+  if (*ok) text << in.rdbuf();
+  return text.str();
+}
+
 // The PEM key file of `where`; refused when missing, unreadable or not an RSA key of 2048
 // bits or more, public or private as asked.
 Status LoadKey(const std::string& where, const std::string& path, bool private_key, RsaKey* out) {
   if (path.empty()) return Invalid(where, "is missing");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Invalid(where, "= '" + path + "' cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
+  bool read = false;
+  const std::string text = ReadFile(path, &read);
+  if (!read) return Invalid(where, "= '" + path + "' cannot be read");
   std::string error;
-  const bool ok = private_key ? RsaKey::FromPrivatePem(text.str(), out, &error)
-                              : RsaKey::FromPublicPem(text.str(), out, &error);
+  const bool ok = private_key ? RsaKey::FromPrivatePem(text, out, &error)
+                              : RsaKey::FromPublicPem(text, out, &error);
   if (!ok)
     return Invalid(where, "= '" + path + "' is " + error +
                               (private_key ? " (a private key)" : " (a public key)"));
@@ -333,14 +340,6 @@ Status LoadKey(const std::string& where, const std::string& path, bool private_k
 
 bool HttpUrl(const std::string& url, bool production) {
   return url.rfind("https://", 0) == 0 || (!production && url.rfind("http://", 0) == 0);
-}
-
-std::string ReadFile(const std::string& path, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  *ok = static_cast<bool>(in);
-  std::ostringstream text;
-  if (*ok) text << in.rdbuf();
-  return text.str();
 }
 
 // [push.apns]: every identity given, the key a P-256 private key (Apple's .p8).
@@ -374,11 +373,7 @@ Status CheckFcm(Config& c, bool production) {
   const std::string text = ReadFile(c.fcm_service_account_file, &ok);
   if (!ok) return Invalid(where, "= '" + c.fcm_service_account_file + "' cannot be read");
   Json::Value account;
-  Json::CharReaderBuilder builder;
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  if (!reader->parse(text.data(), text.data() + text.size(), &account, &errors) ||
-      !account.isObject()) {
+  if (!ParseJsonObject(text, &account)) {
     return Invalid(where, "= '" + c.fcm_service_account_file + "' is not JSON");
   }
   for (const char* name : {"project_id", "client_email", "private_key", "token_uri"}) {
@@ -542,13 +537,12 @@ Status CheckGateways(Config& c, const std::vector<bool>& seen) {
                      "= '" + c.appstore_environment + "' is not Production or Sandbox");
     }
     if (c.appstore_root_file.empty()) return Invalid("[pay.appstore] root_ca", "is missing");
-    std::ifstream in(c.appstore_root_file, std::ios::binary);
-    if (!in)
+    bool read = false;
+    const std::string text = ReadFile(c.appstore_root_file, &read);
+    if (!read)
       return Invalid("[pay.appstore] root_ca", "= '" + c.appstore_root_file + "' cannot be read");
-    std::ostringstream text;
-    text << in.rdbuf();
     std::string error;
-    if (!CertificateDerFromPem(text.str(), &c.appstore_root_der, &error)) {
+    if (!CertificateDerFromPem(text, &c.appstore_root_der, &error)) {
       return Invalid("[pay.appstore] root_ca", "= '" + c.appstore_root_file + "' is " + error);
     }
     if (c.appstore_monthly.empty() && c.appstore_quarterly.empty() && c.appstore_yearly.empty()) {

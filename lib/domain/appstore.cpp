@@ -1,7 +1,6 @@
 // The App Store's JWS verification; see appstore.h.
 #include "lib/domain/appstore.h"
 
-#include <json/reader.h>
 #include <json/writer.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "lib/core/crypto.h"
+#include "lib/core/json_read.h"
 #include "lib/core/keys.h"
 #include "lib/core/log.h"
 #include "lib/domain/profile.h"
@@ -52,12 +52,6 @@ bool HasExtension(X509* cert, const char* oid) {
   return obj && X509_get_ext_by_OBJ(cert, obj.get(), -1) >= 0;
 }
 
-bool ParseObject(std::string_view text, Json::Value* out) {
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
-}
-
 bool Fail(std::string* why, const std::string& reason) {
   *why = reason;
   return false;
@@ -77,7 +71,7 @@ bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value
   const std::string_view signature_part = jws.substr(dot2 + 1);
   std::string header_text, payload_text, raw_signature;
   Json::Value header, body;
-  if (!Base64UrlDecode(header_part, &header_text) || !ParseObject(header_text, &header)) {
+  if (!Base64UrlDecode(header_part, &header_text) || !ParseJsonObject(header_text, &header)) {
     return Fail(why, "the header is not base64url JSON");
   }
   if (!header["alg"].isString() || header["alg"].asString() != "ES256") {
@@ -85,7 +79,7 @@ bool VerifyAppleJws(std::string_view jws, std::string_view root_der, Json::Value
   }
   const Json::Value& x5c = header["x5c"];
   if (!x5c.isArray() || x5c.size() < 2 || x5c.size() > 4) return Fail(why, "x5c is not a chain");
-  if (!Base64UrlDecode(payload_part, &payload_text) || !ParseObject(payload_text, &body)) {
+  if (!Base64UrlDecode(payload_part, &payload_text) || !ParseJsonObject(payload_text, &body)) {
     return Fail(why, "the payload is not base64url JSON");
   }
   if (!Base64UrlDecode(signature_part, &raw_signature))
@@ -144,7 +138,7 @@ bool AppleJwsPayload(std::string_view jws, Json::Value* payload) {
   std::string text;
   return dot2 != std::string_view::npos &&
          Base64UrlDecode(jws.substr(dot1 + 1, dot2 - dot1 - 1), &text) &&
-         ParseObject(text, payload);
+         ParseJsonObject(text, payload);
 }
 
 std::string MintAppleJws(std::string_view payload, const EcKey& leaf_key,

@@ -1,11 +1,10 @@
 // Push devices, settings and the queue; see push.h.
 #include "lib/domain/push.h"
 
-#include <json/reader.h>
-
 #include <cstdio>
 #include <memory>
 
+#include "lib/core/json_read.h"
 #include "lib/core/json_writer.h"
 
 namespace dt {
@@ -74,13 +73,6 @@ bool AllOf(const std::string& s, bool (*ok)(char)) {
     if (!ok(c)) return false;
   }
   return true;
-}
-
-bool Parse(const std::string& text, Json::Value* out) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  std::string errors;
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
 }
 
 }  // namespace
@@ -263,7 +255,7 @@ Status TakeDueRetries(Redis& redis, int64_t now_ms, int limit, std::vector<PushR
   RETURN_IF_ERROR(redis.Eval(kTakeRetries, {kRetry}, {now, n}, &reply));
   for (size_t i = 0; i < reply.size(); ++i) {
     Json::Value v;
-    if (!Parse(std::string(reply.Element(i)->str, reply.Element(i)->len), &v)) continue;
+    if (!ParseJsonObject(std::string(reply.Element(i)->str, reply.Element(i)->len), &v)) continue;
     PushRetry r;
     r.user = v["user"].asInt64();
     r.provider = v["provider"].asString();

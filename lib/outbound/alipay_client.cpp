@@ -1,7 +1,6 @@
 // Alipay's open API gateway; see alipay_client.h.
 #include "lib/outbound/alipay_client.h"
 
-#include <json/reader.h>
 #include <json/value.h>
 
 #include <memory>
@@ -9,6 +8,7 @@
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
 #include "lib/core/crypto.h"
+#include "lib/core/json_read.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/log.h"
@@ -46,12 +46,6 @@ size_t ValueEnd(std::string_view text, size_t i) {
     }
   }
   return std::string_view::npos;
-}
-
-bool ParseJson(std::string_view text, Json::Value* out) {
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors);
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
 // APNs and FCM senders, and the task that drains the push queue; see push.h.
 #include "lib/outbound/push.h"
 
-#include <json/reader.h>
-
 #include <algorithm>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "lib/core/json_read.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/log.h"
@@ -24,13 +23,6 @@ constexpr int kMaxAttempts = 5;  // per device and push
 constexpr int64_t kApnsTokenAge = 40 * 60;
 constexpr size_t kPreviewChars = 100;
 constexpr const char* kFcmScope = "https://www.googleapis.com/auth/firebase.messaging";
-
-bool ParseJson(const std::string& text, Json::Value* out) {
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  std::string errors;
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors);
-}
 
 std::string Jwt(JsonWriter header, JsonWriter claims) {
   return Base64UrlEncode(header.Close()) + "." + Base64UrlEncode(claims.Close());
@@ -97,8 +89,7 @@ Result SendApns(const Config& config, const std::string& token, const std::strin
     return r;
   }
   Json::Value body;
-  const std::string reason =
-      ParseJson(response.body, &body) && body.isObject() ? body["reason"].asString() : "";
+  const std::string reason = ParseJsonObject(response.body, &body) ? body["reason"].asString() : "";
   r.reason = "HTTP " + std::to_string(response.status) + " " + reason;
   r.retry_after_ms = RetryAfterMs(response);
   if (response.status == 200) {
@@ -132,7 +123,7 @@ std::string FcmAccessToken(const Config& config, int64_t now, std::string* why) 
   HttpResponse response;
   Status s = ProviderClient(config, "fcm", false).Send(request, &response);
   Json::Value body;
-  if (!s.ok() || response.status != 200 || !ParseJson(response.body, &body) || !body.isObject() ||
+  if (!s.ok() || response.status != 200 || !ParseJsonObject(response.body, &body) ||
       !body["access_token"].isString() || !body["expires_in"].isInt()) {
     *why = s.ok() ? "token endpoint: HTTP " + std::to_string(response.status) : s.msg();
     return "";
@@ -172,7 +163,7 @@ Result SendFcm(const Config& config, const std::string& payload, int64_t now) {
     // {"error": {"code", "message", "status", "details": [{"errorCode": ...}]}}
     Json::Value body;
     std::string status, code;
-    if (ParseJson(response.body, &body) && body.isObject() && body["error"].isObject()) {
+    if (ParseJsonObject(response.body, &body) && body["error"].isObject()) {
       status = body["error"]["status"].asString();
       for (const Json::Value& d : body["error"]["details"]) {
         if (d.isObject() && d["errorCode"].isString()) code = d["errorCode"].asString();

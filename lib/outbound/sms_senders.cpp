@@ -1,12 +1,11 @@
 // Aliyun's and Tencent Cloud's SendSms; see sms_senders.h.
 #include "lib/outbound/sms_senders.h"
 
-#include <json/reader.h>
-
 #include <memory>
 
 #include "lib/core/clock.h"
 #include "lib/core/crypto.h"
+#include "lib/core/json_read.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/phone.h"
 #include "lib/outbound/cloud_sign.h"
@@ -31,12 +30,6 @@ void SplitEndpoint(const std::string& url, std::string* host, std::string* path)
   const size_t slash = url.find('/', start);
   *host = url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
   *path = slash == std::string::npos ? "/" : url.substr(slash);
-}
-
-bool ParseJson(const std::string& text, Json::Value* out) {
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
 }
 
 // The call itself; a transport failure or a 5xx is a failure before any body is judged.
@@ -96,7 +89,7 @@ class AliyunSmsSender : public SmsSender {
     SmsResult result;
     if (!Call(config_, request, &response, &result)) return result;
     Json::Value body;
-    if (!ParseJson(response.body, &body) || !body["Code"].isString()) {
+    if (!ParseJsonObject(response.body, &body) || !body["Code"].isString()) {
       return {SmsOutcome::kFailed, "HTTP " + std::to_string(response.status) + ", no Code"};
     }
     const std::string code = body["Code"].asString();
@@ -144,7 +137,7 @@ class TencentSmsSender : public SmsSender {
     SmsResult result;
     if (!Call(config_, request, &response, &result)) return result;
     Json::Value answer;
-    if (!ParseJson(response.body, &answer) || !answer["Response"].isObject()) {
+    if (!ParseJsonObject(response.body, &answer) || !answer["Response"].isObject()) {
       return {SmsOutcome::kFailed, "HTTP " + std::to_string(response.status) + ", no Response"};
     }
     const Json::Value& r = answer["Response"];

@@ -1,7 +1,6 @@
 // WeChat Pay APIv3 calls; see wechat_client.h.
 #include "lib/outbound/wechat_client.h"
 
-#include <json/reader.h>
 #include <json/value.h>
 
 #include <algorithm>
@@ -9,18 +8,13 @@
 
 #include "lib/core/clock.h"
 #include "lib/core/crypto.h"
+#include "lib/core/json_read.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/log.h"
 #include "lib/domain/wechatpay.h"
 
 namespace dt {
 namespace {
-
-bool ParseJson(std::string_view text, Json::Value* out) {
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(Json::CharReaderBuilder().newCharReader());
-  return reader->parse(text.data(), text.data() + text.size(), out, &errors) && out->isObject();
-}
 
 std::string Nonce() { return HexEncode(RandomBytes(16)); }
 
@@ -71,7 +65,8 @@ Status WechatClient::CreateAppOrder(std::string_view trade_no, int64_t cents,
   HttpResponse resp;
   RETURN_IF_ERROR(Call("POST", "/v3/pay/transactions/app", body.Close(), &resp));
   Json::Value answer;
-  if (resp.status != 200 || !ParseJson(resp.body, &answer) || !answer["prepay_id"].isString()) {
+  if (resp.status != 200 || !ParseJsonObject(resp.body, &answer) ||
+      !answer["prepay_id"].isString()) {
     LogError("wechat prepay %.64s: HTTP %ld %.200s", std::string(trade_no).c_str(), resp.status,
              resp.body.c_str());
     return Status::Unavailable("wechat: no prepay_id");
@@ -88,7 +83,7 @@ Status WechatClient::Query(std::string_view trade_no, WechatTrade* trade) {
                            "?mchid=" + config_.wechat_mchid,
                        "", &resp));
   Json::Value answer;
-  if (!ParseJson(resp.body, &answer)) return Status::Unavailable("wechat query: bad answer");
+  if (!ParseJsonObject(resp.body, &answer)) return Status::Unavailable("wechat query: bad answer");
   if (resp.status == 404 || answer.get("code", "").asString() == "ORDER_NOT_EXIST")
     return Status::Ok();
   if (resp.status != 200)
@@ -129,7 +124,7 @@ Status WechatClient::Refund(std::string_view trade_no, int64_t refund_cents, int
   HttpResponse resp;
   RETURN_IF_ERROR(Call("POST", "/v3/refund/domestic/refunds", body.Close(), &resp));
   Json::Value answer;
-  if (resp.status == 200 && ParseJson(resp.body, &answer) &&
+  if (resp.status == 200 && ParseJsonObject(resp.body, &answer) &&
       (answer["status"].asString() == "SUCCESS" || answer["status"].asString() == "PROCESSING")) {
     return Status::Ok();
   }
