@@ -269,7 +269,7 @@ class Deck {
     for (const auto& w : words) commands.push_back(Words(w));
     RETURN_IF_ERROR(ctx_.redis.Pipeline(commands, replies));
     return LoadProfilesFrom(ctx_.db, ctx_.redis, ctx_.config(), ids, Status::Ok(), (*replies)[0],
-                            records);
+                            records, ProfileParts::kCard);
   }
   static bool Seen(const std::vector<RedisReply>& replies, size_t i) {
     return i < replies[1].size() && replies[1].Element(i)->integer == 1;

@@ -194,7 +194,8 @@ Reply HandleLikesReceived(RequestContext& ctx) {
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
   std::unordered_map<int64_t, ProfileRecord> records;
-  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  RETURN_IF_ERROR(
+      LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records, ProfileParts::kCard));
   JsonWriter data;
   data.Int("count", counts.Int(0)).Int("superlikes", counts.Int(1));
   return PageReply(
@@ -229,7 +230,8 @@ Reply HandleMatches(RequestContext& ctx) {
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
   std::unordered_map<int64_t, ProfileRecord> records;
-  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  RETURN_IF_ERROR(
+      LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records, ProfileParts::kCard));
   return PageReply(page, rows, [&](const Row& r, JsonWriter& list) {
     auto it = records.find(r.Int(0));
     if (it == records.end()) return Status::Ok();  // gone between the two reads

@@ -84,7 +84,8 @@ Status Judge(RequestContext& ctx, const std::vector<GeoHit>& hits, const HiddenS
   std::vector<int64_t> ids;
   for (const GeoHit& h : hits) ids.push_back(h.user);
   std::unordered_map<int64_t, ProfileRecord> records;
-  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  RETURN_IF_ERROR(
+      LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records, ProfileParts::kCard));
   const int64_t oldest = now - kLocationMaxAgeDays * 86400;
   for (const GeoHit& h : hits) {
     if (h.user == ctx.user_id || hidden.Contains(h.user)) continue;

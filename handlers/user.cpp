@@ -186,7 +186,8 @@ Reply HandleUpdate(RequestContext& ctx) {
 Reply ListReply(RequestContext& ctx, const std::vector<int64_t>& ids, int64_t total,
                 const Page& page) {
   std::unordered_map<int64_t, ProfileRecord> records;
-  RETURN_IF_ERROR(LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records));
+  RETURN_IF_ERROR(
+      LoadProfiles(ctx.db, ctx.redis, ctx.config(), ids, &records, ProfileParts::kCard));
   const int64_t now = ctx.clock().NowSeconds();
   JsonWriter data;
   data.Int("total", total).Array("list");

@@ -134,7 +134,7 @@ std::string SerializeProfile(const ProfileRecord& r) {
   return out;
 }
 
-bool ParseProfileRecord(std::string_view s, ProfileRecord* out) {
+bool ParseProfileRecord(std::string_view s, ProfileRecord* out, ProfileParts parts) {
   constexpr int kFields = 16;
   std::string_view f[kFields];
   size_t start = 0;
@@ -167,8 +167,10 @@ bool ParseProfileRecord(std::string_view s, ProfileRecord* out) {
   out->vip_deadline = vip_deadline;
   out->located_at = located_at;
   out->card.assign(f[13]);
-  out->media.assign(f[14]);
-  out->secret.assign(f[15]);
+  if (parts == ProfileParts::kAll) {
+    out->media.assign(f[14]);
+    out->secret.assign(f[15]);
+  }
   return true;
 }
 
@@ -189,18 +191,18 @@ std::vector<std::string> ProfilesCommand(const std::vector<int64_t>& ids) {
 }
 
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
-                    std::unordered_map<int64_t, ProfileRecord>* out) {
+                    std::unordered_map<int64_t, ProfileRecord>* out, ProfileParts parts) {
   if (ids.empty()) return Status::Ok();
   const std::vector<std::string> command = ProfilesCommand(ids);
   RedisReply cached;
   Status looked =
       redis.CommandArgv(std::vector<std::string_view>(command.begin(), command.end()), &cached);
-  return LoadProfilesFrom(db, redis, config, ids, looked, cached, out);
+  return LoadProfilesFrom(db, redis, config, ids, looked, cached, out, parts);
 }
 
 Status LoadProfilesFrom(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
                         const Status& looked, const RedisReply& cached,
-                        std::unordered_map<int64_t, ProfileRecord>* out) {
+                        std::unordered_map<int64_t, ProfileRecord>* out, ProfileParts parts) {
   // One MGET of the records. Versions matter only to a miss, so they are read (before
   // MySQL, as lib/store/cache.h requires) only when there is one: each key looked up costs
   // Redis's one thread about a microsecond at a million users, and most reads hit.
@@ -211,7 +213,7 @@ Status LoadProfilesFrom(Db& db, Redis& redis, const Config& config, const std::v
     const redisReply* hit = i < cached.size() ? cached.Element(i) : nullptr;
     ProfileRecord record;
     if (hit && hit->type == REDIS_REPLY_STRING &&
-        ParseProfileRecord(std::string_view(hit->str, hit->len), &record)) {
+        ParseProfileRecord(std::string_view(hit->str, hit->len), &record, parts)) {
       (*out)[ids[i]] = std::move(record);
     } else {
       missing.push_back(ids[i]);

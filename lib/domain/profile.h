@@ -43,10 +43,16 @@ struct ProfileRecord {
   std::string secret;
 };
 
+// How much of a cached record a reader takes: everything, or (for a list, whose items are
+// ProfileView::kListItem) the rules' fields and the card, without copying labels, photos
+// and the private part. A card-only record must only be written as a list item.
+enum class ProfileParts { kAll, kCard };
+
 // The records of `ids` that exist, keyed by id (cache first, MySQL for the rest in one
 // query).
 Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
-                    std::unordered_map<int64_t, ProfileRecord>* out);
+                    std::unordered_map<int64_t, ProfileRecord>* out,
+                    ProfileParts parts = ProfileParts::kAll);
 
 // LoadProfiles in two halves, for a caller that sends the MGET in a pipeline of its own:
 // the command, and the records from its reply (`looked`: the round trip's status; Redis
@@ -54,7 +60,8 @@ Status LoadProfiles(Db& db, Redis& redis, const Config& config, const std::vecto
 std::vector<std::string> ProfilesCommand(const std::vector<int64_t>& ids);
 Status LoadProfilesFrom(Db& db, Redis& redis, const Config& config, const std::vector<int64_t>& ids,
                         const Status& looked, const RedisReply& cached,
-                        std::unordered_map<int64_t, ProfileRecord>* out);
+                        std::unordered_map<int64_t, ProfileRecord>* out,
+                        ProfileParts parts = ProfileParts::kAll);
 
 // One record; *found false when the user does not exist.
 Status LoadProfile(Db& db, Redis& redis, const Config& config, int64_t id, ProfileRecord* out,
@@ -87,7 +94,8 @@ extern const Preloader kProfilePreload;
 // The cache key of a user's record ("dt:profile:<uid>"), and its stored form.
 std::string ProfileKey(int64_t id);
 std::string SerializeProfile(const ProfileRecord& record);
-bool ParseProfileRecord(std::string_view stored, ProfileRecord* out);
+bool ParseProfileRecord(std::string_view stored, ProfileRecord* out,
+                        ProfileParts parts = ProfileParts::kAll);
 
 // Whether the record alone lets `viewer` see its owner in a listing: the owner (unless
 // deleted), or anyone when the owner is active with authority 1. Blocks, reports and

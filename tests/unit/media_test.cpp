@@ -146,6 +146,12 @@ class MediaTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(r.card, back.card);
     CPPUNIT_ASSERT_EQUAL(r.secret, back.secret);
     CPPUNIT_ASSERT_EQUAL(int64_t{2000}, back.vip_deadline);
+    // A list's reader takes the card and the rules' fields, not the labels or the secret.
+    ProfileRecord card;
+    CPPUNIT_ASSERT(ParseProfileRecord(SerializeProfile(r), &card, ProfileParts::kCard));
+    CPPUNIT_ASSERT_EQUAL(r.card, card.card);
+    CPPUNIT_ASSERT(card.media.empty() && card.secret.empty());
+    CPPUNIT_ASSERT_EQUAL(int64_t{2000}, card.vip_deadline);
     CPPUNIT_ASSERT(!ParseProfileRecord("{\"user_id\":7}", &back));  // an older format is a miss
     CPPUNIT_ASSERT(!ParseProfileRecord("p1\t7\t0\t1\tactive\t0\t{}\t{}\t{}", &back));
     CPPUNIT_ASSERT(ProfileVisibleTo(r, 8));
