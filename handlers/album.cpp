@@ -4,6 +4,7 @@
 #include "lib/core/context.h"
 #include "lib/domain/guard.h"
 #include "lib/domain/media.h"
+#include "lib/domain/moderation.h"
 #include "lib/domain/profile.h"
 #include "lib/domain/visibility.h"
 
@@ -18,15 +19,23 @@ Reply HandleAlbumList(RequestContext& ctx) {
     ProfileRecord record;
     RETURN_IF_ERROR(LoadVisibleProfile(ctx, owner, &record));
   }
+  // Review ([moderation] photos): the owner sees every photo with its state; others no
+  // rejected one, and under pre only approved ones. Photos older than review are approved.
+  const bool own = owner == ctx.user_id;
   std::vector<Row> rows;
-  RETURN_IF_ERROR(
-      ctx.db.Query("SELECT id, photo, create_time FROM user_album WHERE user_id = ? ORDER BY id",
-                   {owner}, &rows));
+  RETURN_IF_ERROR(ctx.db.Query(
+      "SELECT a.id, a.photo, a.create_time, COALESCE(r.state, 'approved') FROM user_album a"
+      " LEFT JOIN photo_review r ON r.url = a.photo WHERE a.user_id = ? ORDER BY a.id",
+      {owner}, &rows));
   JsonWriter data;
   data.Array("list");
   for (const Row& row : rows) {
+    const std::string& state = row.Str(3);
+    if (!own && (state == "rejected" || (ctx.config().photos_pre && state != "approved"))) continue;
     data.Object().Int("photo_id", row.Int(0)).Str("url", row.Str(1));
-    data.Str("create_time", row.Str(2)).End();
+    data.Str("create_time", row.Str(2));
+    if (own) data.Str("state", state);
+    data.End();
   }
   return Reply::Ok(data);
 }
@@ -35,6 +44,9 @@ Reply HandleAlbumAdd(RequestContext& ctx) {
   const std::string& url = ctx.args.Text("url");
   const int64_t now = ctx.clock().NowSeconds();
   uint64_t photo_id = 0;
+  std::string state;
+  RETURN_IF_ERROR(NotePhoto(ctx.db, url, ctx.user_id, "album", now, &state));
+  if (state == "rejected") return Status::Error(kBadFile, "this photo was rejected by review.");
   // The user's row is the lock that keeps two adds from both taking the ninth place.
   RETURN_IF_ERROR(InTransaction(ctx.db, [&]() -> Status {
     Row row;

@@ -29,6 +29,7 @@ std::vector<Route> DiscoveryRoutes();  // handlers/discovery.cpp: /api/user/pref
 std::vector<Route> AccountRoutes();    // handlers/account.cpp: /api/account/delete
 std::vector<Route> EventsRoutes();     // handlers/events.cpp: /api/events
 std::vector<Route> DeviceRoutes();     // handlers/device.cpp: /api/device/*
+std::vector<Route> AdminRoutes();      // handlers/admin.cpp: /api/admin/* (operator address only)
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

@@ -165,6 +165,14 @@ Reply HandleSend(RequestContext& ctx) {
   };
   RETURN_IF_ERROR(RateLimitHit(ctx.redis, rules));
   const int64_t now = ctx.clock().NowSeconds();
+  if (m.type == "image") {  // reviewed like every photo ([moderation] photos)
+    std::string state;
+    RETURN_IF_ERROR(NotePhoto(ctx.db, m.url, ctx.user_id, "chat", now, &state));
+    if (state == "rejected") {
+      RateLimitRefund(ctx.redis, rules);
+      return Status::Error(kBadFile, "this image was rejected by review.");
+    }
+  }
   uint64_t id = 0;
   Status s = StoreMessage(ctx, peer, m, now, &id);
   if (!s.ok()) {
@@ -201,9 +209,11 @@ Reply HandleList(RequestContext& ctx) {
   // Keyset paging on the primary key, which leads with the conversation: one more row
   // than asked tells has_more.
   RETURN_IF_ERROR(ctx.db.Query(
-      "SELECT id, from_uid, to_uid, msg_type, content, COALESCE(audio, image, video), duration,"
-      " send_time, `read` FROM message WHERE uid_lo = ? AND uid_hi = ? AND id < ?"
-      " ORDER BY id DESC LIMIT ?",
+      "SELECT m.id, m.from_uid, m.to_uid, m.msg_type, m.content,"
+      " COALESCE(m.audio, m.image, m.video), m.duration, m.send_time, m.`read`,"
+      " IF(m.image IS NULL, NULL, COALESCE((SELECT state FROM photo_review WHERE url = m.image),"
+      " 'approved')) FROM message m WHERE m.uid_lo = ? AND m.uid_hi = ? AND m.id < ?"
+      " ORDER BY m.id DESC LIMIT ?",
       {lo, hi, before, count + 1}, &rows));
   JsonWriter data;
   data.Array("list");
@@ -216,10 +226,17 @@ Reply HandleList(RequestContext& ctx) {
       item.Null("content");
     else
       item.Str("content", r.Str(4));
+    // An image under review ([moderation] photos): its sender sees it and its state; the
+    // recipient no rejected one, and under pre none not approved yet (url "").
+    const std::string& review = r.Str(9);
+    const bool withheld =
+        !r.IsNull(9) && r.Int(1) != ctx.user_id &&
+        (review == "rejected" || (ctx.config().photos_pre && review != "approved"));
     if (r.IsNull(5))
       item.Null("url");
     else
-      item.Str("url", r.Str(5));
+      item.Str("url", withheld ? "" : r.Str(5));
+    if (!r.IsNull(9)) item.Str("review", review);
     if (r.IsNull(6))
       item.Null("duration");
     else

@@ -5,6 +5,7 @@
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/media.h"
+#include "lib/domain/moderation.h"
 #include "lib/domain/visits.h"
 #include "lib/outbound/push.h"
 #include "lib/outbound/reconcile.h"
@@ -16,7 +17,7 @@ std::vector<Route> AllRoutes() {
   for (auto part :
        {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
         MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes, VisitorRoutes, SafetyRoutes,
-        MatchRoutes, DiscoveryRoutes, AccountRoutes, EventsRoutes, DeviceRoutes}) {
+        MatchRoutes, DiscoveryRoutes, AccountRoutes, EventsRoutes, DeviceRoutes, AdminRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }
@@ -62,6 +63,14 @@ Status PruneEndedBoosts(Db&, Redis& redis, const Services& services) {
   return PruneBoosts(redis, services.clock.NowSeconds());
 }
 
+// Bans for N days whose days are over (lib/domain/moderation.h).
+Status LiftBans(Db& db, Redis& redis, const Services& services) {
+  int lifted = 0;
+  RETURN_IF_ERROR(LiftExpiredBans(db, redis, services.clock.NowSeconds(), &lifted));
+  if (lifted > 0) LogInfo("ban-expiry: lifted %d ban(s)", lifted);
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> AllTasks() {
@@ -69,7 +78,7 @@ std::vector<PeriodicTask> AllTasks() {
       {"hot-rollover", 30, RollHotRanking}, {"geo-prune", 60, PruneStaleLocations},
       {"visits", 1, WriteVisits},           {"spool-prune", 600, PruneSpool},
       {"pay-reconcile", 2, Reconcile},      {"boost-prune", 60, PruneEndedBoosts},
-      {"push-send", 1, SendPushes},
+      {"push-send", 1, SendPushes},         {"ban-expiry", 30, LiftBans},
   };
 }
 

@@ -82,7 +82,8 @@ Reply HandleShow(RequestContext& ctx) {
   // view for the hot ranking (lib/domain/visits.h).
   if (peer != ctx.user_id) RETURN_IF_ERROR(RecordView(ctx.redis, peer, ctx.user_id, now));
   JsonWriter data;
-  WriteProfile(record, peer == ctx.user_id ? ProfileView::kSelf : ProfileView::kPeer, now, &data);
+  WriteProfile(record, peer == ctx.user_id ? ProfileView::kSelf : PeerView(ctx.config()), now,
+               &data);
   return Reply::Ok(data);
 }
 
@@ -128,12 +129,18 @@ Reply HandleUpdate(RequestContext& ctx) {
       CountWords(ctx.redis, ctx.config(), "nickname", args.Text("nickname")) > 0) {
     return Status::Error(kBadProfileField, "nickname is not allowed.");
   }
+  auto text = [&](const char* name) {
+    return args.Has(name) ? Arg(args.Text(name)) : Arg(nullptr);
+  };
   // Every given field was checked by its row, in order; one invalid field changes nothing.
   // Last the avatar: an image of /api/upload, nothing from elsewhere; but an old client
   // sends its whole profile back, with the avatar the old service stored: unchanged, it
   // may stay.
   const std::string& avatar = args.Text("avatar");
   const Config& config = ctx.config();
+  // The avatar (others see) and the one waiting for review ([moderation] photos = pre: a
+  // new avatar waits there until approved, the approved one still shown); NULL: unchanged.
+  Arg avatar_arg = text("avatar"), pending_arg = args.Has("avatar") ? Arg("") : Arg(nullptr);
   if (!avatar.empty() &&
       !IsStoredMedia(config.media_url, config.media_root, avatar, MediaKind::kImage)) {
     Row current;
@@ -141,25 +148,34 @@ Reply HandleUpdate(RequestContext& ctx) {
     RETURN_IF_ERROR(ctx.db.QueryRow("SELECT avatar FROM user_info WHERE id = ?", {ctx.user_id},
                                     &current, &found));
     if (!found || current.Str(0) != avatar) return InvalidField("avatar");
+    pending_arg = nullptr;
+  } else if (!avatar.empty()) {
+    std::string state;
+    RETURN_IF_ERROR(NotePhoto(ctx.db, avatar, ctx.user_id, "avatar", now, &state));
+    if (state == "rejected") {
+      return Status::Error(kBadProfileField, "avatar was rejected by review.");
+    }
+    if (config.photos_pre && state != "approved") {
+      avatar_arg = nullptr;
+      pending_arg = avatar;
+    }
   }
   Arg ints[std::size(kIntFields)] = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
   for (size_t i = 0; i < std::size(kIntFields); ++i) {
     if (args.Has(kIntFields[i])) ints[i] = args.Int(kIntFields[i]);
   }
-  auto text = [&](const char* name) {
-    return args.Has(name) ? Arg(args.Text(name)) : Arg(nullptr);
-  };
 
   RETURN_IF_ERROR(ctx.db.Exec(
       "UPDATE user_info SET nickname = COALESCE(?, nickname), email = COALESCE(?, email),"
-      " avatar = COALESCE(?, avatar), birthday = COALESCE(?, birthday),"
+      " avatar = COALESCE(?, avatar), avatar_pending = COALESCE(?, avatar_pending),"
+      " birthday = COALESCE(?, birthday),"
       " gender = COALESCE(?, gender), sexual = COALESCE(?, sexual),"
       " height = COALESCE(?, height), education = COALESCE(?, education),"
       " emotion = COALESCE(?, emotion), salary = COALESCE(?, salary),"
       " authority = COALESCE(?, authority), update_time = FROM_UNIXTIME(?)"
       " WHERE id = ?",
-      {text("nickname"), text("email"), text("avatar"), text("birthday"), ints[0], ints[1], ints[2],
-       ints[3], ints[4], ints[5], ints[6], now, ctx.user_id}));
+      {text("nickname"), text("email"), avatar_arg, pending_arg, text("birthday"), ints[0], ints[1],
+       ints[2], ints[3], ints[4], ints[5], ints[6], now, ctx.user_id}));
   // A new authority may put the user on the hot list or take them off it.
   RETURN_IF_ERROR(args.Has("authority") ? AfterStatusChange(ctx.db, ctx.redis, ctx.user_id, now)
                                         : InvalidateProfile(ctx.redis, ctx.user_id));

@@ -14,8 +14,8 @@ TESTS=$(realpath -m "${TESTS:-build/dt_tests}")
 
 mode=${1:-}
 case "$mode" in
-  run|migrate|status) VAR=$ROOT/var; PORT=8080; CONFIG=$ROOT/config/dev.ini; APNS_CONTROL=18084 ;;
-  test) VAR=$ROOT/var/test; PORT=18080; CONFIG=$ROOT/config/test.ini; APNS_CONTROL=18086 ;;
+  run|migrate|status) VAR=$ROOT/var; PORT=8080; OPERATOR_PORT=8081; PRE_PORT=8082; CONFIG=$ROOT/config/dev.ini; APNS_CONTROL=18084 ;;
+  test) VAR=$ROOT/var/test; PORT=18080; OPERATOR_PORT=18081; PRE_PORT=18082; CONFIG=$ROOT/config/test.ini; APNS_CONTROL=18086 ;;
   *) echo "usage: $0 run|test|migrate|status" >&2; exit 2 ;;
 esac
 . "$ROOT/scripts/lib.sh"
@@ -27,7 +27,12 @@ prepare() {
   [ -x "$WORKER" ] || die "$WORKER is not built (run: make)"
   [ -x "$(dirname "$WORKER")/fakegate" ] || die "$(dirname "$WORKER")/fakegate is not built (run: make)"
   make_var_dirs
-  fill nginx/dev.conf.in "$VAR/nginx/nginx.conf" "PORT=$PORT"
+  fill nginx/dev.conf.in "$VAR/nginx/nginx.conf" "PORT=$PORT" "OPERATOR_PORT=$OPERATOR_PORT" \
+    "PRE_PORT=$PRE_PORT"
+  # The worker-pre program's config: the stack's with the other photo review mode.
+  grep -q '^photos = post$' "$CONFIG" || die "$CONFIG has no line 'photos = post' ([moderation])"
+  sed 's/^photos = post$/photos = pre/' "$CONFIG" > "$VAR/config-pre.ini"
+  chmod 600 "$VAR/config-pre.ini"
   fill supervisor/dev.conf.in "$VAR/supervisord.conf" "PORT=$PORT" "WORKER=$WORKER" \
     "CONFIG=$CONFIG" "MARIADB_EXTRA=$MARIADB_EXTRA" "FAKEGATE=$(dirname "$WORKER")/fakegate" \
     "NODE=$(command -v node || command -v nodejs || echo node)" "APNS_CONTROL=$APNS_CONTROL"
@@ -57,7 +62,7 @@ case "$mode" in
     trap stop_run EXIT  # a failed setup below leaves nothing running
     setup_database
     wait_for 30 "the API" health
-    say "up: http://127.0.0.1:$PORT (try: curl http://127.0.0.1:$PORT/api/health); logs in var/log/; Ctrl-C stops"
+    say "up: http://127.0.0.1:$PORT (try: curl http://127.0.0.1:$PORT/api/health); operators: http://127.0.0.1:$OPERATOR_PORT/ (dtadmin operator add NAME admin); logs in var/log/; Ctrl-C stops"
     wait $pid
     ;;
   test)
@@ -70,6 +75,7 @@ case "$mode" in
     wait_for 30 "the API" health
     rc=0
     DT_TEST_CONFIG="$CONFIG" DT_TEST_URL="http://127.0.0.1:$PORT" DT_TEST_VAR="$VAR" \
+      DT_TEST_OPERATOR_URL="http://127.0.0.1:$OPERATOR_PORT" DT_TEST_PRE_URL="http://127.0.0.1:$PRE_PORT" \
       WORKER="$WORKER" DT_SOAK_SECONDS="${DT_SOAK_SECONDS:-20}" "$TESTS" ${TEST_FILTER:+"$TEST_FILTER"} || rc=$?
     exit $rc
     ;;

@@ -9,19 +9,25 @@
 //   dtadmin --config PATH sms-stats [YYYY-MM-DD]     the SMS counters of a UTC day (today)
 #include <mysql.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
 #include "lib/core/config.h"
+#include "lib/core/crypto.h"
+#include "lib/core/keys.h"
 #include "lib/domain/discovery.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/moderation.h"
+#include "lib/domain/operator.h"
 #include "lib/domain/payment.h"
 #include "lib/domain/phone_migration.h"
 #include "lib/domain/sms.h"
@@ -40,8 +46,16 @@ int Usage() {
       "  rebuild-geo   remake the nearby index (Redis dt:geo, its partitions, the running boosts) "
       "from MySQL\n"
       "  review list           users under review (reported by enough users)\n"
+      "  review reports        users with open reports, oldest first\n"
       "  review clear USER_ID  back to active; the reports so far count no more\n"
-      "  review ban USER_ID    banned: hidden from all, sessions revoked, no login\n"
+      "  review ban USER_ID [DAYS [REASON]]  banned (for DAYS, default for good): hidden\n"
+      "                        from all, sessions revoked, no login\n"
+      "  review unban USER_ID | hide USER_ID REASON | warn USER_ID REASON\n"
+      "  review photos         photos waiting for review, oldest first\n"
+      "  review approve PHOTO_ID | reject PHOTO_ID REASON\n"
+      "  operator add NAME ROLE  a new operator (reviewer, support, admin); the password is\n"
+      "                        read from stdin (one line), or made and printed when none comes\n"
+      "  operator list | disable NAME\n"
       "  phones migrate        stored phones to E.164 ([sms] default_region for those\n"
       "                        without a country code); accounts it cannot move are named\n"
       "  refund TRADE_NO [AMOUNT]  refund a paid order at its gateway (AMOUNT in yuan, default\n"
@@ -126,6 +140,102 @@ dt::Status PrintSmsStats(dt::Redis& redis, const dt::Config& config, const std::
   return dt::Status::Ok();
 }
 
+// Whoever runs dtadmin, for the audit log.
+dt::Actor CommandLine() {
+  const char* user = getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+  return {0, std::string("dtadmin:") + (user ? user : "?"), ""};
+}
+
+// An id argument: digits only and a real id, so that a typo cannot name another row.
+bool IdOf(const std::string& text, int64_t* id) {
+  return dt::ParseInt64(text, id) && *id >= 1 && *id <= dt::kMaxId;
+}
+
+// What Review and Operators return for arguments they do not take: main prints the usage.
+constexpr const char* kBadArguments = "bad arguments";
+dt::Status Usage0() { return dt::Status::Error(dt::kBadParam, kBadArguments); }
+
+// dtadmin review ...: the operator API's decisions (lib/domain/moderation.h), audited.
+dt::Status Review(dt::Db& db, dt::Redis& redis, const dt::Config& config,
+                  const std::vector<std::string>& args, int64_t now) {
+  const std::string& verb = args[0];
+  const dt::Actor actor = CommandLine();
+  dt::Page page;
+  page.count = 100;
+  if (verb == "photos" && args.size() == 1) {
+    std::vector<dt::PendingPhoto> photos;
+    RETURN_IF_ERROR(dt::ListPendingPhotos(db, page, &photos));
+    for (const dt::PendingPhoto& p : photos) {
+      printf("%lld\t%s\tuser %lld\t%s\t%s\n", static_cast<long long>(p.photo_id), p.used_as.c_str(),
+             static_cast<long long>(p.owner_id), p.create_time.c_str(), p.url.c_str());
+    }
+    return dt::Status::Ok();
+  }
+  if (verb == "reports" && args.size() == 1) {
+    std::vector<dt::ReportedUser> users;
+    RETURN_IF_ERROR(dt::ListReported(db, page, config.reporter_min_days, &users));
+    for (const dt::ReportedUser& u : users) {
+      printf("%lld\t%s\t%lld reports (%lld established)\tsince %s\t%s\n",
+             static_cast<long long>(u.user_id), u.status.c_str(), static_cast<long long>(u.reports),
+             static_cast<long long>(u.established), u.first_report.c_str(), u.nickname.c_str());
+    }
+    return dt::Status::Ok();
+  }
+  int64_t id = 0;
+  if (args.size() < 2 || !IdOf(args[1], &id)) return Usage0();
+  const std::string reason = args.size() > 2 ? args.back() : "";
+  if (verb == "approve" && args.size() == 2) {
+    return dt::ReviewPhoto(db, redis, actor, id, true, "", now);
+  }
+  if (verb == "reject" && args.size() == 3) {
+    return dt::ReviewPhoto(db, redis, actor, id, false, reason, now);
+  }
+  if (verb == "clear" && args.size() == 2) return dt::ClearUser(db, redis, actor, id, now);
+  if (verb == "unban" && args.size() == 2) return dt::UnbanUser(db, redis, actor, id, now);
+  if (verb == "hide" && args.size() == 3) return dt::HideUser(db, redis, actor, id, reason, now);
+  if (verb == "warn" && args.size() == 3) return dt::WarnUser(db, redis, actor, id, reason, now);
+  if (verb == "ban" && args.size() <= 4) {
+    int64_t days = 0;
+    if (args.size() > 2 && (!dt::ParseInt64(args[2], &days) || days < 0 || days > 3650)) {
+      return Usage0();
+    }
+    return dt::BanUser(db, redis, actor, id, static_cast<int>(days), args.size() == 4 ? reason : "",
+                       now);
+  }
+  return Usage0();
+}
+
+// dtadmin operator ...
+dt::Status Operators(dt::Db& db, const dt::Config& config, const std::vector<std::string>& args,
+                     int64_t now) {
+  if (args[0] == "list" && args.size() == 1) {
+    std::vector<dt::Row> rows;
+    RETURN_IF_ERROR(db.Query("SELECT id, name, role, status FROM operator ORDER BY id", {}, &rows));
+    for (const dt::Row& r : rows) {
+      printf("%lld\t%s\t%s\t%s\n", static_cast<long long>(r.Int(0)), r.Str(1).c_str(),
+             r.Str(2).c_str(), r.Str(3).c_str());
+    }
+    return dt::Status::Ok();
+  }
+  if (args[0] == "disable" && args.size() == 2) {
+    return dt::DisableOperator(db, CommandLine(), args[1], now);
+  }
+  if (args[0] != "add" || args.size() != 3) return Usage0();
+  std::string password;
+  bool made = false;
+  if (!isatty(0)) std::getline(std::cin, password);
+  if (password.empty()) {  // 24 characters from 18 random bytes
+    password = dt::Base64UrlEncode(dt::RandomBytes(18));
+    made = true;
+  }
+  int64_t id = 0;
+  RETURN_IF_ERROR(dt::AddOperator(db, config, CommandLine(), args[1], args[2], password, now, &id));
+  printf("operator %s (%s) added, id %lld\n", args[1].c_str(), args[2].c_str(),
+         static_cast<long long>(id));
+  if (made) printf("password: %s\n", password.c_str());
+  return dt::Status::Ok();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,11 +289,13 @@ int main(int argc, char** argv) {
              static_cast<long long>(u.reports), u.nickname.c_str());
     }
     if (s.ok()) return 0;
-  } else if (command == "review" && args.size() == 2 && (args[0] == "clear" || args[0] == "ban")) {
-    int64_t user = 0;  // a typo must not name another user: digits only, a real id
-    if (!dt::ParseInt64(args[1], &user) || user < 1 || user > dt::kMaxId) return Usage();
-    s = args[0] == "clear" ? dt::ClearReview(db, redis, user, clock.NowSeconds())
-                           : dt::Ban(db, redis, user, clock.NowSeconds());
+  } else if (command == "review" && !args.empty() && args[0] != "list") {
+    s = Review(db, redis, config, args, clock.NowSeconds());
+    if (s.code() == dt::kBadParam && s.msg() == kBadArguments) return Usage();
+    command += " " + args[0];
+  } else if (command == "operator" && !args.empty()) {
+    s = Operators(db, config, args, clock.NowSeconds());
+    if (s.code() == dt::kBadParam && s.msg() == kBadArguments) return Usage();
     command += " " + args[0];
   } else if (command == "sms-stats" && args.size() <= 1) {
     s = PrintSmsStats(redis, config, args.empty() ? "" : args[0], clock.NowSeconds());

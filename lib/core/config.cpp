@@ -1,6 +1,8 @@
 // The key table and the INI reader behind Config.
 #include "lib/core/config.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -80,6 +82,12 @@ const std::vector<Key>& KeyTable() {
       {"safety", "report_threshold", &Config::report_threshold, false, 1, 1000},
       {"moderation", "words", &Config::words_file, false, 0, 0},
       {"moderation", "message_words", &Config::message_words, false, 0, 0},
+      {"moderation", "photos", &Config::photos, false, 0, 0},
+      {"operator", "allow", &Config::operator_allow_text, false, 0, 0},
+      {"operator", "session_seconds", &Config::operator_session_seconds, false, 60, 604800},
+      {"operator", "idle_seconds", &Config::operator_idle_seconds, false, 60, 604800},
+      {"operator", "scrypt_log2n", &Config::operator_scrypt_log2n, false, 10, 20},
+      {"operator", "login_failures", &Config::operator_login_failures, false, 1, 1000},
       {"safety", "reporter_min_days", &Config::reporter_min_days, false, 0, 3650},
       {"safety", "reporter_min_messages", &Config::reporter_min_messages, false, 0, 100000},
       {"sms", "provider", &Config::sms_provider, false, 0, 0},
@@ -411,6 +419,61 @@ std::vector<std::string> SplitList(const std::string& text) {
   return items;
 }
 
+namespace {
+
+// `text` as 16 bytes (IPv4 mapped into IPv6, *v4 set); false when it is no address.
+bool Address16(const std::string& text, std::string* out, bool* v4) {
+  unsigned char bytes[16] = {};
+  *v4 = inet_pton(AF_INET, text.c_str(), bytes + 12) == 1;
+  if (*v4) {
+    bytes[10] = bytes[11] = 0xff;
+  } else if (inet_pton(AF_INET6, text.c_str(), bytes) != 1) {
+    return false;
+  }
+  out->assign(reinterpret_cast<char*>(bytes), 16);
+  return true;
+}
+
+}  // namespace
+
+bool ParseCidrList(std::string_view list, std::vector<std::pair<std::string, int>>* out) {
+  std::vector<std::pair<std::string, int>> parsed;
+  for (const std::string& item : SplitList(std::string(list))) {
+    const size_t slash = item.find('/');
+    std::string address;
+    bool v4 = false;
+    if (!Address16(item.substr(0, slash), &address, &v4)) return false;
+    int64_t bits = v4 ? 32 : 128;
+    if (slash != std::string::npos &&
+        (!ParseInt64(item.substr(slash + 1), &bits) || bits < 0 || bits > (v4 ? 32 : 128))) {
+      return false;
+    }
+    parsed.emplace_back(address, static_cast<int>(v4 ? bits + 96 : bits));
+  }
+  *out = std::move(parsed);
+  return true;
+}
+
+bool AddressInBlocks(std::string_view ip, const std::vector<std::pair<std::string, int>>& blocks) {
+  std::string address;
+  bool v4 = false;
+  if (!Address16(std::string(ip), &address, &v4)) return false;
+  for (const auto& [block, bits] : blocks) {
+    int i = 0;
+    for (; i + 8 <= bits && address[i / 8] == block[i / 8]; i += 8) {
+    }
+    if (i + 8 <= bits) continue;  // a whole byte differs
+    const int rest = bits - i;
+    if (rest == 0) return true;
+    const unsigned mask = rest == 0 ? 0 : (0xff00u >> rest) & 0xff;
+    if (((static_cast<unsigned char>(address[i / 8]) ^ static_cast<unsigned char>(block[i / 8])) &
+         mask) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // [sms] senders (or provider), countries and each named sender's section.
 Status CheckSmsSenders(Config& c) {
   if (!c.sms_senders_text.empty() && !c.sms_provider.empty()) {
@@ -644,6 +707,15 @@ Status ParseConfig(std::string_view text, Config* out) {
   if (c.message_words != "mask" && c.message_words != "refuse") {
     return Invalid("[moderation] message_words",
                    "= '" + c.message_words + "' is not mask or refuse");
+  }
+  if (c.photos != "pre" && c.photos != "post") {
+    return Invalid("[moderation] photos", "= '" + c.photos + "' is not pre or post");
+  }
+  c.photos_pre = c.photos == "pre";
+  c.operator_allow.clear();
+  if (!ParseCidrList(c.operator_allow_text, &c.operator_allow)) {
+    return Invalid("[operator] allow",
+                   "= '" + c.operator_allow_text + "' is not a list of address/bits blocks");
   }
   if (!c.words_file.empty()) {
     bool ok = false;

@@ -46,6 +46,13 @@ struct Endpoint {
 // an item is malformed.
 bool ParseEndpoints(std::string_view list, int default_port, std::vector<Endpoint>* out);
 
+// "10.0.0.0/8, 127.0.0.1, ::1/128" as (16-byte address, prefix bits) blocks, IPv4 as
+// IPv4-mapped IPv6 (a bare address is a /32 or /128); false when an item is malformed.
+bool ParseCidrList(std::string_view list, std::vector<std::pair<std::string, int>>* out);
+
+// Whether the textual address `ip` (IPv4 or IPv6) is inside one of `blocks`.
+bool AddressInBlocks(std::string_view ip, const std::vector<std::pair<std::string, int>>& blocks);
+
 struct Config {
   // [server]
   // development or production: the development-only features (SMS echo, test numbers)
@@ -124,6 +131,21 @@ struct Config {
   std::string words_file;
   std::string message_words = "mask";
   std::shared_ptr<const WordFilter> words;  // loaded from the file; null: none
+  // Photos (avatars, album photos, chat images): "pre", others see only approved ones;
+  // "post", all but rejected ones (lib/domain/moderation.h). photos_pre says which.
+  std::string photos = "post";
+  bool photos_pre = false;
+
+  // [operator]: the operator API (/api/admin/..., lib/domain/operator.h): the client
+  // addresses it answers (CIDR blocks, besides nginx's own allow-list of the operator
+  // server block), how long a session lasts and may sit unused, the scrypt cost of new
+  // password hashes (log2 N), and failed logins per name (and 4x per address) in 15 min.
+  std::string operator_allow_text = "127.0.0.1/32, ::1/128";
+  std::vector<std::pair<std::string, int>> operator_allow;  // (16-byte address, prefix bits)
+  int operator_session_seconds = 28800;
+  int operator_idle_seconds = 1800;
+  int operator_scrypt_log2n = 15;
+  int operator_login_failures = 5;
   // Who counts toward that: accounts this many days old, with a match or this many
   // messages sent (everyone's report hides the reported user from the reporter).
   int reporter_min_days = 7;

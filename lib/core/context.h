@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -53,6 +54,16 @@ struct Connections {
   Redis& redis;
 };
 
+// The operator of a request to the operator API (lib/domain/operator.h), set by its
+// authenticator; id 0 elsewhere.
+struct OperatorCaller {
+  int64_t id = 0;
+  std::string name;
+  int role = 0;            // OperatorRole bits
+  int64_t expires = 0;     // the session's end, Unix seconds
+  std::string token_hash;  // the session's key
+};
+
 struct RequestContext {
   const RequestEnv& env;
   const Params& params;
@@ -70,6 +81,7 @@ struct RequestContext {
   // the session their token is of (0 for routes without a token).
   int64_t user_id = 0;
   int64_t session_id = 0;
+  OperatorCaller op{};
 
   // Set by the route's authenticator: what the row's preloaders brought back
   // (lib/domain/preload.h); empty for routes without any. Its deleter comes with it.

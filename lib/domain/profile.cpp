@@ -30,30 +30,50 @@ void Member(JsonWriter* w, const char* name, const Row& row, size_t i, bool text
   }
 }
 
-// The member array `name` of objects {id_name: <int>, text_name: <string>} from MariaDB's
-// GROUP_CONCAT of "<id>\x1f<text>" items joined by \x1e (neither can occur in label names
-// or in URLs, which have no control characters): cheaper than JSON_ARRAYAGG
-// (docs/performance.md).
-void ArrayOf(JsonWriter* w, const char* name, const Row& row, size_t i, const char* id_name,
-             const char* text_name) {
-  w->Array(name);
-  if (!row.IsNull(i)) {
-    const std::string& s = row.Str(i);
-    size_t start = 0;
-    while (start < s.size()) {
-      size_t end = s.find('\x1e', start);
-      if (end == std::string::npos) end = s.size();
-      const std::string_view item(s.data() + start, end - start);
-      const size_t sep = item.find('\x1f');
-      int64_t id;
-      if (sep != std::string_view::npos && ParseInt64(item.substr(0, sep), &id)) {
-        w->Object().Int(id_name, id).Str(text_name, item.substr(sep + 1)).End();
-      }
-      start = end + 1;
+// The items of MariaDB's GROUP_CONCAT of "<a>\x1f<b>[\x1f<c>]" joined by \x1e (no control
+// characters occur in label names, URLs or reasons: cheaper than JSON_ARRAYAGG,
+// docs/performance.md), each split into its fields.
+std::vector<std::vector<std::string_view>> ConcatItems(const Row& row, size_t i) {
+  std::vector<std::vector<std::string_view>> items;
+  if (row.IsNull(i)) return items;
+  const std::string& s = row.Str(i);
+  for (size_t start = 0; start < s.size();) {
+    size_t end = s.find('\x1e', start);
+    if (end == std::string::npos) end = s.size();
+    std::vector<std::string_view> fields;
+    for (size_t f = start;;) {
+      size_t sep = s.find('\x1f', f);
+      if (sep == std::string::npos || sep > end) sep = end;
+      fields.emplace_back(s.data() + f, sep - f);
+      if (sep == end) break;
+      f = sep + 1;
     }
+    items.push_back(std::move(fields));
+    start = end + 1;
+  }
+  return items;
+}
+
+// The member array `name` of objects {id_name: <int>, text_name: <string>} of the items
+// whose third field (a review state) `keep` accepts; with `with_state`, that state too.
+void ArrayOf(JsonWriter* w, const char* name, const Row& row, size_t i, const char* id_name,
+             const char* text_name, bool (*keep)(std::string_view state) = nullptr,
+             bool with_state = false) {
+  w->Array(name);
+  for (const auto& item : ConcatItems(row, i)) {
+    int64_t id;
+    if (item.size() < 2 || !ParseInt64(item[0], &id)) continue;
+    const std::string_view state = item.size() > 2 ? item[2] : "approved";
+    if (keep && !keep(state)) continue;
+    w->Object().Int(id_name, id).Str(text_name, item[1]);
+    if (with_state) w->Str("state", state);
+    w->End();
   }
   w->End();
 }
+
+bool NotRejected(std::string_view state) { return state != "rejected"; }
+bool Approved(std::string_view state) { return state == "approved"; }
 
 // Reads the records of `ids` from MySQL into *out, in one query.
 Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
@@ -65,11 +85,22 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
                " COALESCE(UNIX_TIMESTAMP(v.vip_deadline), 0),"
                " (SELECT GROUP_CONCAT(l.id, '\x1f', l.name ORDER BY l.id SEPARATOR '\x1e')"
                "   FROM user_label ul JOIN label l ON l.id = ul.label_id WHERE ul.user_id = u.id),"
-               " (SELECT GROUP_CONCAT(a.id, '\x1f', a.photo ORDER BY a.id SEPARATOR '\x1e')"
-               "   FROM user_album a WHERE a.user_id = u.id),"
+               " (SELECT GROUP_CONCAT(a.id, '\x1f', a.photo, '\x1f', COALESCE(pr.state, 'approved')"
+               "   ORDER BY a.id SEPARATOR '\x1e')"
+               "   FROM user_album a LEFT JOIN photo_review pr ON pr.url = a.photo"
+               "   WHERE a.user_id = u.id),"
                " COALESCE(UNIX_TIMESTAMP(loc.update_time), 0),"
                " COALESCE(DATE_FORMAT(u.birthday, '%Y%m%d'), 0), COALESCE(p.age_min, 0),"
-               " COALESCE(p.age_max, 0), COALESCE(p.distance_km, 0), COALESCE(p.genders, 0)"
+               " COALESCE(p.age_max, 0), COALESCE(p.distance_km, 0), COALESCE(p.genders, 0),"
+               " u.avatar_pending, (SELECT state FROM photo_review"
+               "   WHERE url = IF(u.avatar_pending <> '', u.avatar_pending, u.avatar)),"
+               " (SELECT GROUP_CONCAT(r.used_as, '\x1f', r.url, '\x1f', r.reason"
+               "   ORDER BY r.id DESC SEPARATOR '\x1e') FROM photo_review r"
+               "   WHERE r.owner_id = u.id AND r.state = 'rejected'"
+               "   AND r.review_time > NOW() - INTERVAL 30 DAY),"
+               " (SELECT GROUP_CONCAT(DATE_FORMAT(w.create_time, '%Y-%m-%d %H:%i:%s'), '\x1f',"
+               "   w.reason ORDER BY w.id DESC SEPARATOR '\x1e') FROM user_warning w"
+               "   WHERE w.user_id = u.id AND w.create_time > NOW() - INTERVAL 30 DAY)"
                " FROM JSON_TABLE(?, '$[*]' COLUMNS (id INT UNSIGNED PATH '$')) AS j"
                " JOIN user_info u ON u.id = j.id LEFT JOIN vip_info v ON v.user_id = u.id"
                " LEFT JOIN location loc ON loc.user_id = u.id"
@@ -89,26 +120,47 @@ Status ReadFromMysql(Db& db, const std::vector<int64_t>& ids,
     r.pref_age_max = static_cast<int>(row.Int(20));
     r.pref_distance_km = static_cast<int>(row.Int(21));
     r.pref_genders = static_cast<int>(row.Int(22));
+    r.avatar = row.Str(4);
+    r.avatar_pending = row.Str(23);
+    if (!r.avatar.empty() || !r.avatar_pending.empty()) {
+      r.avatar_state = row.IsNull(24) ? "approved" : row.Str(24);  // older than review: approved
+    }
     // Kept as rendered members, cached with the record: a reply copies them as they are.
-    JsonWriter card(JsonWriter::Start::kMembers), media(JsonWriter::Start::kMembers),
-        secret(JsonWriter::Start::kMembers);
+    JsonWriter card(JsonWriter::Start::kMembers), labels(JsonWriter::Start::kMembers),
+        photos(JsonWriter::Start::kMembers), approved(JsonWriter::Start::kMembers),
+        own(JsonWriter::Start::kMembers), secret(JsonWriter::Start::kMembers);
     Member(&card, "user_id", row, 0, false);
     Member(&card, "nickname", row, 1, true);
     Member(&card, "birthday", row, 2, true);
     Member(&card, "gender", row, 3, false);
-    Member(&card, "avatar", row, 4, true);
     Member(&card, "height", row, 5, false);
     Member(&card, "sexual", row, 6, false);
     Member(&card, "education", row, 7, false);
     Member(&card, "salary", row, 8, false);
     Member(&card, "emotion", row, 9, false);
-    ArrayOf(&media, "labels", row, 15, "label_id", "name");
-    ArrayOf(&media, "photos", row, 16, "photo_id", "url");
+    ArrayOf(&labels, "labels", row, 15, "label_id", "name");
+    ArrayOf(&photos, "photos", row, 16, "photo_id", "url", NotRejected);
+    ArrayOf(&approved, "photos", row, 16, "photo_id", "url", Approved);
+    ArrayOf(&own, "photos", row, 16, "photo_id", "url", nullptr, true);
     Member(&secret, "phone", row, 10, true);
     Member(&secret, "email", row, 11, true);
     Member(&secret, "authority", row, 12, false);
+    secret.Array("rejected_photos");
+    for (const auto& item : ConcatItems(row, 25)) {
+      if (item.size() < 3) continue;
+      secret.Object().Str("used_as", item[0]).Str("url", item[1]).Str("reason", item[2]).End();
+    }
+    secret.End().Array("warnings");
+    for (const auto& item : ConcatItems(row, 26)) {
+      if (item.size() < 2) continue;
+      secret.Object().Str("reason", item[1]).Str("create_time", item[0]).End();
+    }
+    secret.End();
     r.card = card.Close();
-    r.media = media.Close();
+    r.labels = labels.Close();
+    r.photos = photos.Close();
+    r.photos_approved = approved.Close();
+    r.photos_own = own.Close();
     r.secret = secret.Close();
     (*out)[r.user_id] = std::move(r);
   }
@@ -121,21 +173,26 @@ const Preloader kProfilePreload{"profile", ProfileCommand};
 
 std::string ProfileKey(int64_t id) { return "dt:profile:" + std::to_string(id); }
 
-// "p3" then the fields, tab-separated; the JSON parts hold no raw tab (JSON escapes it).
+// "p4" then the fields, tab-separated; neither the URLs nor the JSON parts hold a raw tab
+// (JSON escapes it, stored media URLs have none).
 std::string SerializeProfile(const ProfileRecord& r) {
-  std::string out = "p3\t" + std::to_string(r.user_id) + "\t" + std::to_string(r.gender) + "\t" +
+  std::string out = "p4\t" + std::to_string(r.user_id) + "\t" + std::to_string(r.gender) + "\t" +
                     std::to_string(r.authority) + "\t" + r.status + "\t" +
                     std::to_string(r.vip_deadline) + "\t" + std::to_string(r.located_at) + "\t";
   for (int64_t v : {r.birth, int64_t{r.sexual}, int64_t{r.pref_age_min}, int64_t{r.pref_age_max},
                     int64_t{r.pref_distance_km}, int64_t{r.pref_genders}}) {
     out.append(std::to_string(v)).append("\t");
   }
-  out.append(r.card).append("\t").append(r.media).append("\t").append(r.secret);
+  for (const std::string* part : {&r.avatar, &r.avatar_pending, &r.avatar_state, &r.card, &r.labels,
+                                  &r.photos, &r.photos_approved, &r.photos_own}) {
+    out.append(*part).append("\t");
+  }
+  out.append(r.secret);
   return out;
 }
 
 bool ParseProfileRecord(std::string_view s, ProfileRecord* out, ProfileParts parts) {
-  constexpr int kFields = 16;
+  constexpr int kFields = 22;
   std::string_view f[kFields];
   size_t start = 0;
   for (int i = 0; i < kFields; ++i) {
@@ -144,7 +201,7 @@ bool ParseProfileRecord(std::string_view s, ProfileRecord* out, ProfileParts par
     f[i] = s.substr(start, tab - start);
     start = tab + 1;
   }
-  if (f[0] != "p3") return false;  // another format: a miss, read again from MySQL
+  if (f[0] != "p4") return false;  // another format: a miss, read again from MySQL
   int64_t user_id, gender, authority, vip_deadline, located_at;
   if (!ParseInt64(f[1], &user_id) || !ParseInt64(f[2], &gender) || !ParseInt64(f[3], &authority) ||
       !ParseInt64(f[5], &vip_deadline) || !ParseInt64(f[6], &located_at)) {
@@ -166,10 +223,16 @@ bool ParseProfileRecord(std::string_view s, ProfileRecord* out, ProfileParts par
   out->status.assign(f[4]);
   out->vip_deadline = vip_deadline;
   out->located_at = located_at;
-  out->card.assign(f[13]);
+  out->avatar.assign(f[13]);
+  out->card.assign(f[16]);
   if (parts == ProfileParts::kAll) {
-    out->media.assign(f[14]);
-    out->secret.assign(f[15]);
+    out->avatar_pending.assign(f[14]);
+    out->avatar_state.assign(f[15]);
+    out->labels.assign(f[17]);
+    out->photos.assign(f[18]);
+    out->photos_approved.assign(f[19]);
+    out->photos_own.assign(f[20]);
+    out->secret.assign(f[21]);
   }
   return true;
 }
@@ -275,10 +338,16 @@ Status InvalidateProfile(Redis& redis, int64_t id) {
 }
 
 void WriteProfile(const ProfileRecord& r, ProfileView view, int64_t now, JsonWriter* w) {
-  w->Members(r.card).Bool("is_vip", r.vip_deadline > now);
-  if (view != ProfileView::kListItem) w->Members(r.media);
-  if (view == ProfileView::kSelf) {
-    w->Members(r.secret);
+  const bool self = view == ProfileView::kSelf;
+  w->Members(r.card)
+      .Str("avatar", self && !r.avatar_pending.empty() ? r.avatar_pending : r.avatar)
+      .Bool("is_vip", r.vip_deadline > now);
+  if (view == ProfileView::kListItem) return;
+  w->Members(r.labels).Members(self                                 ? r.photos_own
+                               : view == ProfileView::kPeerApproved ? r.photos_approved
+                                                                    : r.photos);
+  if (self) {
+    w->Str("avatar_state", r.avatar_state).Members(r.secret);
     if (r.vip_deadline > 0) {
       w->Str("vip_deadline", FormatUtc(r.vip_deadline));
     } else {

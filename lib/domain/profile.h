@@ -34,18 +34,29 @@ struct ProfileRecord {
   int64_t birth = 0;
   int sexual = 0;
   int pref_age_min = 0, pref_age_max = 0, pref_distance_km = 0, pref_genders = 0;
+  // The avatar others see (user_info.avatar), and in [moderation] photos = pre the owner's
+  // new one waiting for review (shown to the owner only); the review state of the one the
+  // owner sees ("approved", "pending"; "" without an avatar).
+  std::string avatar;
+  std::string avatar_pending;
+  std::string avatar_state;
   // JSON members, without braces: what everyone sees of a list item (user_id, nickname,
-  // birthday, gender, avatar, height, sexual, education, salary, emotion) ...
+  // birthday, gender, height, sexual, education, salary, emotion; the avatar is written
+  // from the fields above) ...
   std::string card;
-  // ... labels and photos ...
-  std::string media;
-  // ... and what only the owner sees (phone, email, authority).
+  // ... labels, the album as others see it (post: all but rejected photos; pre: approved
+  // ones only) and as the owner does (every photo with its "state") ...
+  std::string labels;
+  std::string photos;
+  std::string photos_approved;
+  std::string photos_own;
+  // ... and what only the owner sees (phone, email, authority, rejected_photos, warnings).
   std::string secret;
 };
 
 // How much of a cached record a reader takes: everything, or (for a list, whose items are
-// ProfileView::kListItem) the rules' fields and the card, without copying labels, photos
-// and the private part. A card-only record must only be written as a list item.
+// ProfileView::kListItem) the rules' fields, the avatar and the card, without copying
+// labels, photos and the private part. A card-only record must only be written as a list item.
 enum class ProfileParts { kAll, kCard };
 
 // The records of `ids` that exist, keyed by id (cache first, MySQL for the rest in one
@@ -78,10 +89,16 @@ Status UserIsVip(Db& db, Redis& redis, const Config& config, int64_t user, int64
 Status InvalidateProfile(Redis& redis, int64_t id);
 
 enum class ProfileView {
-  kSelf,      // everything: the private part and vip_deadline included
-  kPeer,      // what others see: no phone, email or authority
-  kListItem,  // a list entry: as kPeer without labels and photos
+  kSelf,          // everything: the private part, vip_deadline, every photo with its state
+  kPeer,          // what others see: no phone, email or authority; no rejected photo
+  kPeerApproved,  // as kPeer under [moderation] photos = pre: approved photos only
+  kListItem,      // a list entry: as kPeer without labels and photos
 };
+
+// The view of another user's profile under `config`'s photo review mode.
+inline ProfileView PeerView(const Config& config) {
+  return config.photos_pre ? ProfileView::kPeerApproved : ProfileView::kPeer;
+}
 
 // The members of the API's JSON object of a record for `view`, with is_vip decided at
 // `now`, into the object open in *w (a list item may add its own after them).

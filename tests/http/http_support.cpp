@@ -15,6 +15,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 #include "handlers/handlers.h"
 #include "lib/domain/guard.h"
 #include "lib/core/crypto.h"
@@ -64,8 +66,13 @@ std::unique_ptr<CURL, CurlFree> NewCurl() { return std::unique_ptr<CURL, CurlFre
 // Keeps the shape of a successful API reply for the OpenAPI examples' check.
 void RecordShape(const std::string& method, const std::string& url, const Response& r) {
   TestStack& stack = TestStack::Get();
-  if (r.status != 200 || r.code() != 0 || url.compare(0, stack.url().size(), stack.url()) != 0) return;
-  std::string path = url.substr(stack.url().size());
+  if (r.status != 200 || r.code() != 0) return;
+  size_t base = 0;
+  for (const std::string* origin : {&stack.url(), &stack.operator_url(), &stack.pre_url()}) {
+    if (url.compare(0, origin->size(), *origin) == 0) base = origin->size();
+  }
+  if (base == 0) return;
+  std::string path = url.substr(base);
   path = path.substr(0, path.find('?'));
   if (path.compare(0, 5, "/api/") != 0) return;
   static std::mutex mutex;  // the load tests call from several threads
@@ -75,7 +82,7 @@ void RecordShape(const std::string& method, const std::string& url, const Respon
 
 Response Perform(CURL* curl, const std::string& method, const std::string& url,
                  const std::string* body, const std::string& content_type,
-                 const std::string& source = "") {
+                 const std::string& source = "", const std::string& extra_header = "") {
   Response r;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   if (!source.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, ("host!" + source).c_str());
@@ -96,6 +103,7 @@ Response Perform(CURL* curl, const std::string& method, const std::string& url,
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   headers = curl_slist_append(headers, "Expect:");
+  if (!extra_header.empty()) headers = curl_slist_append(headers, extra_header.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
@@ -131,6 +139,8 @@ TestStack& TestStack::Get() {
 
 TestStack::TestStack()
     : url_(EnvOr("DT_TEST_URL", "http://127.0.0.1:18080")),
+      operator_url_(EnvOr("DT_TEST_OPERATOR_URL", "http://127.0.0.1:18081")),
+      pre_url_(EnvOr("DT_TEST_PRE_URL", "http://127.0.0.1:18082")),
       var_(EnvOr("DT_TEST_VAR", "var/test")),
       db_(config_),
       redis_(config_) {
@@ -315,6 +325,58 @@ Response Call(const std::string& method, const std::string& path, Fields fields,
                  "");
 }
 
+namespace {
+
+std::string Encoded(CURL* curl, const Fields& fields) {
+  std::string encoded;
+  for (const auto& [k, v] : fields) {
+    if (!encoded.empty()) encoded += '&';
+    encoded += Escape(curl, k) + "=" + Escape(curl, v);
+  }
+  return encoded;
+}
+
+Response Send(const std::string& base, const std::string& method, const std::string& path,
+              const Fields& fields, const std::string& source, const std::string& header) {
+  auto curl = NewCurl();
+  const std::string encoded = Encoded(curl.get(), fields);
+  if (method == "POST") {
+    return Perform(curl.get(), method, base + path, &encoded, "application/x-www-form-urlencoded",
+                   source, header);
+  }
+  return Perform(curl.get(), method, base + path + (encoded.empty() ? "" : "?" + encoded), nullptr,
+                 "", source, header);
+}
+
+}  // namespace
+
+Response CallPre(const std::string& method, const std::string& path, Fields fields,
+                 const Caller& caller) {
+  AddSignature(method, path, &fields, caller);
+  return Send(TestStack::Get().pre_url(), method, path, fields, "", "");
+}
+
+Response OperatorCall(const std::string& method, const std::string& path, Fields fields,
+                      const std::string& token, const std::string& source) {
+  return Send(TestStack::Get().operator_url(), method, path, fields, source,
+              token.empty() ? "" : "Authorization: Bearer " + token);
+}
+
+std::string OperatorToken(const std::string& role) {
+  static std::atomic<int> serial{0};
+  const std::string name = "op-" + role + "-" + std::to_string(getpid()) + "-" +
+                           std::to_string(serial++) + "-" + NewNonce().substr(0, 6);
+  const std::string password = "pw-" + NewNonce() + "-long";
+  const std::string out =
+      RunCommand("echo '" + password + "' | " + ToolCommand("dtadmin", "operator add " + name + " " + role));
+  CPPUNIT_ASSERT_MESSAGE(out, out.find("added") != std::string::npos);
+  Response r = OperatorCall("POST", "/api/admin/login", {{"name", name}, {"password", password}});
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  TestStack::Get().secrets_seen.push_back(r.data()["token"].asString());
+  TestStack::Get().secrets_seen.push_back(password);
+  return r.data()["token"].asString();
+}
+
 std::string SignedUrl(const std::string& path, Fields fields, const Caller& caller) {
   AddSignature("GET", path, &fields, caller);
   auto curl = NewCurl();
@@ -396,6 +458,14 @@ std::string UploadedUrl(const std::string& kind) {
                              {{"file", "f", "application/octet-stream", data}}, uploader);
   CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
   return urls[kind] = r.data()["url"].asString();
+}
+
+std::string NewUploadedImage(const Caller& by) {
+  const std::string data = ReadBinary("tests/data/sample.png");
+  Response r = CallMultipart("/api/upload", {{"kind", "image"}, {"md5", Md5Hex(data)}},
+                             {{"file", "f", "application/octet-stream", data}}, by);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+  return r.data()["url"].asString();
 }
 
 void AllowNextSms(const std::string& phone) {

@@ -48,6 +48,10 @@ class TestStack {
 
   const Config& config() const { return config_; }
   const std::string& url() const { return url_; }
+  // The operator address (nginx/operator.conf) and the worker-pre pool's port
+  // ([moderation] photos = pre).
+  const std::string& operator_url() const { return operator_url_; }
+  const std::string& pre_url() const { return pre_url_; }
   Db& db() { return db_; }
   Redis& redis() { return redis_; }
 
@@ -73,6 +77,8 @@ class TestStack {
   TestStack();
   Config config_;
   std::string url_;
+  std::string operator_url_;
+  std::string pre_url_;
   std::string var_;
   Db db_;
   Redis redis_;
@@ -96,6 +102,20 @@ std::string NowTimestamp();
 // unless a field of that name is already given.
 Response Call(const std::string& method, const std::string& path, Fields fields,
               const Caller& caller = {}, bool sign = true);
+
+// Call through the worker-pre pool ([moderation] photos = pre), signed as Call signs.
+Response CallPre(const std::string& method, const std::string& path, Fields fields,
+                 const Caller& caller);
+
+// A request to the operator API: `fields` urlencoded (POST) or in the query (GET), with
+// "Authorization: Bearer <token>" when a token is given, from `source` (an address of
+// this machine) when one is.
+Response OperatorCall(const std::string& method, const std::string& path, Fields fields,
+                      const std::string& token = "", const std::string& source = "");
+
+// A new operator of `role` (dtadmin operator add, the password from stdin) logged in
+// through the operator API: its session token.
+std::string OperatorToken(const std::string& role);
 
 struct FilePart {
   std::string field, filename, content_type, data;
@@ -173,6 +193,9 @@ bool InHotList(const Caller& viewer, int64_t id);
 // The url of a file of `kind` ("image", "audio", "video") uploaded once per run: what
 // avatars, albums and media messages may name (only this server's own media).
 std::string UploadedUrl(const std::string& kind = "image");
+// A new upload of an image by `by`, its URL: one no other test uses (a review of it
+// changes no one else's).
+std::string NewUploadedImage(const Caller& by);
 
 // Forgets the once-a-minute SMS limit of `phone`, for tests that log in twice.
 void AllowNextSms(const std::string& phone);

@@ -12,6 +12,7 @@
 #include "handlers/handlers.h"
 #include "lib/core/args.h"
 #include "lib/domain/guard.h"
+#include "lib/domain/operator.h"
 #include "lib/core/crypto.h"
 #include "lib/domain/session.h"
 #include "tests/http/http_support.h"
@@ -90,6 +91,37 @@ Fields ValidFields(const Route& r, const Caller& peer, const std::string& except
 }
 
 bool AppSigned(const Route& r) { return r.auth == &kAppSigned || r.auth == &kAppToken; }
+
+// A route of the operator API (lib/domain/operator.h): on the operator address only.
+bool OperatorRoute(const Route& r) { return r.auth && std::string(r.auth->name) == "operator"; }
+
+// Valid fields of an operator route whose acts fall on `target` (a throwaway user) or on
+// nothing (no such photo or operator), never on anyone another test relies on.
+Fields OperatorFields(const Route& r, const Caller& target, const std::string& except = "") {
+  Fields f;
+  for (const ArgSpec& spec : r.args) {
+    const std::string name = spec.name;
+    if (name == except) continue;
+    if (name == "userId" || name == "targetId") {
+      f.emplace_back(name, std::to_string(target.user_id));
+    } else if (name == "photoId") {
+      f.emplace_back(name, "999999999");
+    } else if (name == "name") {
+      f.emplace_back(name, "nobody-such");
+    } else if (name == "password") {
+      f.emplace_back(name, "not-the-password-1");
+    } else if (name == "reason") {
+      f.emplace_back(name, "sweep");
+    } else if (name == "days") {
+      f.emplace_back(name, "1");
+    } else if (name == "phone" || name == "page" || name == "pageCount") {
+      continue;  // userId given instead; the defaults
+    } else {
+      f.emplace_back(name, spec.choices.empty() ? "x" : spec.choices.front());
+    }
+  }
+  return f;
+}
 
 // A user row as text, every column.
 std::string UserRow(int64_t id) {
@@ -221,11 +253,12 @@ class SecurityHttpTest : public CppUnit::TestFixture {
   void testUnrestrictedResourceConsumption() {
     Caller me = Login(NewPhone());
     int paged = 0;
+    const std::string admin = OperatorToken("admin");
     for (const Route& r : AllRoutes()) {
       if (!SpecOf(r, "pageCount")) continue;
-      Fields f = ValidFields(r, me, "pageCount");
+      Fields f = OperatorRoute(r) ? OperatorFields(r, me, "pageCount") : ValidFields(r, me, "pageCount");
       f.emplace_back("pageCount", "100000");
-      Response resp = Call(r.method, r.path, f, me);
+      Response resp = OperatorRoute(r) ? OperatorCall(r.method, r.path, f, admin) : Call(r.method, r.path, f, me);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, 300, resp.code());
       CPPUNIT_ASSERT_EQUAL_MESSAGE(r.path, std::string("pageCount is invalid."), resp.msg());
       ++paged;
@@ -301,16 +334,26 @@ class SecurityHttpTest : public CppUnit::TestFixture {
                                           {{"file", "a.png", "image/png", png}}, me).code());
   }
 
-  // API5: operator functions exist only as dtadmin commands, not as HTTP routes; the
-  // gateway's route answers only the gateway's key.
+  // API5: operator functions exist only under /api/admin/, which the public address
+  // answers with 404 and the operator address only to an operator's session (a user's
+  // token is none); dtadmin has the rest. The gateway's route answers only the gateway's key.
   void testFunctionLevelAuthorization() {
+    Caller me = Login(NewPhone());
     for (const Route& r : AllRoutes()) {
       const std::string path = r.path;
+      if (OperatorRoute(r)) {
+        CPPUNIT_ASSERT_MESSAGE(path, path.rfind("/api/admin/", 0) == 0);
+        Response pub = Call(r.method, path, {}, me);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 404L, pub.status);
+        if (r.auth == &kOperatorDoor) continue;
+        Response user = OperatorCall(r.method, path, OperatorFields(r, me), me.token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": " + user.body, 504, user.code());
+        continue;
+      }
       for (const char* word : {"admin", "review", "ban", "rebuild", "operator", "internal"}) {
         CPPUNIT_ASSERT_MESSAGE(path, path.find(word) == std::string::npos);
       }
     }
-    Caller me = Login(NewPhone());
     for (const char* path : {"/api/admin", "/api/admin/review/list", "/api/user/ban", "/api/review/clear", "/api/rebuild-hot"}) {
       Response r = Call("POST", path, {}, me);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 404L, r.status);
@@ -336,14 +379,20 @@ class SecurityHttpTest : public CppUnit::TestFixture {
         "1' UNION SELECT phone FROM user_info -- ", "\\'; SHUTDOWN; --", "%' AND SLEEP(3) AND '%'='",
     };
     int requests = 0;
+    const std::string admin = OperatorToken("admin");
+    const Caller target = Login(NewPhone());  // whom the operator routes' acts fall on
     for (const Route& r : AllRoutes()) {
       const std::string path = r.path;
       if (path == "/api/account/delete" || path == "/api/auth/logout") continue;  // would end the attacker's session
+      if (path == "/api/admin/logout") continue;  // would end the admin's session
       for (const std::string& param : ParamsOf(r)) {
+        if (OperatorRoute(r) && param == "Authorization") continue;  // a header, sent as such
         for (const char* payload : payloads) {
-          Fields f = ValidFields(r, bystander, param);
+          Fields f = OperatorRoute(r) ? OperatorFields(r, target, param) : ValidFields(r, bystander, param);
           f.emplace_back(param, payload);
-          Response resp = AppSigned(r) ? Call(r.method, path, f, attacker) : Call(r.method, path, f, {}, false);
+          Response resp = OperatorRoute(r)  ? OperatorCall(r.method, path, f, admin)
+                          : AppSigned(r) ? Call(r.method, path, f, attacker)
+                                         : Call(r.method, path, f, {}, false);
           ++requests;
           const std::string where = path + " " + param + "=" + payload + ": " + resp.body.substr(0, 160);
           CPPUNIT_ASSERT_MESSAGE(where, resp.status > 0 && resp.status < 500);
@@ -353,6 +402,9 @@ class SecurityHttpTest : public CppUnit::TestFixture {
         }
       }
     }
+    // The sweep's failed operator logins are this machine's: not the next tests' limit.
+    RedisReply cleared;
+    TestStack::Get().redis().Command(&cleared, "DEL dt:rl:oplogin:ip:127.0.0.1");
     printf("     sql-injection sweep: %d requests (%zu payloads in every parameter of every route, the others valid)\n", requests,
            sizeof payloads / sizeof payloads[0]);
     CPPUNIT_ASSERT(requests > 300);

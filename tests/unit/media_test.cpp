@@ -111,7 +111,16 @@ class MediaTest : public CppUnit::TestFixture {
     r.authority = 1;
     r.vip_deadline = 2000;
     r.card = "\"user_id\":7,\"nickname\":\"n\\ttab\"";
-    r.media = "\"labels\":[],\"photos\":[]";
+    r.avatar = "http://m/a.jpg";
+    r.avatar_pending = "http://m/b.jpg";
+    r.avatar_state = "pending";
+    r.labels = "\"labels\":[]";
+    r.photos = "\"photos\":[{\"photo_id\":1,\"url\":\"u1\"},{\"photo_id\":2,\"url\":\"u2\"}]";
+    r.photos_approved = "\"photos\":[{\"photo_id\":1,\"url\":\"u1\"}]";
+    r.photos_own =
+        "\"photos\":[{\"photo_id\":1,\"url\":\"u1\",\"state\":\"approved\"},"
+        "{\"photo_id\":2,\"url\":\"u2\",\"state\":\"pending\"},"
+        "{\"photo_id\":3,\"url\":\"u3\",\"state\":\"rejected\"}]";
     r.secret = "\"phone\":\"13800138000\",\"email\":\"a@b.cn\",\"authority\":1";
     auto parse = [](const std::string& text) {
       Json::Value v;
@@ -130,12 +139,24 @@ class MediaTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("13800138000"), self["phone"].asString());
     CPPUNIT_ASSERT(self["is_vip"].asBool());
     CPPUNIT_ASSERT_EQUAL(std::string("1970-01-01 00:33:20"), self["vip_deadline"].asString());
+    // The owner sees their pending avatar and every photo with its state; others the
+    // avatar they may see, and the photos of the mode (post: not rejected; pre: approved).
+    CPPUNIT_ASSERT_EQUAL(std::string("http://m/b.jpg"), self["avatar"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("pending"), self["avatar_state"].asString());
+    CPPUNIT_ASSERT_EQUAL(3u, self["photos"].size());
+    CPPUNIT_ASSERT_EQUAL(std::string("rejected"), self["photos"][2]["state"].asString());
+    Json::Value pre = parse(render(ProfileView::kPeerApproved, 1000));
+    CPPUNIT_ASSERT_EQUAL(1u, pre["photos"].size());
+    CPPUNIT_ASSERT_EQUAL(std::string("http://m/a.jpg"), pre["avatar"].asString());
+    CPPUNIT_ASSERT(!pre.isMember("avatar_state"));
     Json::Value peer = parse(render(ProfileView::kPeer, 3000));
     for (const char* hidden : {"phone", "email", "authority", "vip_deadline"}) {
       CPPUNIT_ASSERT_MESSAGE(hidden, !peer.isMember(hidden));
     }
     CPPUNIT_ASSERT(!peer["is_vip"].asBool());
     CPPUNIT_ASSERT(peer.isMember("labels"));
+    CPPUNIT_ASSERT_EQUAL(2u, peer["photos"].size());
+    CPPUNIT_ASSERT(!peer["photos"][0].isMember("state"));
     CPPUNIT_ASSERT_EQUAL(std::string("n\ttab"), peer["nickname"].asString());
     Json::Value item = parse(render(ProfileView::kListItem, 1000, true));
     CPPUNIT_ASSERT(!item.isMember("labels") && !item.isMember("photos") && !item.isMember("phone"));
@@ -145,15 +166,20 @@ class MediaTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(ParseProfileRecord(SerializeProfile(r), &back));
     CPPUNIT_ASSERT_EQUAL(r.card, back.card);
     CPPUNIT_ASSERT_EQUAL(r.secret, back.secret);
+    CPPUNIT_ASSERT_EQUAL(r.photos_own, back.photos_own);
+    CPPUNIT_ASSERT_EQUAL(r.avatar_pending, back.avatar_pending);
     CPPUNIT_ASSERT_EQUAL(int64_t{2000}, back.vip_deadline);
     // A list's reader takes the card and the rules' fields, not the labels or the secret.
     ProfileRecord card;
     CPPUNIT_ASSERT(ParseProfileRecord(SerializeProfile(r), &card, ProfileParts::kCard));
     CPPUNIT_ASSERT_EQUAL(r.card, card.card);
-    CPPUNIT_ASSERT(card.media.empty() && card.secret.empty());
+    CPPUNIT_ASSERT_EQUAL(r.avatar, card.avatar);
+    CPPUNIT_ASSERT(card.photos.empty() && card.secret.empty() && card.avatar_pending.empty());
     CPPUNIT_ASSERT_EQUAL(int64_t{2000}, card.vip_deadline);
     CPPUNIT_ASSERT(!ParseProfileRecord("{\"user_id\":7}", &back));  // an older format is a miss
     CPPUNIT_ASSERT(!ParseProfileRecord("p1\t7\t0\t1\tactive\t0\t{}\t{}\t{}", &back));
+    CPPUNIT_ASSERT(!ParseProfileRecord(
+        "p3\t7\t0\t1\tactive\t0\t0\t0\t0\t0\t0\t0\t0\t\"a\":1\t\"b\":1\t\"c\":1", &back));
     CPPUNIT_ASSERT(ProfileVisibleTo(r, 8));
     r.authority = 0;
     CPPUNIT_ASSERT(!ProfileVisibleTo(r, 8));
