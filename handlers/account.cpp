@@ -43,12 +43,16 @@ Reply HandleDelete(RequestContext& ctx) {
     RETURN_IF_ERROR(db.Exec("DELETE FROM push_device WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec(
         "UPDATE user_info SET phone = NULL, email = NULL, nickname = '', avatar = '',"
+        " avatar_pending = '', ban_until = NULL,"
         " birthday = NULL, height = NULL, gender = 0, sexual = 0, education = 0, salary = 0,"
         " emotion = 0, authority = 0, status = 'deleted', update_time = FROM_UNIXTIME(?) WHERE id "
         "= ?",
         {now, me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_album WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_label WHERE user_id = ?", {me}));
+    // Warnings go; photo reviews stay (the chat images the user sent are still in others'
+    // conversations and still reviewed), as does the audit log (docs/moderation.md).
+    RETURN_IF_ERROR(db.Exec("DELETE FROM user_warning WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM location WHERE user_id = ?", {me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM user_like WHERE user_id = ? OR peer_id = ?", {me, me}));
     RETURN_IF_ERROR(db.Exec("DELETE FROM visitor WHERE user_id = ? OR visitor_id = ?", {me, me}));

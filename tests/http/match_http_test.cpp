@@ -119,6 +119,8 @@ class AccountHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "soon-gone"}, {"email", "gone@example.com"}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/album/add", {{"url", UploadedUrl("image")}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/labels", {{"labelIds", "1,2"}}, d).code());
+    CheckDb(TestStack::Get().db().Exec(
+        "INSERT INTO user_warning (user_id, reason, create_time) VALUES (?, 'a warning', NOW())", {d.user_id}));
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/device/register", {{"platform", "android"}, {"provider", "fcm"},
                                                                   {"deviceToken", "fcm-of-a-user-soon-gone-0123456789"}}, d).code());
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/preferences", {{"showPreview", "1"}}, d).code());
@@ -171,6 +173,7 @@ class AccountHttpTest : public CppUnit::TestFixture {
         {"SELECT COUNT(*) FROM user_block WHERE user_id = ? OR blocked_id = ?", 2},
         {"SELECT COUNT(*) FROM contacts WHERE user_id = ?", 1},
         {"SELECT COUNT(*) FROM vip_info WHERE user_id = ?", 1},
+        {"SELECT COUNT(*) FROM user_warning WHERE user_id = ?", 1},
     };
     for (const auto& g : gone) {
       int64_t n = g.args == 1 ? Count(g.sql, {d.user_id}) : Count(g.sql, {d.user_id, d.user_id});

@@ -135,6 +135,15 @@ class ConfigTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(c.must_name + std::string(" not in: ") + s.msg(),
                              s.msg().find(c.must_name) != std::string::npos);
     }
+    // The operator allow-list and the photo review mode are checked too.
+    for (const auto& [text, must_name] :
+         {std::pair<const char*, const char*>{"[operator]\nallow = 10.0.0.0/99\n", "[operator] allow"},
+          {"[operator]\nallow = office\n", "[operator] allow"},
+          {"[moderation]\nphotos = later\n", "[moderation] photos"}}) {
+      Config config;
+      Status s = ParseConfig(std::string(kMinimal) + text, &config);
+      CPPUNIT_ASSERT_MESSAGE(s.msg(), s.msg().find(must_name) != std::string::npos);
+    }
     // The old service's app, marked legacy, loads with its short secret.
     Config legacy;
     Status s = ParseConfig(std::string(kMinimal) + "[app.432ABZ]\nsecret = 1AE32B09224\nlegacy = 1\n", &legacy);
