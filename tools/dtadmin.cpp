@@ -153,7 +153,7 @@ bool IdOf(const std::string& text, int64_t* id) {
 
 // What Review and Operators return for arguments they do not take: main prints the usage.
 constexpr const char* kBadArguments = "bad arguments";
-dt::Status Usage0() { return dt::Status::Error(dt::kBadParam, kBadArguments); }
+dt::Status BadArguments() { return dt::Status::Error(dt::kBadParam, kBadArguments); }
 
 // dtadmin review ...: the operator API's decisions (lib/domain/moderation.h), audited.
 dt::Status Review(dt::Db& db, dt::Redis& redis, const dt::Config& config,
@@ -182,7 +182,7 @@ dt::Status Review(dt::Db& db, dt::Redis& redis, const dt::Config& config,
     return dt::Status::Ok();
   }
   int64_t id = 0;
-  if (args.size() < 2 || !IdOf(args[1], &id)) return Usage0();
+  if (args.size() < 2 || !IdOf(args[1], &id)) return BadArguments();
   const std::string reason = args.size() > 2 ? args.back() : "";
   if (verb == "approve" && args.size() == 2) {
     return dt::ReviewPhoto(db, redis, actor, id, true, "", now);
@@ -197,12 +197,12 @@ dt::Status Review(dt::Db& db, dt::Redis& redis, const dt::Config& config,
   if (verb == "ban" && args.size() <= 4) {
     int64_t days = 0;
     if (args.size() > 2 && (!dt::ParseInt64(args[2], &days) || days < 0 || days > 3650)) {
-      return Usage0();
+      return BadArguments();
     }
     return dt::BanUser(db, redis, actor, id, static_cast<int>(days), args.size() == 4 ? reason : "",
                        now);
   }
-  return Usage0();
+  return BadArguments();
 }
 
 // dtadmin operator ...
@@ -220,7 +220,7 @@ dt::Status Operators(dt::Db& db, const dt::Config& config, const std::vector<std
   if (args[0] == "disable" && args.size() == 2) {
     return dt::DisableOperator(db, CommandLine(), args[1], now);
   }
-  if (args[0] != "add" || args.size() != 3) return Usage0();
+  if (args[0] != "add" || args.size() != 3) return BadArguments();
   std::string password;
   bool made = false;
   if (!isatty(0)) std::getline(std::cin, password);

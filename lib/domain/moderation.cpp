@@ -64,12 +64,11 @@ Status ListUnderReview(Db& db, std::vector<UnderReview>* out) {
 
 namespace {
 
-// A user's moderated state, locked for the transaction's change: *found false for no
-// such (or a deleted) user.
+// A user's moderated state, as the audit log keeps it (with the decision's reason, if any).
 struct UserState {
   std::string status;
   int64_t ban_until = 0;  // 0: none or for good
-  std::string Json() const {
+  std::string Json(const std::string& reason = "") const {
     JsonWriter w;
     w.Str("status", status);
     if (ban_until > 0) {
@@ -77,10 +76,12 @@ struct UserState {
     } else {
       w.Null("ban_until");
     }
+    if (!reason.empty()) w.Str("reason", reason);
     return w.Close();
   }
 };
 
+// The user's state, locked for the transaction's change: 508 for no such (or a deleted) user.
 Status LockUser(Db& db, int64_t user, UserState* out) {
   Row row;
   bool found = false;
@@ -113,15 +114,8 @@ Status ChangeStatus(Db& db, const Actor& actor, const char* action, int64_t user
     if (handle_reports) {
       RETURN_IF_ERROR(db.Exec("UPDATE user_report SET handled = 1 WHERE reported_id = ?", {user}));
     }
-    UserState after{to, ban_until};
-    std::string after_json = after.Json();
-    if (!reason.empty()) {
-      after_json.pop_back();
-      JsonWriter r(JsonWriter::Start::kMembers);
-      r.Str("reason", reason);
-      after_json += "," + r.Close() + "}";
-    }
-    return Audit(db, actor, action, "user", user, before.Json(), after_json, now);
+    const UserState after{to, ban_until};
+    return Audit(db, actor, action, "user", user, before.Json(), after.Json(reason), now);
   });
 }
 

@@ -380,6 +380,7 @@ class ModerationHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("user.warn"), rows[2]["action"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("active"), ParseText(rows[1]["before"].asString())["status"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("review"), ParseText(rows[1]["after"].asString())["status"].asString());
+    CPPUNIT_ASSERT_EQUAL(std::string("checking"), ParseText(rows[1]["after"].asString())["reason"].asString());
     CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), rows[0]["client_ip"].asString());
     CPPUNIT_ASSERT(rows[0]["actor"].asString().rfind("op-reviewer-", 0) == 0);
     CPPUNIT_ASSERT_EQUAL(300, OperatorCall("GET", "/api/admin/audit", {{"targetType", "user"}}, admin).code());
