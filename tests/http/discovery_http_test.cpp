@@ -356,6 +356,13 @@ class DiscoveryHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.data()["has_next"].asBool());
     r = Call("GET", "/api/user/likes/received", {{"pageCount", "1"}, {"page", "2"}}, me);
     CPPUNIT_ASSERT_EQUAL(Id(fan), Ids(r));
+    CPPUNIT_ASSERT_EQUAL(2, r.data()["count"].asInt());  // the counts come with every page
+    // Past the last page: no one, and still the counts.
+    r = Call("GET", "/api/user/likes/received", {{"pageCount", "1"}, {"page", "3"}}, me);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 0, r.code());
+    CPPUNIT_ASSERT_EQUAL(Json::ArrayIndex{0}, r.data()["list"].size());
+    CPPUNIT_ASSERT_EQUAL(2, r.data()["count"].asInt());
+    CPPUNIT_ASSERT(!r.data()["has_next"].asBool());
     CPPUNIT_ASSERT_EQUAL(300, Call("GET", "/api/user/likes/received", {{"pageCount", "51"}}, me).code());
   }
 
