@@ -8,7 +8,9 @@
 //       running a while has it (skipped when a sample shows it is warm already).
 //   dtbench --config PATH sign ROUTE COUNT USERS OUT
 //       writes COUNT requests for ROUTE, each signed with its own nonce, one per line:
-//       METHOD <tab> PATH?QUERY <tab> BODY (for bench/wrk.lua). Callers are users 1..2000.
+//       METHOD <tab> PATH?QUERY <tab> BODY [<tab> HEADER]... (for bench/wrk.lua). Callers
+//       are users 1..2000 (VIP, each liked by 40 others); the payment notifies pay for
+//       orders this command stores first, for buyers 2001..4000.
 #include <mysql.h>
 
 #include <chrono>
@@ -16,12 +18,16 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "lib/core/config.h"
 #include "lib/core/crypto.h"
+#include "lib/core/json_writer.h"
+#include "lib/core/keys.h"
+#include "lib/domain/alipay.h"
 #include "lib/store/db.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
@@ -37,6 +43,8 @@ using dt::Status;
 
 constexpr int64_t kCallers = 2000;             // users whose tokens the signer knows
 constexpr int64_t kMaxConversations = 100000;
+constexpr int64_t kLikesEach = 40;             // likes each caller has received
+constexpr int64_t kBuyers = 2000;              // users 2001..4000 pay the notifies' orders
 constexpr double kCityLat = 31.2304, kCityLng = 121.4737;  // a city-sized box around it
 constexpr double kHalfLat = 0.2, kHalfLng = 0.25;          // about 44 km x 48 km
 
@@ -155,6 +163,38 @@ Status LoadRedis(dt::Db& db, dt::Redis& redis, int64_t users) {
   return dt::GeoRebuild(db, redis, now);
 }
 
+// What the routes beyond the first set need, on data of any age: the callers are VIP and
+// have received likes (a tenth of them superlikes); orders start empty every run (the
+// notifies store their own; none is left for reconciliation to ask about).
+Status LoadExtras(dt::Db& db, dt::Redis& redis, const dt::Config& config, int64_t users) {
+  RETURN_IF_ERROR(db.Exec("TRUNCATE TABLE user_order", {}));
+  dt::Row row;
+  bool found = false;
+  RETURN_IF_ERROR(db.QueryRow("SELECT value FROM bench_meta WHERE name = 'likes'", {}, &row, &found));
+  if (found && row.Int(0) == kLikesEach) return Status::Ok();
+  fprintf(stderr, "  VIP callers and their received likes\n");
+  const int64_t callers = std::min(kCallers, users);
+  RETURN_IF_ERROR(db.Exec("DELETE FROM user_like WHERE peer_id <= ?", {callers}));
+  RETURN_IF_ERROR(db.Exec(
+      "INSERT IGNORE INTO user_like (user_id, peer_id, action, update_time)"
+      " SELECT ? + 1 + (c.seq * 7919 + k.seq * 104729) % (? - ?), c.seq, IF(k.seq % 10 = 0, 2, 1),"
+      " UTC_TIMESTAMP() - INTERVAL (c.seq * 40 + k.seq) SECOND"
+      " FROM seq_1_to_2000 c JOIN seq_1_to_40 k WHERE c.seq <= ?",
+      {callers, users, callers, callers}));
+  RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO vip_info (user_id, vip_deadline) SELECT seq, UTC_TIMESTAMP() + INTERVAL 10 YEAR"
+      " FROM seq_1_to_2000 WHERE seq <= ? ON DUPLICATE KEY UPDATE vip_deadline = VALUES(vip_deadline)",
+      {callers}));
+  std::vector<int64_t> ids;
+  for (int64_t id = 1; id <= callers; ++id) {
+    ids.push_back(id);
+    RETURN_IF_ERROR(dt::InvalidateProfile(redis, id));
+  }
+  std::unordered_map<int64_t, dt::ProfileRecord> records;
+  RETURN_IF_ERROR(dt::LoadProfiles(db, redis, config, ids, &records));
+  return db.Exec("REPLACE INTO bench_meta (name, value) VALUES ('likes', ?)", {kLikesEach});
+}
+
 int Gen(const dt::Config& config, int64_t users) {
   dt::Db db(config);
   dt::Redis redis(config);
@@ -189,6 +229,7 @@ int Gen(const dt::Config& config, int64_t users) {
     fprintf(stderr, "dtbench: partitioning the geo index of Redis db %d\n", config.redis_db);
     if (!(s = dt::GeoRebuild(db, redis, Now())).ok()) return Fail("redis", s);
   }
+  if (!(s = LoadExtras(db, redis, config, users)).ok()) return Fail("extras", s);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   printf("dtbench gen: %lld users ready in %s (%.1f s)\n", static_cast<long long>(users),
          config.mysql_database.c_str(), seconds);
@@ -263,6 +304,81 @@ std::string Encode(const std::string& s) {
   return out;
 }
 
+dt::RsaKey PrivateKey(const char* path) {
+  std::ifstream in(path);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  dt::RsaKey key;
+  std::string error;
+  if (!dt::RsaKey::FromPrivatePem(pem.str(), &key, &error)) {
+    fprintf(stderr, "dtbench: %s: %s\n", path, error.c_str());
+    exit(1);
+  }
+  return key;
+}
+
+// Stores `count` unpaid orders of product 1 (30.00 yuan) on `channel`, their trade numbers
+// "BN<run><i>", for the buyers.
+Status StoreOrders(dt::Db& db, const std::string& channel, const std::string& run, int64_t count) {
+  for (int64_t from = 0; from < count; from += 5000) {
+    std::string rows = "[";
+    for (int64_t i = from; i < from + 5000 && i < count; ++i) {
+      rows += (i == from ? "[" : ",[") + std::to_string(kCallers + 1 + i % kBuyers) + ",\"BN" + run +
+              std::to_string(i) + "\"]";
+    }
+    rows += "]";
+    RETURN_IF_ERROR(db.Exec(
+        "INSERT INTO user_order (user_id, product_id, product_name, fee, channel, trade_no, pay, order_time)"
+        " SELECT id, 1, '月度会员', 30.00, ?, trade_no, 0, UTC_TIMESTAMP() FROM JSON_TABLE(?, '$[*]' COLUMNS"
+        " (id INT UNSIGNED PATH '$[0]', trade_no VARCHAR(64) PATH '$[1]')) AS j",
+        {channel, rows}));
+  }
+  return Status::Ok();
+}
+
+// Alipay's notify of order i paid, signed with "Alipay's" key of config/dev/alipay.
+std::string AlipayNotify(const dt::Config& config, const dt::RsaKey& key, const std::string& run, int64_t i) {
+  const std::string n = std::to_string(i);
+  dt::AlipayParams p = {
+      {"notify_time", "2026-12-01 12:00:00"}, {"charset", "utf-8"}, {"notify_type", "trade_status_sync"},
+      {"notify_id", "bench" + run + n}, {"trade_status", "TRADE_SUCCESS"}, {"app_id", config.alipay_app_id},
+      {"seller_id", config.alipay_seller_id}, {"version", "1.0"}, {"out_trade_no", "BN" + run + n},
+      {"total_amount", "30.00"}, {"trade_no", "2026" + run + n}, {"subject", "DatingToday 月度会员"},
+  };
+  const std::string sign = dt::RsaSha256SignBase64(key, dt::AlipaySignContent(p, {"sign", "sign_type"}));
+  std::string body;
+  for (const auto& [k, v] : p) body += k + "=" + dt::FormEncode(v) + "&";
+  return body + "sign_type=RSA2&sign=" + dt::FormEncode(sign);
+}
+
+// WeChat Pay's notify of order i paid: the resource sealed with the APIv3 key, the body
+// signed with "the platform's" key of config/dev/wechatpay; the body, then its headers.
+std::string WechatNotify(const dt::Config& config, const dt::RsaKey& key, const std::string& run, int64_t i,
+                         const std::string& timestamp) {
+  const std::string n = std::to_string(i);
+  dt::JsonWriter tx;
+  tx.Str("mchid", config.wechat_mchid).Str("appid", config.wechat_appid).Str("out_trade_no", "BN" + run + n);
+  tx.Str("transaction_id", "42" + run + n).Str("trade_type", "APP").Str("trade_state", "SUCCESS");
+  tx.Object("amount").Int("total", 3000).Int("payer_total", 3000).Str("currency", "CNY").End();
+  std::string sealed;
+  const std::string nonce = dt::HexEncode(dt::RandomBytes(6));
+  if (!dt::Aes256GcmSeal(config.wechat_api_v3_key, nonce, "transaction", tx.Close(), &sealed)) {
+    fprintf(stderr, "dtbench: sealing a wechat resource failed\n");
+    exit(1);
+  }
+  dt::JsonWriter w;
+  w.Str("id", "EV-" + run + n).Str("create_time", "2026-12-01T12:00:00+08:00").Str("resource_type", "encrypt-resource");
+  w.Str("event_type", "TRANSACTION.SUCCESS").Str("summary", "支付成功");
+  w.Object("resource").Str("original_type", "transaction").Str("algorithm", "AEAD_AES_256_GCM");
+  w.Str("ciphertext", dt::Base64Encode(sealed)).Str("associated_data", "transaction").Str("nonce", nonce).End();
+  const std::string body = w.Close();
+  const std::string sign_nonce = dt::HexEncode(dt::RandomBytes(16));
+  const std::string sign = dt::RsaSha256SignBase64(key, timestamp + "\n" + sign_nonce + "\n" + body + "\n");
+  return body + "\tContent-Type: application/json\tWechatpay-Timestamp: " + timestamp +
+         "\tWechatpay-Nonce: " + sign_nonce + "\tWechatpay-Serial: " + config.wechat_public_key_id +
+         "\tWechatpay-Signature: " + sign;
+}
+
 int Sign(const dt::Config& config, const std::string& route, int64_t count, int64_t users,
          const std::string& out_path) {
   const auto& app = config.apps.begin();
@@ -274,6 +390,20 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
   const int64_t callers = std::min(kCallers, users);
   std::uniform_real_distribution<double> dlat(-kHalfLat * 0.8, kHalfLat * 0.8), dlng(-kHalfLng * 0.8, kHalfLng * 0.8);
   dt::Redis redis(config);
+  if (route == "alipaynotify" || route == "wechatnotify") {  // the gateways' own protocols
+    const bool alipay = route == "alipaynotify";
+    dt::Db db(config);
+    Status s = StoreOrders(db, alipay ? "alipay" : "wechat", run, count);
+    if (!s.ok()) return Fail("orders", s);
+    const dt::RsaKey key = PrivateKey(alipay ? "config/dev/alipay/alipay_private_key.pem"
+                                             : "config/dev/wechatpay/wechatpay_private_key.pem");
+    for (int64_t i = 0; i < count; ++i) {
+      out << (alipay ? Line("POST", "/api/vip/pay/alipay/notify", AlipayNotify(config, key, run, i))
+                     : Line("POST", "/api/vip/pay/wechat/notify", WechatNotify(config, key, run, i, timestamp)))
+          << "\n";
+    }
+    return out ? 0 : 1;
+  }
   std::vector<std::string> codes;  // login: phones whose code is seeded below
   const int64_t login_start = static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<int64_t>(1, users)));
   for (int64_t i = 0; i < count; ++i) {
@@ -301,6 +431,14 @@ int Sign(const dt::Config& config, const std::string& route, int64_t count, int6
     } else if (route == "recs") {  // a deck's first page, where the caller is
       path = "/api/user/recs";
       f.emplace_back("pageCount", "10");
+    } else if (route == "likes") {
+      path = "/api/user/likes/received";
+      f.emplace_back("pageCount", "20");
+    } else if (route == "order") {
+      method = "POST";
+      path = "/api/vip/order/create";
+      f.emplace_back("productId", std::to_string(1 + rng() % 3));
+      f.emplace_back("channel", "alipay");
     } else if (route == "send" || route == "msglist") {
       const int64_t partner = caller % 2 ? caller + 1 : caller - 1;
       f.emplace_back("peerId", std::to_string(partner));

@@ -1,9 +1,13 @@
 -- wrk script of the benchmark: sends the pre-signed requests of a file (one per line:
--- METHOD <tab> PATH?QUERY <tab> BODY, from `dtbench sign`), each once, and counts every
--- answer that is not "code":0. Its last line is machine-readable for bench/run.sh.
---   wrk -t1 -c32 -d5s -s bench/wrk.lua URL -- FILE
+-- METHOD <tab> PATH?QUERY <tab> BODY [<tab> NAME: VALUE]..., from `dtbench sign`), each
+-- once, and counts every answer that is not the expected one: by default a body with
+-- "code":0; EXPECT "status=N" wants HTTP status N, any other EXPECT that text in the body
+-- (a gateway's "success"). Its last line is machine-readable for bench/run.sh.
+--   wrk -t1 -c32 -d5s -s bench/wrk.lua URL -- FILE [EXPECT]
 local requests = {}
 local next_index = 0
+local expect_text = '"code":0'
+local expect_status = nil
 failures = 0  -- global: done() reads it from each thread
 local threads = {}
 
@@ -12,13 +16,23 @@ function setup(thread)
 end
 
 function init(args)
-  local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+  if args[2] then
+    expect_status = tonumber(args[2]:match("^status=(%d+)$"))
+    expect_text = args[2]
+  end
   for line in io.lines(args[1]) do
-    local method, path, body = line:match("^(%u+)\t([^\t]*)\t?(.*)$")
+    local method, path, rest = line:match("^(%u+)\t([^\t]*)\t?(.*)$")
     if method == "GET" then
       requests[#requests + 1] = wrk.format("GET", path)
     elseif method then
-      requests[#requests + 1] = wrk.format(method, path, headers, body)
+      local fields = {}
+      for field in (rest .. "\t"):gmatch("([^\t]*)\t") do fields[#fields + 1] = field end
+      local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+      for i = 2, #fields do
+        local name, value = fields[i]:match("^([^:]+): (.*)$")
+        if name then headers[name] = value end
+      end
+      requests[#requests + 1] = wrk.format(method, path, headers, fields[1])
     end
   end
 end
@@ -33,9 +47,11 @@ function request()
 end
 
 function response(status, headers, body)
-  if not body:find('"code":0', 1, true) then
+  local ok
+  if expect_status then ok = status == expect_status else ok = body:find(expect_text, 1, true) ~= nil end
+  if not ok then
     failures = failures + 1
-    if failures <= 3 then io.stderr:write("bench: not code 0 (HTTP " .. status .. "): " .. body:sub(1, 200) .. "\n") end
+    if failures <= 3 then io.stderr:write("bench: unexpected answer (HTTP " .. status .. "): " .. body:sub(1, 200) .. "\n") end
   end
 end
 
