@@ -7,6 +7,7 @@
 //   dtadmin --config PATH phones migrate stored phones to E.164 (after an upgrade; idempotent)
 //   dtadmin --config PATH refund TRADE_NO [AMOUNT]   refund at the gateway, take the VIP back
 //   dtadmin --config PATH sms-stats [YYYY-MM-DD]     the SMS counters of a UTC day (today)
+//   dtadmin --config PATH backup DIR | restore DIR   the MySQL database to and from DIR
 #include <mysql.h>
 
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "lib/core/config.h"
 #include "lib/core/crypto.h"
 #include "lib/core/keys.h"
+#include "lib/domain/backup.h"
 #include "lib/domain/discovery.h"
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
@@ -62,7 +64,11 @@ int Usage() {
       "                        what is left of it); the VIP time it bought goes, pro rata\n"
       "  sms-stats [YYYY-MM-DD]  the SMS counters of a UTC day (default today): codes sent in\n"
       "                        all and per number prefix against [sms] daily_budget and\n"
-      "                        prefix_daily_limit, each sender's outcomes and breaker, refusals\n");
+      "                        prefix_daily_limit, each sender's outcomes and breaker, refusals\n"
+      "  backup DIR            the MySQL database, dumped in one transaction, into the new\n"
+      "                        folder DIR (datingtoday.sql and its MANIFEST)\n"
+      "  restore DIR           the backup in DIR loaded back (stop the workers first); the\n"
+      "                        Redis state made from MySQL dropped or rebuilt\n");
   return 2;
 }
 
@@ -300,6 +306,24 @@ int main(int argc, char** argv) {
   } else if (command == "sms-stats" && args.size() <= 1) {
     s = PrintSmsStats(redis, config, args.empty() ? "" : args[0], clock.NowSeconds());
     if (s.ok()) return 0;
+  } else if ((command == "backup" || command == "restore") && args.size() == 1) {
+    dt::BackupManifest m;
+    s = command == "backup" ? dt::Backup(config, db, args[0], &m)
+                            : dt::Restore(config, db, redis, args[0], clock.NowSeconds(), &m);
+    if (s.ok()) {
+      printf("dtadmin %s: %s, database %s at schema %s, taken %s: %lld bytes, sha256 %s\n",
+             command.c_str(), args[0].c_str(), m.database.c_str(),
+             m.schema.empty() ? "(none)" : m.schema.c_str(), m.created.c_str(),
+             static_cast<long long>(m.bytes), m.sha256.c_str());
+      if (command == "restore") {
+        printf(
+            "dtadmin restore: the caches made from MySQL are dropped and the hot ranking, GEO\n"
+            "index and boosts rebuilt; run the migrations if this release is newer than %s\n",
+            m.schema.empty() ? "the backup" : m.schema.c_str());
+      }
+      return 0;
+    }
+    command += " " + args[0];
   } else if (command == "refund" && (args.size() == 1 || args.size() == 2)) {
     s = Refund(db, redis, config, args[0], args.size() == 2 ? args[1] : "", clock.NowSeconds());
     command += " " + args[0];

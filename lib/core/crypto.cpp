@@ -6,6 +6,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -114,6 +115,24 @@ std::string Md5Stream::FinalHex() {
 std::string Sha256Hex(std::string_view data) {
   static const EVP_MD* sha256 = Fetched("SHA256");
   return DigestHex(sha256, data);
+}
+
+bool Sha256FileHex(const std::string& path, std::string* hex) {
+  static const EVP_MD* sha256 = Fetched("SHA256");
+  std::unique_ptr<FILE, int (*)(FILE*)> file(fopen(path.c_str(), "rb"), fclose);
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!file || !ctx || EVP_DigestInit_ex(ctx.get(), sha256, nullptr) != 1) return false;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, file.get())) > 0) {
+    if (EVP_DigestUpdate(ctx.get(), buf, n) != 1) return false;
+  }
+  if (ferror(file.get())) return false;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), out, &len) != 1) return false;
+  *hex = HexEncode(std::string_view(reinterpret_cast<char*>(out), len));
+  return true;
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {

@@ -18,6 +18,9 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // The 32 bytes themselves (keys derived by chained HMACs, Tencent Cloud's TC3).
 std::string HmacSha256(std::string_view key, std::string_view data);
 
+// The SHA-256 of a file's contents, read in pieces; false when it cannot be read.
+bool Sha256FileHex(const std::string& path, std::string* hex);
+
 // An MD5 over data that arrives in pieces (an upload streamed to disk). Move-only.
 class Md5Stream {
  public:
