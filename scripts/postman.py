@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """make postman: docs/datingtoday.postman_collection.json from docs/openapi.yaml.
 
-A Postman collection (format v2.1) with one folder per tag and one request per
-operation, and a collection-level pre-request script that signs each request as the
-server checks it (docs/API.md section 3): it fills in timestamp, nonce and sign, and
-userId and token for token routes, from the collection's variables (baseUrl, appkey,
-secret, signMethod, userId, token). Optional parameters are present but disabled.
+A Postman collection (format v2.1) with one request per operation, in folders that
+follow a new user's path (sign up, profile, upload, discover, chat, VIP, safety, log
+out, delete the account; the operator API last), each in the spec's order, and a
+collection-level pre-request script that signs each request as the server checks it
+(docs/API.md section 3): it fills in timestamp, nonce and sign, and userId and token for
+token routes, from the collection's variables (baseUrl, appkey, secret, signMethod,
+userId, token). sendsms keeps the code a development server echoes (smsCode), login
+keeps token and userId, admin/login keeps operatorToken: run in order, the folders sign
+up and go on as that user. Optional parameters are present but disabled.
 
   scripts/postman.py           write the collection
   scripts/postman.py --check   exit 1 when the committed collection is not what the
@@ -41,7 +45,9 @@ if (form && form.has('sign')) {
   const value = (name) => pm.variables.replaceIn(String(pm.collectionVariables.get(name) || pm.variables.get(name) || ''));
   const withToken = form.has('token');
   const token = withToken ? value('token') : '';
-  const set = (key, v) => form.upsert({ key: key, value: v });
+  // Every request lists these keys (scripts/postman.py): set in place, since a form-data
+  // list's entries cannot be upserted in Postman's runtime.
+  const set = (key, v) => form.each((p) => { if (p.key === key && !p.disabled) p.value = v; });
   set('appkey', value('appkey'));
   if (withToken) { set('userId', value('userId')); set('token', token); }
   set('timestamp', String(Math.floor(Date.now() / 1000)));
@@ -68,6 +74,49 @@ if (form && form.has('sign')) {
   set('sign', sign);
 }
 """.strip("\n").split("\n")
+
+
+# Runs after every request: the reply is the API's JSON envelope.
+TEST = r"""
+pm.test('the reply is the API envelope', () => {
+  const j = pm.response.json();
+  pm.expect(j.code).to.be.a('number');
+  pm.expect(j.msg).to.be.a('string');
+});
+""".strip("\n").split("\n")
+
+# What a request keeps of its reply for the ones after it, by path.
+KEEPS = {
+    "/api/auth/sendsms": "if (j.code === 0 && j.data.code) pm.collectionVariables.set('smsCode', j.data.code);",
+    "/api/auth/login": "if (j.code === 0) { pm.collectionVariables.set('token', j.data.token);"
+                       " pm.collectionVariables.set('userId', String(j.data.user_id)); }",
+    "/api/admin/login": "if (j.code === 0) pm.collectionVariables.set('operatorToken', j.data.token);",
+}
+
+# Values taken from the collection's variables instead of the spec's examples.
+FROM_VARIABLES = {
+    ("/api/auth/sendsms", "phone"): "{{phone}}",
+    ("/api/auth/login", "phone"): "{{phone}}",
+    ("/api/auth/login", "code"): "{{smsCode}}",
+}
+
+# The folders, in a new user's order: a path's own folder, else its tag's.
+FOLDERS = ["1 Sign up", "2 Profile", "3 Upload", "4 Discover", "5 Chat", "6 VIP", "7 Safety",
+           "8 Log out", "9 Delete the account", "Operators"]
+FOLDER_OF_PATH = {
+    "/api/user/hot/list": "4 Discover", "/api/user/search": "4 Discover",
+    "/api/auth/logout": "8 Log out", "/api/auth/sessions": "8 Log out",
+    "/api/auth/sessions/revoke": "8 Log out",
+}
+# Within a folder: the health check first, each logout last (the spec's order otherwise).
+RANK = {"/api/health": -1, "/api/auth/logout": 1, "/api/admin/logout": 1}
+FOLDER_OF_TAG = {
+    "health": "1 Sign up", "auth": "1 Sign up", "user": "2 Profile", "label": "2 Profile",
+    "album": "2 Profile", "device": "2 Profile", "upload": "3 Upload", "nearby": "4 Discover",
+    "discovery": "4 Discover", "match": "4 Discover", "visitor": "4 Discover", "message": "5 Chat",
+    "contacts": "5 Chat", "events": "5 Chat", "vip": "6 VIP", "safety": "7 Safety",
+    "account": "9 Delete the account", "operator": "Operators",
+}
 
 
 def resolve(spec, node):
@@ -143,7 +192,7 @@ def request_item(spec, path, method, operation):
         if is_file:
             entry.update({"type": "file", "src": []})
         else:
-            entry["value"] = example_value(schema)
+            entry["value"] = FROM_VARIABLES.get((path, name), example_value(schema))
         if not required:
             entry["disabled"] = True
         entries.append(entry)
@@ -172,27 +221,36 @@ def request_item(spec, path, method, operation):
                 e["type"] = "text"
         request["body"] = {"mode": "formdata", "formdata": entries} if multipart \
             else {"mode": "urlencoded", "urlencoded": entries}
-    return {"name": operation.get("summary") or operation.get("operationId") or path, "request": request,
+    item = {"name": operation.get("summary") or operation.get("operationId") or path, "request": request,
             "response": []}
+    if path in KEEPS:
+        item["event"] = [{"listen": "test", "script": {"type": "text/javascript",
+                                                       "exec": ["const j = pm.response.json();", KEEPS[path]]}}]
+    return item
 
 
 def build(spec):
-    folders = {}
-    for path in sorted(spec["paths"]):
+    folders = {name: [] for name in FOLDERS}
+    for path in spec["paths"]:  # the spec's order
         for method in ("get", "post"):
             operation = spec["paths"][path].get(method)
             if not operation:
                 continue
             tag = (operation.get("tags") or ["other"])[0]
-            folders.setdefault(tag, []).append(request_item(spec, path, method, operation))
+            folder = FOLDER_OF_PATH.get(path) or FOLDER_OF_TAG.get(tag)
+            if not folder:
+                sys.exit(f"postman.py: tag {tag} of {path} has no folder (FOLDER_OF_TAG)")
+            folders[folder].append((RANK.get(path, 0), request_item(spec, path, method, operation)))
     return {
         "info": {
             "name": spec["info"]["title"],
             "description": "Generated by `make postman` (scripts/postman.py) from docs/openapi.yaml; "
-                           "do not edit by hand. Set the collection variables (appkey, secret and "
-                           "signMethod of an app of your config; userId and token after "
-                           "/api/auth/login; operatorToken after /api/admin/login, on operatorUrl); "
-                           "the collection's pre-request script signs every app request. Uploads need the md5 of the file in their `md5` field "
+                           "do not edit by hand. The folders follow a new user's path: set phone (a "
+                           "number of your own) and the app's appkey, secret and signMethod, then run "
+                           "them in order: sendsms keeps the code a development server echoes, login "
+                           "keeps userId and token for the requests after it (admin/login keeps "
+                           "operatorToken, on operatorUrl). The collection's pre-request script signs "
+                           "every app request. Uploads need the md5 of the file in their `md5` field "
                            "(API.md \"upload\"), which Postman cannot compute: use dtcurl -F.",
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
@@ -204,11 +262,16 @@ def build(spec):
             {"key": "secret", "value": dev_secret("432ABZ"),
              "description": "the app's secret ([app.<appkey>] secret of the config; this one is config/dev.ini's)"},
             {"key": "signMethod", "value": "md5", "description": "md5, or hmac-sha256 for apps configured so"},
+            {"key": "phone", "value": "+8613800138000",
+             "description": "the number to sign up with (development: any valid mobile; the code is echoed)"},
+            {"key": "smsCode", "value": "", "description": "kept by auth/sendsms when the server echoes it"},
             {"key": "userId", "value": ""},
             {"key": "token", "value": ""},
         ],
-        "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": PRE_REQUEST}}],
-        "item": [{"name": tag, "item": items} for tag, items in sorted(folders.items())],
+        "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": PRE_REQUEST}},
+                  {"listen": "test", "script": {"type": "text/javascript", "exec": TEST}}],
+        "item": [{"name": name, "item": [item for _, item in sorted(folders[name], key=lambda r: r[0])]}
+                 for name in FOLDERS if folders[name]],
     }
 
 

@@ -375,6 +375,7 @@ class PostmanTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PostmanTest);
   CPPUNIT_TEST(testCollectionIsCurrent);
   CPPUNIT_TEST(testPreRequestScriptSigns);
+  CPPUNIT_TEST(testSignUpKeepsTheSessionForTheRequestsAfter);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -416,6 +417,46 @@ class PostmanTest : public CppUnit::TestFixture {
                                        stack.url() + " POST /api/auth/sendsms phone=" + NewPhone() +
                                        " --var secret=wrong --var signMethod=md5");
     CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\":500") != std::string::npos);
+  }
+
+  // The first folder as a runner goes through it: sendsms keeps the echoed code, login
+  // keeps userId and token, and the next request is that user's. Every reply passes the
+  // collection's test.
+  void testSignUpKeepsTheSessionForTheRequestsAfter() {
+    TestStack& stack = TestStack::Get();
+    const std::string run = "node tests/http/postman_run.js docs/datingtoday.postman_collection.json " + stack.url() + " ";
+    auto last_line = [](const std::string& out, const std::string& prefix) {
+      const size_t at = out.rfind("\n" + prefix);
+      return at == std::string::npos ? std::string() : out.substr(at + 1 + prefix.size(), out.find('\n', at + 1) - at - 1 - prefix.size());
+    };
+    auto kept = [&](const std::string& out) {
+      Json::Value vars;
+      Json::CharReaderBuilder builder;
+      std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+      const std::string text = last_line(out, "VARS ");
+      std::string errors;
+      CPPUNIT_ASSERT_MESSAGE(out, reader->parse(text.data(), text.data() + text.size(), &vars, &errors));
+      return vars;
+    };
+    const std::string phone = NewPhone();
+    std::string out = RunCommand(run + "POST /api/auth/sendsms --var phone=" + phone + " --tests");
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"code\":0") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::string("1 0"), last_line(out, "TESTS "));
+    const std::string code = kept(out)["smsCode"].asString();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, size_t{6}, code.size());
+    out = RunCommand(run + "POST /api/auth/login --var phone=" + phone + " --var smsCode=" + code + " --tests");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::string("1 0"), last_line(out, "TESTS "));
+    const Json::Value session = kept(out);
+    Row row;
+    bool found = false;
+    CheckDb(stack.db().QueryRow("SELECT id FROM user_info WHERE phone = ?", {phone}, &row, &found));
+    CPPUNIT_ASSERT_MESSAGE(out, found);
+    CPPUNIT_ASSERT_EQUAL(std::to_string(row.Int(0)), session["userId"].asString());
+    CPPUNIT_ASSERT_EQUAL(size_t{32}, session["token"].asString().size());
+    out = RunCommand(run + "GET /api/user/show --var userId=" + session["userId"].asString() +
+                     " --var token=" + session["token"].asString() + " --tests");
+    CPPUNIT_ASSERT_MESSAGE(out, out.find("\"phone\":\"" + phone + "\"") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::string("1 0"), last_line(out, "TESTS "));
   }
 };
 

@@ -2,8 +2,10 @@
 // pre-request (signing) script against the real server: the collection's script runs in
 // a vm with the parts of Postman's sandbox it uses (pm.request, pm.variables,
 // pm.collectionVariables, CryptoJS), then the request is sent with fetch and the reply
-// printed. Used by PostmanTest (tests/http/openapi_test.cpp).
-//   node tests/http/postman_run.js COLLECTION BASE_URL METHOD PATH [name=value...] [--var name=value...]
+// printed. With --tests, the collection's and the request's test scripts then run on the
+// reply, and two lines follow it: TESTS <passed> <failed> and VARS <the collection
+// variables they set, as JSON>. Used by PostmanTest (tests/http/openapi_test.cpp).
+//   node tests/http/postman_run.js COLLECTION BASE_URL METHOD PATH [name=value...] [--var name=value...] [--tests]
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -19,7 +21,9 @@ if (args.length < 4) usage();
 const [file, baseUrl, method, path] = args;
 const fields = {};
 const vars = {};
+let runTests = false;
 for (let i = 4; i < args.length; i++) {
+  if (args[i] === '--tests') { runTests = true; continue; }
   const target = args[i] === '--var' ? vars : fields;
   const pair = args[i] === '--var' ? args[++i] : args[i];
   const eq = pair.indexOf('=');
@@ -44,16 +48,13 @@ if (!item) {
   process.exit(1);
 }
 
-// Postman's PropertyList, as far as the script uses it.
+// Postman's PropertyList, as far as the script uses it (no upsert: a form-data list's
+// entries cannot be upserted in Postman's runtime, so the script must not need it).
 class PropertyList {
   constructor(entries) { this.entries = entries.map((e) => Object.assign({}, e)); }
   find(key) { return this.entries.find((e) => e.key === key && !e.disabled); }
   has(key) { return this.find(key) !== undefined; }
   get(key) { const e = this.find(key); return e ? e.value : undefined; }
-  upsert(entry) {
-    const e = this.find(entry.key);
-    if (e) e.value = entry.value; else this.entries.push(Object.assign({}, entry));
-  }
   each(fn) { this.entries.forEach(fn); }
 }
 
@@ -81,8 +82,9 @@ const pm = {
     body: isGet ? undefined : { mode: request.body.mode, [request.body.mode]: list },
   },
   variables: { get: (k) => variables[k], replaceIn },
-  collectionVariables: { get: (k) => variables[k] },
+  collectionVariables: { get: (k) => variables[k], set: (k, v) => { variables[k] = v; kept[k] = v; } },
 };
+const kept = {};
 const script = collection.event.find((e) => e.listen === 'prerequest').script.exec.join('\n');
 vm.runInNewContext(script, { pm, CryptoJS, unescape, encodeURIComponent, Math, Date, String, Array });
 
@@ -94,7 +96,29 @@ const options = isGet ? { method: 'GET' } : {
   headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
   body: sent.toString(),
 };
+// Postman's pm.test and the part of pm.expect (chai) the test scripts use.
+function runTestScripts(text, status) {
+  let passed = 0, failed = 0;
+  pm.response = { code: status, json: () => JSON.parse(text), text: () => text };
+  pm.test = (name, fn) => {
+    try { fn(); passed++; } catch (e) { failed++; console.log(`FAILED ${name}: ${e.message}`); }
+  };
+  pm.expect = (value) => ({
+    to: { be: { a: (type) => { if (typeof value !== type) throw new Error(`${JSON.stringify(value)} is not a ${type}`); } } },
+  });
+  const scripts = [collection.event, item.event || []].map((events) =>
+    (events.find((e) => e.listen === 'test') || { script: { exec: [] } }).script.exec.join('\n'));
+  for (const script of scripts) {
+    try { vm.runInNewContext(script, { pm, JSON, String }); } catch (e) { failed++; console.log(`FAILED script: ${e.message}`); }
+  }
+  console.log(`TESTS ${passed} ${failed}`);
+  console.log(`VARS ${JSON.stringify(kept)}`);
+}
+
 fetch(isGet ? `${target}?${sent}` : target, options)
-  .then((r) => r.text())
-  .then((text) => console.log(text))
+  .then((r) => r.text().then((text) => ({ text, status: r.status })))
+  .then(({ text, status }) => {
+    console.log(text);
+    if (runTests) runTestScripts(text, status);
+  })
   .catch((e) => { console.error(String(e)); process.exit(3); });
