@@ -30,6 +30,7 @@ std::vector<Route> AccountRoutes();    // handlers/account.cpp: /api/account/del
 std::vector<Route> EventsRoutes();     // handlers/events.cpp: /api/events
 std::vector<Route> DeviceRoutes();     // handlers/device.cpp: /api/device/*
 std::vector<Route> AdminRoutes();      // handlers/admin.cpp: /api/admin/* (operator address only)
+std::vector<Route> MetricsRoutes();  // handlers/metrics.cpp: /api/admin/metrics (operator address)
 
 // Every route of the API (handlers/routes.cpp).
 std::vector<Route> AllRoutes();

@@ -5,6 +5,7 @@
 #include "lib/domain/geo.h"
 #include "lib/domain/hot.h"
 #include "lib/domain/media.h"
+#include "lib/domain/metrics_store.h"
 #include "lib/domain/moderation.h"
 #include "lib/domain/visits.h"
 #include "lib/outbound/push.h"
@@ -14,10 +15,10 @@ namespace dt {
 
 std::vector<Route> AllRoutes() {
   std::vector<Route> all;
-  for (auto part :
-       {AuthRoutes, HealthRoutes, UserRoutes, NearbyRoutes, LabelRoutes, AlbumRoutes, UploadRoutes,
-        MessageRoutes, ContactsRoutes, VipRoutes, PayRoutes, VisitorRoutes, SafetyRoutes,
-        MatchRoutes, DiscoveryRoutes, AccountRoutes, EventsRoutes, DeviceRoutes, AdminRoutes}) {
+  for (auto part : {AuthRoutes,    HealthRoutes,  UserRoutes,    NearbyRoutes,   LabelRoutes,
+                    AlbumRoutes,   UploadRoutes,  MessageRoutes, ContactsRoutes, VipRoutes,
+                    PayRoutes,     VisitorRoutes, SafetyRoutes,  MatchRoutes,    DiscoveryRoutes,
+                    AccountRoutes, EventsRoutes,  DeviceRoutes,  AdminRoutes,    MetricsRoutes}) {
     std::vector<Route> rows = part();
     all.insert(all.end(), rows.begin(), rows.end());
   }
@@ -71,6 +72,11 @@ Status LiftBans(Db& db, Redis& redis, const Services& services) {
   return Status::Ok();
 }
 
+// This process's counters into Redis, where /metrics sums them (lib/domain/metrics_store.h).
+Status WriteMetrics(Db&, Redis& redis, const Services&) {
+  return FlushMetrics(redis, RequestsInFlight());
+}
+
 }  // namespace
 
 std::vector<PeriodicTask> AllTasks() {
@@ -79,6 +85,7 @@ std::vector<PeriodicTask> AllTasks() {
       {"visits", 1, WriteVisits},           {"spool-prune", 600, PruneSpool},
       {"pay-reconcile", 2, Reconcile},      {"boost-prune", 60, PruneEndedBoosts},
       {"push-send", 1, SendPushes},         {"ban-expiry", 30, LiftBans},
+      {"metrics", 5, WriteMetrics},
   };
 }
 

@@ -11,6 +11,7 @@
 #include "lib/core/crypto.h"
 #include "lib/core/files.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 #include "lib/core/request_params.h"
 
 namespace dt {
@@ -154,6 +155,10 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
   const int http_status =
       reply.http_status ? reply.http_status : HttpStatusFor(reply.status.code());
   WriteReply(request, reply, http_status, env.request_id);
+  const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  CountRequest(route ? route->path : "other", reply.status.code(), micros / 1e6);
 
   if (services.config.access_log) {
     AccessRecord record;
@@ -164,9 +169,7 @@ void ServeRequest(FCGX_Request& request, const Router& router, const Services& s
     record.user_id = user_id;
     record.code = reply.status.code();
     record.http_status = http_status;
-    record.micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+    record.micros = micros;
     LogAccess(record);
   }
 }

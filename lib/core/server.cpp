@@ -14,6 +14,7 @@
 
 #include "lib/core/dispatch.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 
 namespace dt {
 namespace {
@@ -47,6 +48,12 @@ void WorkerThread(const Services* services, const Router* router, OpenConnection
   FCGX_Free(&request, 1);
 }
 
+}  // namespace
+
+int RequestsInFlight() { return in_flight.load(); }
+
+namespace {
+
 void TaskThread(const Services* services, std::vector<PeriodicTask> tasks, OpenConnections open) {
   std::unique_ptr<ThreadConnections> conn = open(*services, threads_started.fetch_add(1));
   const Connections c = conn->get();
@@ -57,6 +64,7 @@ void TaskThread(const Services* services, std::vector<PeriodicTask> tasks, OpenC
       if (std::chrono::steady_clock::now() < due[i]) continue;
       // A task that throws must not take the worker (and its requests) down with it.
       Status s;
+      const auto started = std::chrono::steady_clock::now();
       try {
         s = tasks[i].run(c.db, c.redis, *services);
       } catch (const std::exception& e) {
@@ -65,6 +73,9 @@ void TaskThread(const Services* services, std::vector<PeriodicTask> tasks, OpenC
         s = Status::Internal("exception of unknown type");
       }
       if (!s.ok()) LogError("task %s: %d %s", tasks[i].name, s.code(), s.msg().c_str());
+      CountTask(tasks[i].name, s.ok(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                services->clock.NowSeconds());
       due[i] = std::chrono::steady_clock::now() + std::chrono::seconds(tasks[i].interval);
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));

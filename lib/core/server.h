@@ -36,6 +36,9 @@ using OpenConnections = std::unique_ptr<ThreadConnections> (*)(const Services& s
 // still queued for publishing).
 using DrainFunction = bool (*)(std::chrono::steady_clock::time_point deadline);
 
+// The requests this process is answering right now.
+int RequestsInFlight();
+
 // Serves until a stop signal; returns the process exit status.
 int RunServer(const Services& services, const Router& router,
               const std::vector<PeriodicTask>& tasks, OpenConnections open,

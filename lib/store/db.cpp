@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 
 namespace dt {
 namespace {
@@ -54,6 +55,10 @@ void Db::Close() {
 
 Status Db::Failure(unsigned err, const char* what, const char* detail) {
   last_errno_ = err;
+  // Conflicts (a duplicate key, a deadlock, a lock wait) are outcomes, not errors.
+  if (err != ER_DUP_ENTRY && err != ER_LOCK_DEADLOCK && err != ER_LOCK_WAIT_TIMEOUT) {
+    CountEvent("dt_mysql_errors_total");
+  }
   if (IsConnectionError(err) || conn_ == nullptr) {
     // Not worth a line when the caller is about to reconnect and retry (see Run).
     const bool will_retry = may_retry_ && (err == CR_SERVER_GONE_ERROR || !executed_);
@@ -103,8 +108,10 @@ Status Db::Connect() {
     conn_.reset();
     LogError("mysql connect: %u %s", err, detail.c_str());
     last_errno_ = err;
+    CountEvent("dt_mysql_errors_total");
     return Status::Unavailable().WithDbErrno(err);
   }
+  CountEvent("dt_mysql_connects_total");
   return Status::Ok();
 }
 
@@ -118,6 +125,7 @@ Status Db::Prepare(const char* sql, Statement** out) {
     }
     statements_.erase(it);  // another text at the same address
   }
+  CountEvent("dt_mysql_statements_prepared_total");  // a miss of the statement cache
   std::unique_ptr<MYSQL_STMT, StmtClose> stmt(mysql_stmt_init(conn_.get()));
   if (!stmt) return Failure(mysql_errno(conn_.get()), "stmt_init", mysql_error(conn_.get()));
   if (mysql_stmt_prepare(stmt.get(), sql, strlen(sql)) != 0) {

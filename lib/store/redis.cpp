@@ -10,6 +10,7 @@
 
 #include "lib/core/crypto.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 
 #include <openssl/sha.h>
 
@@ -71,6 +72,7 @@ Redis::~Redis() { Close(); }
 void Redis::Close() { ctx_.reset(); }
 
 void Redis::CloseAndPause() {
+  CountEvent("dt_redis_errors_total");  // lost, refused or not answering
   Close();
   retry_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRedisRetryPauseMs);
 }
@@ -128,6 +130,7 @@ Status Redis::Connect() {
     return Status::Unavailable();
   }
   redisSetTimeout(ctx_.get(), tv);
+  CountEvent("dt_redis_connects_total");
   // A connection that failed its login or its database is not one to keep using.
   RedisReply reply;
   Status ready = Status::Ok();
@@ -165,6 +168,8 @@ Status Redis::Check(RedisReply answer, RedisReply* out) {
   if (reply->type == REDIS_REPLY_ERROR) {
     if (StartsWith(reply->str, reply->len, "NOSCRIPT")) return Status::NotFound("noscript");
     LogError("redis: %.*s", static_cast<int>(reply->len), reply->str);
+    if (!CannotServe(reply))
+      CountEvent("dt_redis_errors_total");  // (CloseAndPause counts the rest)
     if (CannotServe(reply)) {
       CloseAndPause();
       return Status::Unavailable();
