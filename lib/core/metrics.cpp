@@ -23,7 +23,27 @@ std::map<std::string, double>& Series() {
       {"dt_redis_errors_total", 0},
       {"dt_redis_connects_total", 0},
       {"dt_requests_in_flight", 0},
+      {"dt_sms_undelivered_total", 0},
   };
+  static const bool outcomes = [] {
+    for (const char* reason : {"country", "prefix", "budget"}) {
+      (*series)[std::string("dt_sms_refusals_total{reason=\"") + reason + "\"}"] = 0;
+    }
+    for (const char* channel : {"sandbox", "alipay", "wechat", "appstore"}) {
+      for (const char* outcome : {"credited", "repeat", "refund_due", "refused", "error"}) {
+        (*series)[std::string("dt_payments_total{channel=\"") + channel + "\",outcome=\"" +
+                  outcome + "\"}"] = 0;
+      }
+    }
+    for (const char* provider : {"apns", "fcm"}) {
+      for (const char* outcome : {"sent", "invalid_token", "retry", "failed"}) {
+        (*series)[std::string("dt_push_outcomes_total{provider=\"") + provider + "\",outcome=\"" +
+                  outcome + "\"}"] = 0;
+      }
+    }
+    return true;
+  }();
+  (void)outcomes;
   return *series;
 }
 
@@ -117,9 +137,9 @@ void CountTask(std::string_view task, bool ok, double seconds, int64_t now) {
   s["dt_task_last_run_timestamp_seconds" + labels] = static_cast<double>(now);
 }
 
-void CountEvent(const char* name) {
+void CountEvent(std::string_view series) {
   std::lock_guard<std::mutex> lock(metrics_mutex);
-  Series()[name] += 1;
+  Series()[std::string(series)] += 1;
 }
 
 void SetInFlight(int n) {

@@ -30,9 +30,12 @@ void CountRequest(const char* route, int code, double seconds);
 // One run of a background task, and whether it failed.
 void CountTask(std::string_view task, bool ok, double seconds, int64_t now);
 
-// An event of the stores: "dt_mysql_errors_total", "dt_mysql_connects_total",
-// "dt_mysql_statements_prepared_total", "dt_redis_errors_total", "dt_redis_connects_total".
-void CountEvent(const char* name);
+// An event, by its whole series: the stores' "dt_mysql_errors_total",
+// "dt_mysql_connects_total", "dt_mysql_statements_prepared_total", "dt_redis_errors_total",
+// "dt_redis_connects_total"; the outside parties' dt_sms_outcomes_total{sender,outcome},
+// dt_sms_refusals_total{reason}, dt_sms_undelivered_total, dt_payments_total{channel,
+// outcome}, dt_push_outcomes_total{provider,outcome} (label values through MetricLabel).
+void CountEvent(std::string_view series);
 
 // Requests being answered right now by this process (the server's count).
 void SetInFlight(int n);

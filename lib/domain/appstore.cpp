@@ -15,6 +15,7 @@
 #include "lib/core/json_read.h"
 #include "lib/core/keys.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 #include "lib/domain/profile.h"
 
 namespace dt {
@@ -373,7 +374,7 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
                                 const AppStoreTransaction& t, int64_t now, bool* repeat,
                                 int64_t* deadline) {
   *repeat = false;
-  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+  const Status granted_status = InTransaction(db, [&]() -> Status {
     Row row;
     bool found = false;
     int64_t current = 0;
@@ -409,7 +410,15 @@ Status GrantAppStoreTransaction(Db& db, Redis& redis, int64_t user, int64_t prod
                  t.purchase_ms / 1000, t.expires_ms, t.expires_ms / 1000, granted, now}));
     return db.Exec("UPDATE vip_info SET vip_deadline = FROM_UNIXTIME(?) WHERE user_id = ?",
                    {*deadline, user});
-  }));
+  });
+  const bool failed = !granted_status.ok() && (granted_status.kind() == StatusKind::kUnavailable ||
+                                               granted_status.kind() == StatusKind::kInternal);
+  CountEvent(std::string("dt_payments_total{channel=\"appstore\",outcome=\"") +
+             (granted_status.ok() ? (*repeat ? "repeat" : "credited")
+              : failed            ? "error"
+                                  : "refused") +
+             "\"}");
+  RETURN_IF_ERROR(granted_status);
   Uncache(redis, user);
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 #include "lib/core/args.h"
 #include "lib/core/clock.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 #include "lib/domain/profile.h"
 
 namespace dt {
@@ -49,7 +50,7 @@ Status RecordRefundDue(Db& db, const Payment& p, const char* reason, int64_t now
 Status CreditPayment(Db& db, Redis& redis, const Payment& p, int64_t now, bool refund_uncreditable,
                      Credited* outcome) {
   int64_t user_id = 0;
-  RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
+  const Status credited = InTransaction(db, [&]() -> Status {
     Row order;
     bool found = false;
     RETURN_IF_ERROR(db.QueryRow(
@@ -99,7 +100,18 @@ Status CreditPayment(Db& db, Redis& redis, const Payment& p, int64_t now, bool r
         {user_id, now, order.Int(4), now, order.Int(4)}));
     *outcome = Credited::kNow;
     return Status::Ok();
-  }));
+  });
+  const char* counted = !credited.ok()                   ? "refused"
+                        : *outcome == Credited::kNow     ? "credited"
+                        : *outcome == Credited::kAlready ? "repeat"
+                                                         : "refund_due";
+  if (!credited.ok() &&
+      (credited.kind() == StatusKind::kUnavailable || credited.kind() == StatusKind::kInternal)) {
+    counted = "error";
+  }
+  CountEvent("dt_payments_total{channel=\"" + MetricLabel(p.channel) + "\",outcome=\"" + counted +
+             "\"}");
+  RETURN_IF_ERROR(credited);
   // VIP state is cached with the profile. The payment stands whatever happens to Redis:
   // the cached state then catches up within [cache] profile_ttl. Repeats invalidate too.
   Status cache = InvalidateProfile(redis, user_id);

@@ -14,6 +14,7 @@
 #include "lib/core/files.h"
 #include "lib/core/json_writer.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 #include "lib/core/phone.h"
 
 namespace dt {
@@ -126,6 +127,16 @@ SmsResult LogSmsSender::Send(const SmsMessage& message) {
 }
 
 void CountSmsStat(Redis& redis, std::string_view field, int64_t now) {
+  // Beside the day's counters, the process's own for /metrics.
+  const size_t dot = field.find('.');
+  if (dot == std::string_view::npos) {
+    CountEvent("dt_sms_" + std::string(field) + "_total");  // undelivered
+  } else if (field.substr(0, dot) == "refused") {
+    CountEvent("dt_sms_refusals_total{reason=\"" + MetricLabel(field.substr(dot + 1)) + "\"}");
+  } else {
+    CountEvent("dt_sms_outcomes_total{sender=\"" + MetricLabel(field.substr(0, dot)) +
+               "\",outcome=\"" + MetricLabel(field.substr(dot + 1)) + "\"}");
+  }
   const std::string key = "dt:sms:stats:" + DayOf(now);
   const std::string ttl = std::to_string(kStatsDays * kDay);
   std::vector<RedisReply> replies;

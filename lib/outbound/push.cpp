@@ -10,6 +10,7 @@
 #include "lib/core/json_writer.h"
 #include "lib/core/keys.h"
 #include "lib/core/log.h"
+#include "lib/core/metrics.h"
 #include "lib/core/utf8.h"
 #include "lib/domain/push.h"
 #include "lib/outbound/events.h"
@@ -236,6 +237,13 @@ Result Send(const Config& config, const std::string& provider, const std::string
 
 // Acts on a delivery's result: a bad token goes, a passing failure is tried again.
 Status Settle(Db& db, Redis& redis, PushRetry delivery, const Result& r, int64_t now_ms) {
+  static const char* const kNames[] = {"sent", "invalid_token", "retry", "failed"};
+  const int named = r.outcome == Outcome::kSent           ? 0
+                    : r.outcome == Outcome::kInvalidToken ? 1
+                    : r.outcome == Outcome::kRetry        ? 2
+                                                          : 3;
+  CountEvent("dt_push_outcomes_total{provider=\"" + MetricLabel(delivery.provider) +
+             "\",outcome=\"" + kNames[named] + "\"}");
   switch (r.outcome) {
     case Outcome::kSent: return Status::Ok();
     case Outcome::kInvalidToken:
