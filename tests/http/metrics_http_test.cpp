@@ -79,6 +79,10 @@ class MetricsHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Value(after, "dt_worker_processes") >= 2);
     CPPUNIT_ASSERT(Value(after, "dt_task_runs_total{task=\"visits\"}") >= 1);
     CPPUNIT_ASSERT(Value(after, "dt_mysql_connects_total") >= 1);
+    // nchan's own counters, from the publisher the workers use.
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(after.substr(0, 3000), 1.0, Value(after, "dt_nchan_up"));
+    CPPUNIT_ASSERT(Value(after, "dt_nchan_subscribers") >= 0);
+    CPPUNIT_ASSERT(Value(after, "dt_nchan_shared_memory_used_bytes") > 0);
   }
 
   // SMS by sender (through the fake providers) and payments by channel and outcome.
