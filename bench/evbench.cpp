@@ -207,13 +207,17 @@ int main(int argc, char** argv) {
       }
     }
     for (size_t at; (at = s.buffer.find("\"preview\":\"evb ")) != std::string::npos;) {
+      // Read only once the preview has its closing quote: a read may end inside the
+      // numbers, and the rest comes with the next one.
+      const size_t end = s.buffer.find('"', at + 15);
+      if (end == std::string::npos) break;
       const int64_t now = NowNs();
       long long seq = 0, ns = 0;
-      if (sscanf(s.buffer.c_str() + at + 15, "%lld %lld", &seq, &ns) == 2) {
+      if (sscanf(s.buffer.substr(at + 15, end - at - 15).c_str(), "%lld %lld", &seq, &ns) == 2) {
         std::lock_guard<std::mutex> lock(sent_mutex);
         if (sent_at.erase(seq)) latencies.push_back(static_cast<double>(now - ns) / 1e6);
       }
-      s.buffer.erase(0, at + 15);
+      s.buffer.erase(0, end);
     }
     if (s.held && s.buffer.size() > 4096) s.buffer.erase(0, s.buffer.size() - 512);
   };
@@ -268,11 +272,21 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) on_event(events[i].data.fd, events[i].events);
   }
   done.store(true);
+  const int64_t stopped_ns = NowNs();
   for (std::thread& t : pool) t.join();
   const auto drain = Clock::now() + std::chrono::seconds(2);  // the last events in flight
   while (Clock::now() < drain) {
     const int n = epoll_wait(ep, events, 512, 50);
     for (int i = 0; i < n; ++i) on_event(events[i].data.fd, events[i].events);
+  }
+  {
+    std::lock_guard<std::mutex> lock(sent_mutex);
+    int shown = 0;
+    for (const auto& [seq, ns] : sent_at) {  // sent, and no event came for it
+      if (shown++ == 5) break;
+      fprintf(stderr, "evbench: no event for message %lld, sent %.1f ms before the senders stopped\n",
+              static_cast<long long>(seq), static_cast<double>(stopped_ns - ns) / 1e6);
+    }
   }
   printf("RESULT subscribers=%d held=%d sent=%lld received=%zu send_errors=%lld p50_ms=%.2f p99_ms=%.2f "
          "nginx_kb_per_subscriber=%.2f open_errors=%d\n",
