@@ -48,7 +48,7 @@ void ReadNchanStatus(const std::string& text, std::map<std::string, double>* out
 
 Reply HandleMetrics(RequestContext& ctx) {
   std::map<std::string, double> series;
-  RETURN_IF_ERROR(CollectMetrics(ctx.redis, &series));
+  RETURN_IF_ERROR(CollectMetrics(ctx.redis, ctx.clock().NowSeconds(), &series));
   const Config& config = ctx.config();
   if (!config.events_publisher.empty()) {
     thread_local NchanClient nchan(config.events_publisher, config.events_timeout_ms);

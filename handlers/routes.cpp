@@ -73,8 +73,8 @@ Status LiftBans(Db& db, Redis& redis, const Services& services) {
 }
 
 // This process's counters into Redis, where /metrics sums them (lib/domain/metrics_store.h).
-Status WriteMetrics(Db&, Redis& redis, const Services&) {
-  return FlushMetrics(redis, RequestsInFlight());
+Status WriteMetrics(Db&, Redis& redis, const Services& services) {
+  return FlushMetrics(redis, RequestsInFlight(), services.clock.NowSeconds());
 }
 
 }  // namespace

@@ -14,36 +14,35 @@ constexpr size_t kBuckets = sizeof kLatencyBuckets / sizeof kLatencyBuckets[0];
 // The rarer series (store events, tasks, gauges), under one lock. Events that may not
 // happen for a long time are there from the start, at 0: a rate of them is then 0, not
 // "no data".
+std::map<std::string, double> InitialSeries() {
+  std::map<std::string, double> s;
+  for (const char* name :
+       {"dt_mysql_errors_total", "dt_mysql_connects_total", "dt_mysql_statements_prepared_total",
+        "dt_redis_errors_total", "dt_redis_connects_total", "dt_requests_in_flight",
+        "dt_sms_undelivered_total"}) {
+    s[name] = 0;
+  }
+  for (const char* reason : {"country", "prefix", "budget"}) {
+    s[std::string("dt_sms_refusals_total{reason=\"") + reason + "\"}"] = 0;
+  }
+  for (const char* channel : {"sandbox", "alipay", "wechat", "appstore"}) {
+    for (const char* outcome : {"credited", "repeat", "refund_due", "refused", "error"}) {
+      s[std::string("dt_payments_total{channel=\"") + channel + "\",outcome=\"" + outcome + "\"}"] =
+          0;
+    }
+  }
+  for (const char* provider : {"apns", "fcm"}) {
+    for (const char* outcome : {"sent", "invalid_token", "retry", "failed"}) {
+      s[std::string("dt_push_outcomes_total{provider=\"") + provider + "\",outcome=\"" + outcome +
+        "\"}"] = 0;
+    }
+  }
+  return s;
+}
+
 std::mutex metrics_mutex;
 std::map<std::string, double>& Series() {
-  static std::map<std::string, double>* series = new std::map<std::string, double>{
-      {"dt_mysql_errors_total", 0},
-      {"dt_mysql_connects_total", 0},
-      {"dt_mysql_statements_prepared_total", 0},
-      {"dt_redis_errors_total", 0},
-      {"dt_redis_connects_total", 0},
-      {"dt_requests_in_flight", 0},
-      {"dt_sms_undelivered_total", 0},
-  };
-  static const bool outcomes = [] {
-    for (const char* reason : {"country", "prefix", "budget"}) {
-      (*series)[std::string("dt_sms_refusals_total{reason=\"") + reason + "\"}"] = 0;
-    }
-    for (const char* channel : {"sandbox", "alipay", "wechat", "appstore"}) {
-      for (const char* outcome : {"credited", "repeat", "refund_due", "refused", "error"}) {
-        (*series)[std::string("dt_payments_total{channel=\"") + channel + "\",outcome=\"" +
-                  outcome + "\"}"] = 0;
-      }
-    }
-    for (const char* provider : {"apns", "fcm"}) {
-      for (const char* outcome : {"sent", "invalid_token", "retry", "failed"}) {
-        (*series)[std::string("dt_push_outcomes_total{provider=\"") + provider + "\",outcome=\"" +
-                  outcome + "\"}"] = 0;
-      }
-    }
-    return true;
-  }();
-  (void)outcomes;
+  static std::map<std::string, double>* series = new std::map<std::string, double>(InitialSeries());
   return *series;
 }
 

@@ -48,12 +48,6 @@ void WorkerThread(const Services* services, const Router* router, OpenConnection
   FCGX_Free(&request, 1);
 }
 
-}  // namespace
-
-int RequestsInFlight() { return in_flight.load(); }
-
-namespace {
-
 void TaskThread(const Services* services, std::vector<PeriodicTask> tasks, OpenConnections open) {
   std::unique_ptr<ThreadConnections> conn = open(*services, threads_started.fetch_add(1));
   const Connections c = conn->get();
@@ -83,6 +77,8 @@ void TaskThread(const Services* services, std::vector<PeriodicTask> tasks, OpenC
 }
 
 }  // namespace
+
+int RequestsInFlight() { return in_flight.load(); }
 
 int RunServer(const Services& services, const Router& router,
               const std::vector<PeriodicTask>& tasks, OpenConnections open, DrainFunction drain) {

@@ -12,6 +12,7 @@ namespace dt {
 namespace {
 
 constexpr int kProcessKeySeconds = 30;
+constexpr char kProcesses[] = "dt:metrics:procs";  // process hash -> its last write (Unix s)
 
 const std::string& ProcessKey() {
   static const std::string key = [] {
@@ -24,48 +25,43 @@ const std::string& ProcessKey() {
 
 }  // namespace
 
-Status FlushMetrics(Redis& redis, int in_flight) {
+Status FlushMetrics(Redis& redis, int in_flight, int64_t now) {
   SetInFlight(in_flight);
   const std::map<std::string, double> series = MetricsSnapshot();
-  std::vector<std::string> values;
+  std::vector<std::string> values;  // reserved: the views below stay valid
   values.reserve(series.size());
   std::vector<std::string_view> hset = {"HSET", ProcessKey()};
   for (const auto& [name, value] : series) {
     char text[32];
     snprintf(text, sizeof text, "%.15g", value);
     values.emplace_back(text);
-  }
-  size_t i = 0;
-  for (const auto& [name, value] : series) {
     hset.push_back(name);
-    hset.push_back(values[i++]);
+    hset.push_back(values.back());
   }
-  const std::string ttl = std::to_string(kProcessKeySeconds);
+  const std::string ttl = std::to_string(kProcessKeySeconds), at = std::to_string(now);
   std::vector<RedisReply> replies;
-  return redis.Pipeline({hset, {"EXPIRE", ProcessKey(), ttl}}, &replies);
+  return redis.Pipeline(
+      {hset, {"EXPIRE", ProcessKey(), ttl}, {"ZADD", kProcesses, at, ProcessKey()}}, &replies);
 }
 
-Status CollectMetrics(Redis& redis, std::map<std::string, double>* out) {
-  std::vector<std::string> keys;
-  std::string cursor = "0";
-  do {
-    RedisReply reply;
-    RETURN_IF_ERROR(
-        redis.CommandArgv({"SCAN", cursor, "MATCH", "dt:metrics:proc:*", "COUNT", "1000"}, &reply));
-    if (reply.size() != 2) return Status::Internal("SCAN gave no cursor");
-    cursor.assign(reply.Element(0)->str, reply.Element(0)->len);
-    const redisReply* found = reply.Element(1);
-    for (size_t k = 0; k < found->elements; ++k) {
-      keys.emplace_back(found->element[k]->str, found->element[k]->len);
-    }
-  } while (cursor != "0");
+Status CollectMetrics(Redis& redis, int64_t now, std::map<std::string, double>* out) {
+  // The processes that wrote lately, from their index (never a SCAN of the keyspace);
+  // those silent as long as their hash lives leave it (no later than the hash expires).
+  const std::string stale = std::to_string(now - kProcessKeySeconds);
+  std::vector<RedisReply> listed;
+  RETURN_IF_ERROR(redis.Pipeline(
+      {{"ZREMRANGEBYSCORE", kProcesses, "-inf", stale}, {"ZRANGE", kProcesses, "0", "-1"}},
+      &listed));
   std::vector<std::vector<std::string_view>> reads;
-  for (const std::string& key : keys) reads.push_back({"HGETALL", key});
+  for (size_t k = 0; k < listed[1].size(); ++k) {
+    reads.push_back(
+        {"HGETALL", std::string_view(listed[1].Element(k)->str, listed[1].Element(k)->len)});
+  }
   std::vector<RedisReply> replies;
   if (!reads.empty()) RETURN_IF_ERROR(redis.Pipeline(reads, &replies));
   int processes = 0;
   for (const RedisReply& r : replies) {
-    if (r.size() == 0) continue;  // gone between the SCAN and the read
+    if (r.size() == 0) continue;  // its hash expired before the index noticed
     ++processes;
     for (size_t k = 0; k + 1 < r.size(); k += 2) {
       const std::string name(r.Element(k)->str, r.Element(k)->len);

@@ -5,8 +5,10 @@
 // reset, which rate() handles). Redis, not shared memory: the workers of every host
 // already share it, and /metrics on any of them then answers for all.
 //   dt:metrics:proc:<host>:<pid>   hash: series -> value
+//   dt:metrics:procs               sorted set: those hashes by their last write
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -15,10 +17,10 @@
 
 namespace dt {
 
-// Writes this process's series, with `in_flight` requests being answered now.
-Status FlushMetrics(Redis& redis, int in_flight);
+// Writes this process's series at `now`, with `in_flight` requests being answered.
+Status FlushMetrics(Redis& redis, int in_flight, int64_t now);
 
 // Every live process's series, summed, and dt_worker_processes (how many wrote lately).
-Status CollectMetrics(Redis& redis, std::map<std::string, double>* out);
+Status CollectMetrics(Redis& redis, int64_t now, std::map<std::string, double>* out);
 
 }  // namespace dt

@@ -168,12 +168,11 @@ Status Redis::Check(RedisReply answer, RedisReply* out) {
   if (reply->type == REDIS_REPLY_ERROR) {
     if (StartsWith(reply->str, reply->len, "NOSCRIPT")) return Status::NotFound("noscript");
     LogError("redis: %.*s", static_cast<int>(reply->len), reply->str);
-    if (!CannotServe(reply))
-      CountEvent("dt_redis_errors_total");  // (CloseAndPause counts the rest)
     if (CannotServe(reply)) {
-      CloseAndPause();
+      CloseAndPause();  // counted there
       return Status::Unavailable();
     }
+    CountEvent("dt_redis_errors_total");
     return Status::Internal();
   }
   return Status::Ok();

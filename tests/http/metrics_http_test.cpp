@@ -5,6 +5,7 @@
 #include <json/json.h>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -45,6 +46,7 @@ class MetricsHttpTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(MetricsHttpTest);
   CPPUNIT_TEST(testRequestsAreCountedByRouteCodeAndTime);
   CPPUNIT_TEST(testOutsidePartiesOutcomesAreCounted);
+  CPPUNIT_TEST(testSilentProcessesLeaveTheSums);
   CPPUNIT_TEST(testOnlyOnTheOperatorAddress);
   CPPUNIT_TEST(testEveryMetricOfTheDashboardExists);
   CPPUNIT_TEST_SUITE_END();
@@ -105,6 +107,26 @@ class MetricsHttpTest : public CppUnit::TestFixture {
     body = MetricsWhen(repeat, repeat_before + 1);
     body = MetricsWhen(credited, credited_before + 1);
     CPPUNIT_ASSERT_MESSAGE(body.substr(0, 3000), sent(body) >= sent_before + 2);
+  }
+
+  // A process that stopped writing leaves the sums: its index entry older than 30 s is
+  // dropped at the next scrape, its series are not added.
+  void testSilentProcessesLeaveTheSums() {
+    Redis& redis = TestStack::Get().redis();
+    RedisReply r;
+    const std::string gone = "dt:metrics:proc:gone-host:1";
+    CheckDb(redis.CommandArgv({"HSET", gone, "dt_test_gone_total", "7"}, &r));
+    CheckDb(redis.CommandArgv({"ZADD", "dt:metrics:procs", std::to_string(time(nullptr) - 31), gone}, &r));
+    const std::string body = MetricsWhen("dt_worker_processes", 1);
+    CPPUNIT_ASSERT_MESSAGE(body.substr(0, 2000), body.find("dt_test_gone_total") == std::string::npos);
+    CheckDb(redis.CommandArgv({"ZSCORE", "dt:metrics:procs", gone}, &r));
+    CPPUNIT_ASSERT(r.IsNil());
+    // The live ones are listed, each with its hash.
+    CheckDb(redis.CommandArgv({"ZCARD", "dt:metrics:procs"}, &r));
+    const double listed = static_cast<double>(r.Integer());
+    const double summed = Value(Metrics(), "dt_worker_processes");
+    CPPUNIT_ASSERT(summed >= 2 && summed <= listed);
+    CheckDb(redis.CommandArgv({"DEL", gone}, &r));
   }
 
   void testOnlyOnTheOperatorAddress() {
