@@ -18,6 +18,8 @@
 #   make postman    docs/datingtoday.postman_collection.json from docs/openapi.yaml
 #   make bench      the benchmark (bench/run.sh): ceilings and routes, bench/results/latest.md
 #   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each, seeds in tests/fuzz/
+#   make deb        build/deb/datingtoday_<version>_<arch>.deb (debian/), checked by lintian
+#   make install    the package's files into DESTDIR (default /: see docs/operations.md)
 #   make clean      remove build/ (var/ keeps the dev data; remove it by hand)
 
 ifeq ($(ASAN),1)
@@ -33,8 +35,9 @@ endif
 PKGS := libmariadb hiredis jsoncpp openssl fcgi
 CXX ?= g++
 WERROR ?= -Werror
+# EXTRA_CXXFLAGS and EXTRA_LDFLAGS are a packager's (debian/rules passes dpkg-buildflags').
 CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra $(WERROR) -I. $(SANITIZE) \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CXXFLAGS)
 CURL_LDLIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcgicc -lphonenumber -lpthread $(CURL_LDLIBS)
 TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cppunit 2>/dev/null)
@@ -54,7 +57,8 @@ TESTS := $(BUILD)/dt_tests
 TOOLS := $(BUILD)/dtadmin $(BUILD)/dtcurl $(BUILD)/fakegate
 BENCH_TOOLS := $(BUILD)/bench/dtbench $(BUILD)/bench/ceiling $(BUILD)/bench/evbench
 
-.PHONY: all deps run test faults soak asan migrate status docs postman cluster-test bench fuzz clean
+.PHONY: all deps run test faults soak asan migrate status docs postman cluster-test bench fuzz \
+        install deb deb-file clean
 # A link or compile cut short leaves no half-written target that looks up to date.
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
@@ -78,27 +82,27 @@ $(foreach l,$(LAYERS),$(eval $(call layer_archive,$(l))))
 
 $(WORKER): $(BUILD)/tools/datingtoday.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/fakegate: $(BUILD)/tools/fakegate.o $(BUILD)/tools/fake_sms.o $(BUILD)/tools/fake_fcm.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/dtadmin: $(BUILD)/tools/dtadmin.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/dtcurl: $(BUILD)/tools/dtcurl.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(TESTS): $(TEST_OBJS) $(LIB_ARCHIVES)
 	@echo "  LD  $@"
-	$(Q)$(CXX) $(CXXFLAGS) -o $@ $^ $(TEST_LDLIBS)
+	$(Q)$(CXX) $(CXXFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(TEST_LDLIBS)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -124,10 +128,14 @@ run:
 TEST_ASAN := $(if $(ASAN),$(ASAN),1)
 TEST_BUILD := $(if $(filter 1,$(TEST_ASAN)),build/asan,build)
 
+# The package is built (plain, as it ships) when the run includes PackageHttpTest.
+TEST_DEB := $(if $(T),$(findstring $(T),PackageHttpTest::testInstallsRunsAndPurgesInAThrowawayRoot),all)
 test:
-	@scripts/deps.sh base
-	@$(MAKE) --no-print-directory -j2 all docs ASAN=$(TEST_ASAN)
-	@WORKER=$(TEST_BUILD)/datingtoday TESTS=$(TEST_BUILD)/dt_tests TEST_FILTER=$(T) scripts/stack.sh test
+	@scripts/deps.sh base deb
+	@$(MAKE) --no-print-directory -j2 all docs $(NEWMAN) ASAN=$(TEST_ASAN)
+	$(if $(TEST_DEB),@$(MAKE) --no-print-directory deb-file)
+	@WORKER=$(TEST_BUILD)/datingtoday TESTS=$(TEST_BUILD)/dt_tests TEST_FILTER=$(T) DT_TEST_DEB=$(DEB) \
+	  scripts/stack.sh test
 
 # The fault tests alone (they also run in make test).
 faults:
@@ -158,6 +166,47 @@ bench:
 migrate:
 	@scripts/stack.sh migrate
 
+# The files of a host, where the Debian package puts them (docs/operations.md, "The
+# package"): dh_auto_install runs this with DESTDIR=debian/datingtoday. The config is the
+# sample, to be filled in; the package's postinst makes the user and gives it the config.
+DESTDIR ?=
+NGINX_SNIPPETS := api.conf fastcgi.conf limits.conf operator.conf events-publisher.conf \
+                  events-subscriber.conf mime.types
+install: $(WORKER) $(BUILD)/dtadmin $(BUILD)/dtcurl
+	install -d $(DESTDIR)/usr/sbin $(DESTDIR)/usr/bin $(DESTDIR)/etc/datingtoday \
+	  $(DESTDIR)/etc/supervisor/conf.d $(DESTDIR)/etc/nginx/sites-available \
+	  $(DESTDIR)/etc/nginx/datingtoday $(DESTDIR)/usr/share/datingtoday/console \
+	  $(DESTDIR)/usr/share/datingtoday/sql $(DESTDIR)/usr/share/datingtoday/scripts \
+	  $(DESTDIR)/var/log/datingtoday $(DESTDIR)/var/lib/datingtoday/media
+	install -m 0755 $(WORKER) $(BUILD)/dtadmin $(DESTDIR)/usr/sbin/
+	install -m 0755 $(BUILD)/dtcurl $(DESTDIR)/usr/bin/
+	install -m 0600 config/datingtoday.ini.example $(DESTDIR)/etc/datingtoday/datingtoday.ini
+	install -m 0644 supervisor/datingtoday.conf $(DESTDIR)/etc/supervisor/conf.d/datingtoday.conf
+	install -m 0644 nginx/datingtoday.conf $(DESTDIR)/etc/nginx/sites-available/datingtoday
+	install -m 0644 $(NGINX_SNIPPETS:%=nginx/%) $(DESTDIR)/etc/nginx/datingtoday/
+	install -m 0644 nginx/console/* $(DESTDIR)/usr/share/datingtoday/console/
+	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)/usr/share/datingtoday/sql/
+	install -m 0755 scripts/migrate.sh $(DESTDIR)/usr/share/datingtoday/scripts/
+	ln -sf ../share/datingtoday/scripts/migrate.sh $(DESTDIR)/usr/sbin/datingtoday-migrate
+	install -m 0644 config/words.txt docs/grafana-dashboard.json $(DESTDIR)/usr/share/datingtoday/
+
+# The Debian package, built by dpkg-buildpackage from a copy of the sources in build/deb/
+# and checked by lintian (scripts/deb.sh); make test installs it into a throwaway root
+# (PackageHttpTest). Rebuilt when what it holds changes.
+DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB := build/deb/datingtoday_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_INPUTS := Makefile scripts/deb.sh scripts/migrate.sh $(LIB_SRCS) \
+  $(wildcard lib/*/*.h handlers/*.h tools/*.cpp tools/*.h debian/* debian/source/* sql/*.sql \
+  nginx/*.conf nginx/mime.types nginx/console/*) supervisor/datingtoday.conf \
+  config/datingtoday.ini.example config/words.txt docs/grafana-dashboard.json
+deb:
+	@scripts/deps.sh base deb
+	@$(MAKE) --no-print-directory deb-file
+deb-file: $(DEB)
+$(DEB): $(DEB_INPUTS)
+	@scripts/deb.sh
+
 status:
 	@scripts/stack.sh status
 
@@ -166,7 +215,13 @@ status:
 DOCS_RENDERER := build/docs/.installed
 docs: $(DOCS_RENDERER)
 $(DOCS_RENDERER): docs/site/package.json docs/site/package-lock.json
-	@scripts/docs.sh
+	@scripts/npm.sh docs
+
+# Newman, which runs the Postman collection in make test (PostmanTest), from the npm
+# registry at the version tests/newman/package-lock.json pins.
+NEWMAN := build/newman/.installed
+$(NEWMAN): tests/newman/package.json tests/newman/package-lock.json
+	@scripts/npm.sh newman
 
 # The Postman collection is generated from the spec and committed (PostmanTest checks it
 # is current).

@@ -3,10 +3,11 @@
 # each in its schema_migrations table. The remaining arguments go to the mariadb client
 # (how to connect, as a user that may create tables):
 #   scripts/migrate.sh datingtoday -uroot -S /run/mysqld/mysqld.sock
+# The Debian package installs it as datingtoday-migrate, beside /usr/share/datingtoday/sql.
 set -eu
 [ $# -ge 1 ] || { echo "usage: $0 DATABASE [mariadb client options]" >&2; exit 2; }
 db=$1; shift
-cd "$(dirname "$0")/.."
+cd "$(dirname "$(readlink -f "$0")")/.."
 case "$db" in *[!A-Za-z0-9_]*|"") echo "migrate: bad database name '$db'" >&2; exit 2;; esac
 client() { mariadb --no-defaults --batch --skip-column-names "$@"; }
 client "$@" -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
