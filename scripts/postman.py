@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """make postman: docs/datingtoday.postman_collection.json from docs/openapi.yaml.
 
-A Postman collection (format v2.1) with one request per operation, in folders that
-follow a new user's path (sign up, profile, upload, discover, chat, VIP, safety, log
-out, delete the account; the operator API last), each in the spec's order, and a
-collection-level pre-request script that signs each request as the server checks it
-(docs/API.md section 3): it fills in timestamp, nonce and sign, and userId and token for
-token routes, from the collection's variables (baseUrl, appkey, secret, signMethod,
-userId, token). sendsms keeps the code a development server echoes (smsCode), login
-keeps token and userId, admin/login keeps operatorToken: run in order, the folders sign
-up and go on as that user. Optional parameters are present but disabled.
+A Postman collection (format v2.1) that runs as a workflow (WORKFLOW below): folders in a
+new user's order (sign up, profile, upload, discover, chat, VIP, safety, the peer's
+account deletion, log out; the operator API last), every operation of the spec at least
+once, each request with a test asserting the code it must give (0, or the error it
+demonstrates) and keeping what later requests use (codes, tokens, ids) in collection
+variables. A second user, the peer, signs up first. A collection-level pre-request script
+signs each app request as the server checks it (docs/API.md section 3): it fills in
+timestamp, nonce and sign, and userId and token for token routes from the request's own
+entries ({{userId}} and {{token}}, or {{peerId}} and {{peerToken}}). make test runs it
+with Newman against the test stack (PostmanTest).
 
   scripts/postman.py           write the collection
   scripts/postman.py --check   exit 1 when the committed collection is not what the
@@ -25,6 +26,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC = os.path.join(ROOT, "docs", "openapi.yaml")
 OUT = os.path.join(ROOT, "docs", "datingtoday.postman_collection.json")
 
+# The file the upload step sends (a path of the checkout).
+UPLOAD_FILE = "tests/data/sample.jpg"
+# The variables the workflow's requests keep for the ones after them.
+KEPT = ["peerSmsCode", "peerSmsAt", "peerToken", "peerId", "smsCode", "token", "userId", "uploadUrl",
+        "photoId", "messageId", "orderId", "tradeNo", "fee", "operatorToken", "reviewPhotoId", "newOperator"]
+
 # Parameters the pre-request script sets; never part of a request's own list.
 SIGNING = ["appkey", "timestamp", "nonce", "sign"]
 IDENTITY = ["userId", "token"]
@@ -38,20 +45,23 @@ PRE_REQUEST = r"""
 //   sign = md5_hex(msg + token + timestamp + nonce + secret), or for an app configured
 //          with sign = hmac-sha256: hex(HMAC_SHA256(secret, msg + token + timestamp + nonce))
 // Public routes (no sign parameter) are sent as they are.
+const cryptojs = require('crypto-js');
 const body = pm.request.body;
 const form = pm.request.method === 'GET' ? pm.request.url.query
   : body && (body.mode === 'urlencoded' ? body.urlencoded : body.mode === 'formdata' ? body.formdata : null);
 if (form && form.has('sign')) {
-  const value = (name) => pm.variables.replaceIn(String(pm.collectionVariables.get(name) || pm.variables.get(name) || ''));
+  const value = (name) => pm.variables.replaceIn(String(pm.variables.get(name) || ''));
   const withToken = form.has('token');
-  const token = withToken ? value('token') : '';
+  // The user a request is sent as: its own userId and token entries ({{userId}} and
+  // {{token}}, or the peer's).
+  const token = withToken ? pm.variables.replaceIn(String(form.get('token'))) : '';
   // Every request lists these keys (scripts/postman.py): set in place, since a form-data
   // list's entries cannot be upserted in Postman's runtime.
   const set = (key, v) => form.each((p) => { if (p.key === key && !p.disabled) p.value = v; });
   set('appkey', value('appkey'));
-  if (withToken) { set('userId', value('userId')); set('token', token); }
+  if (withToken) { set('userId', pm.variables.replaceIn(String(form.get('userId')))); set('token', token); }
   set('timestamp', String(Math.floor(Date.now() / 1000)));
-  set('nonce', CryptoJS.lib.WordArray.random(12).toString());
+  set('nonce', cryptojs.lib.WordArray.random(12).toString());
   const skip = ['timestamp', 'nonce', 'appkey', 'sign', 'token'];
   const pairs = [];
   form.each((p) => {
@@ -69,54 +79,261 @@ if (form && form.has('sign')) {
   const text = pairs.join('&') + token + form.get('timestamp') + form.get('nonce');
   const secret = value('secret');
   const sign = value('signMethod') === 'hmac-sha256'
-    ? CryptoJS.HmacSHA256(CryptoJS.enc.Utf8.parse(text), CryptoJS.enc.Utf8.parse(secret)).toString()
-    : CryptoJS.MD5(CryptoJS.enc.Utf8.parse(text + secret)).toString();
+    ? cryptojs.HmacSHA256(cryptojs.enc.Utf8.parse(text), cryptojs.enc.Utf8.parse(secret)).toString()
+    : cryptojs.MD5(cryptojs.enc.Utf8.parse(text + secret)).toString();
   set('sign', sign);
 }
 """.strip("\n").split("\n")
 
 
-# Runs after every request: the reply is the API's JSON envelope.
-TEST = r"""
-pm.test('the reply is the API envelope', () => {
-  const j = pm.response.json();
-  pm.expect(j.code).to.be.a('number');
-  pm.expect(j.msg).to.be.a('string');
-});
-""".strip("\n").split("\n")
+# The workflow: the folders in a new user's order and, in each, the requests in the order
+# they run, every one asserted. A second user (the peer) signs up first, so that there is
+# someone to match, chat with, block and report. Each step is
+#   (method, path, {option: value}) with the options
+#   name     the request's name (default: the operation's summary)
+#   values   parameter -> value, each one sent (optional parameters too)
+#   peer     sent as the peer (userId and token of peerId and peerToken)
+#   expect   the code asserted (default 0), with why: (code, "reason"); or ("text", TEXT)
+#            for a reply that is not the envelope, ("status", N) for its HTTP status alone
+#   checks   [(name, JS expression on the reply j)] asserted too
+#   keeps    JS lines that keep parts of the reply j in collection variables
+#   pre      JS lines run before the request (before it is signed)
+# Every operation of the spec must be a step (build() says which is not).
+PEER_SMS_WAIT = [
+    "// One code per phone per minute: the runner waits until the minute since the peer's",
+    "// first code is over.",
+    "const wait = Number(pm.variables.get('peerSmsAt') || 0) + 61000 - Date.now();",
+    "if (wait > 0) setTimeout(() => {}, wait);",
+]
+PAY_SIGN = [
+    "// Signed as the sandbox gateway signs (docs/API.md, vip/pay/notify): HMAC-SHA256 with",
+    "// the [pay] key over the other fields' sorted k=v joined by '&'.",
+    "const cryptojs = require('crypto-js');",
+    "const form = pm.request.body.urlencoded;",
+    "form.each((p) => { if (p.key === 'timestamp') p.value = String(Math.floor(Date.now() / 1000)); });",
+    "form.each((p) => { if (p.key === 'nonce_str') p.value = cryptojs.lib.WordArray.random(8).toString(); });",
+    "const pairs = [];",
+    "form.each((p) => { if (!p.disabled && p.key !== 'sign') pairs.push(p.key + '=' + pm.variables.replaceIn(String(p.value))); });",
+    "pairs.sort();",
+    "const sign = cryptojs.HmacSHA256(pairs.join('&'), pm.variables.get('payKey')).toString();",
+    "form.each((p) => { if (p.key === 'sign') p.value = sign; });",
+]
+APNS_TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+WORKFLOW = [
+    ("1 Sign up", [
+        ("GET", "/api/health", {
+            "pre": ["// A new user and a new peer at every run (an environment's phone and peerPhone",
+                    "// win: set them there for numbers of your own).",
+                    "const number = () => '+86138' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');",
+                    "pm.collectionVariables.set('phone', number());",
+                    "pm.collectionVariables.set('peerPhone', number());"],
+            "checks": [("MySQL and Redis are up", "j.data.mysql === 'ok' && j.data.redis === 'ok'")]}),
+        ("POST", "/api/auth/sendsms", {
+            "name": "The peer asks for a code", "values": {"phone": "{{peerPhone}}"},
+            "keeps": ["if (j.data.code) pm.collectionVariables.set('peerSmsCode', j.data.code);",
+                      "pm.collectionVariables.set('peerSmsAt', String(Date.now()));"]}),
+        ("POST", "/api/auth/login", {
+            "name": "The peer signs up", "values": {"phone": "{{peerPhone}}", "code": "{{peerSmsCode}}"},
+            "keeps": ["pm.collectionVariables.set('peerToken', j.data.token);",
+                      "pm.collectionVariables.set('peerId', String(j.data.user_id));"]}),
+        ("POST", "/api/auth/sendsms", {
+            "values": {"phone": "{{phone}}"},
+            "keeps": ["if (j.data.code) pm.collectionVariables.set('smsCode', j.data.code);"]}),
+        ("POST", "/api/auth/login", {
+            "values": {"phone": "{{phone}}", "code": "{{smsCode}}", "device": "Postman"},
+            "keeps": ["pm.collectionVariables.set('token', j.data.token);",
+                      "pm.collectionVariables.set('userId', String(j.data.user_id));"]}),
+        ("POST", "/api/user/like", {
+            "name": "The peer likes the new user", "peer": True,
+            "values": {"peerId": "{{userId}}", "action": "like"},
+            "checks": [("not a match yet", "j.data.matched === false")]}),
+    ]),
+    ("2 Profile", [
+        ("GET", "/api/user/show", {"checks": [("it is the new user", "String(j.data.user_id) === pm.variables.get('userId')")]}),
+        ("POST", "/api/user/update", {
+            "values": {"nickname": "小明", "gender": "1", "sexual": "2", "birthday": "1996-05-20", "height": "178"}}),
+        ("GET", "/api/label/list", {"checks": [("labels are listed", "j.data.list.length > 0")]}),
+        ("POST", "/api/user/labels", {"values": {"labelIds": "1,2"}}),
+        ("GET", "/api/user/show", {
+            "name": "The profile as updated",
+            "checks": [("nickname and labels are the new ones",
+                        "j.data.nickname === '小明' && j.data.labels.length === 2")]}),
+        ("POST", "/api/device/register", {"values": {"platform": "ios", "provider": "apns", "deviceToken": APNS_TOKEN}}),
+        ("POST", "/api/device/unregister", {"values": {"deviceToken": APNS_TOKEN}}),
+        ("GET", "/api/user/show", {
+            "name": "The peer's profile", "values": {"peerId": "{{peerId}}"},
+            "checks": [("no phone of someone else", "j.data.phone === undefined")]}),
+    ]),
+    ("3 Upload", [
+        ("POST", "/api/upload", {
+            "values": {"kind": "image", "md5": "{{uploadMd5}}"},
+            "keeps": ["pm.collectionVariables.set('uploadUrl', j.data.url);"]}),
+        ("POST", "/api/album/add", {
+            "values": {"url": "{{uploadUrl}}"},
+            "keeps": ["pm.collectionVariables.set('photoId', String(j.data.photo_id));"]}),
+        ("GET", "/api/album/list", {
+            "checks": [("the photo is in it", "j.data.list.some((p) => String(p.photo_id) === pm.variables.get('photoId'))")]}),
+        ("POST", "/api/album/delete", {"values": {"photoId": "{{photoId}}"}}),
+        ("POST", "/api/album/delete", {
+            "name": "The photo is gone", "values": {"photoId": "{{photoId}}"},
+            "expect": (508, "no such photo any more")}),
+        ("POST", "/api/album/add", {
+            "name": "Add the photo again", "values": {"url": "{{uploadUrl}}"},
+            "keeps": ["pm.collectionVariables.set('photoId', String(j.data.photo_id));"]}),
+    ]),
+    ("4 Discover", [
+        ("GET", "/api/user/hot/list", {}),
+        ("GET", "/api/user/search", {"values": {"gender": "2"}}),
+        ("POST", "/api/user/location", {"values": {"latlng": "31.2304153,121.47374"}}),
+        ("GET", "/api/user/nearby/list", {"values": {"latlng": "31.2304153,121.47374"}}),
+        ("GET", "/api/user/preferences", {}),
+        ("POST", "/api/user/preferences", {
+            "values": {"ageMin": "20", "ageMax": "40"},
+            "checks": [("saved", "j.data.saved === true && j.data.ageMin === 20")]}),
+        ("GET", "/api/user/recs", {}),
+        ("GET", "/api/user/likes/received", {
+            "checks": [("the peer's like is counted", "j.data.count >= 1")]}),
+        ("POST", "/api/user/like", {
+            "values": {"peerId": "{{peerId}}", "action": "like"},
+            "checks": [("a match", "j.data.matched === true")]}),
+        ("GET", "/api/user/match/list", {
+            "checks": [("the peer is a match", "j.data.list.some((u) => String(u.user_id) === pm.variables.get('peerId'))")]}),
+        ("GET", "/api/visitor/list", {"expect": (510, "who viewed me is for VIPs")}),
+        ("POST", "/api/user/rewind", {"expect": (510, "rewind is for VIPs")}),
+        ("POST", "/api/user/boost", {"expect": (510, "boost is for VIPs")}),
+    ]),
+    ("5 Chat", [
+        ("POST", "/api/message/send", {
+            "values": {"peerId": "{{peerId}}", "msgType": "text", "content": "你好！"},
+            "keeps": ["pm.collectionVariables.set('messageId', String(j.data.message_id));"]}),
+        ("POST", "/api/message/send", {
+            "name": "The peer answers", "peer": True,
+            "values": {"peerId": "{{userId}}", "msgType": "text", "content": "你好，很高兴认识你"}}),
+        ("GET", "/api/message/unread", {"checks": [("the answer is unread", "j.data.total >= 1")]}),
+        ("GET", "/api/message/list", {
+            "values": {"peerId": "{{peerId}}"},
+            "checks": [("both messages", "j.data.list.length === 2")]}),
+        ("POST", "/api/message/read", {"values": {"peerId": "{{peerId}}"}}),
+        ("POST", "/api/message/typing", {"values": {"peerId": "{{peerId}}"}}),
+        ("GET", "/api/events", {
+            "name": "Live events, from the oldest kept (long-poll)",
+            "values": {"last_event_id": "0:0"},
+            "expect": ("text", '"type":"match"')}),
+        ("GET", "/api/contacts/list", {
+            "checks": [("the peer, last message and all", "j.data.list.length === 1 && j.data.list[0].last_msg !== ''")]}),
+    ]),
+    ("6 VIP", [
+        ("GET", "/api/vip/products", {"checks": [("three products", "j.data.list.length === 3")]}),
+        ("POST", "/api/vip/order/create", {
+            "values": {"productId": "1", "channel": "sandbox"},
+            "keeps": ["pm.collectionVariables.set('orderId', String(j.data.order_id));"]}),
+        ("POST", "/api/vip/order/cancel", {"values": {"orderId": "{{orderId}}"}}),
+        ("POST", "/api/vip/order/create", {
+            "name": "Order again", "values": {"productId": "1", "channel": "sandbox"},
+            "keeps": ["pm.collectionVariables.set('tradeNo', j.data.trade_no);",
+                      "pm.collectionVariables.set('fee', j.data.fee);"]}),
+        ("POST", "/api/vip/pay/notify", {
+            "name": "The sandbox gateway says it is paid",
+            "values": {"trade_no": "{{tradeNo}}", "total_fee": "{{fee}}", "transaction_id": "postman-{{tradeNo}}"},
+            "pre": PAY_SIGN}),
+        ("GET", "/api/vip/order/list", {
+            "checks": [("one paid, one cancelled", "j.data.list.map((o) => o.pay).sort().join() === '1,2'")]}),
+        ("GET", "/api/vip/info", {"checks": [("VIP now", "j.data.is_vip === true")]}),
+        ("GET", "/api/visitor/list", {"name": "Who viewed me, as VIP"}),
+        ("POST", "/api/user/boost", {"name": "Boost, as VIP"}),
+        ("POST", "/api/vip/pay/alipay/notify", {
+            "name": "An Alipay notify that Alipay did not sign",
+            "values": {"out_trade_no": "{{tradeNo}}", "trade_status": "TRADE_SUCCESS"},
+            "expect": ("text", "failure")}),
+        ("POST", "/api/vip/pay/wechat/notify", {
+            "name": "A WeChat Pay notify without WeChat Pay's signature", "expect": ("status", 401)}),
+        ("POST", "/api/vip/appstore/verify", {
+            "name": "A StoreKit transaction that is not one",
+            "values": {"signedTransaction": "not.a.jws"}, "expect": (300, "not a signed transaction")}),
+        ("POST", "/api/vip/appstore/notify", {
+            "name": "An App Store notification without a signed payload", "expect": ("status", 400)}),
+    ]),
+    ("7 Safety", [
+        ("POST", "/api/user/block", {"values": {"peerId": "{{peerId}}"}}),
+        ("POST", "/api/message/send", {
+            "name": "No message across a block",
+            "values": {"peerId": "{{peerId}}", "msgType": "text", "content": "还在吗？"},
+            "expect": (513, "blocked")}),
+        ("GET", "/api/user/block/list", {
+            "checks": [("the peer is blocked", "j.data.list.some((u) => String(u.user_id) === pm.variables.get('peerId'))")]}),
+        ("POST", "/api/user/unblock", {"values": {"peerId": "{{peerId}}"}}),
+        ("POST", "/api/user/report", {"values": {"peerId": "{{peerId}}", "reason": "spam", "detail": "Postman"}}),
+    ]),
+    ("8 The peer deletes their account", [
+        ("POST", "/api/auth/sendsms", {
+            "name": "The peer asks for a code again (a minute after the first)",
+            "values": {"phone": "{{peerPhone}}"}, "pre": PEER_SMS_WAIT,
+            "keeps": ["if (j.data.code) pm.collectionVariables.set('peerSmsCode', j.data.code);"]}),
+        ("POST", "/api/account/delete", {"peer": True, "values": {"code": "{{peerSmsCode}}"}}),
+        ("GET", "/api/user/show", {
+            "name": "The peer is gone", "values": {"peerId": "{{peerId}}"}, "expect": (501, "user not found")}),
+    ]),
+    ("9 Log out", [
+        ("GET", "/api/auth/sessions", {
+            "checks": [("this session, named", "j.data.list.some((s) => s.current && s.device === 'Postman')")]}),
+        ("POST", "/api/auth/sessions/revoke", {"values": {"all": "1"}}),
+        ("POST", "/api/auth/logout", {}),
+        ("GET", "/api/user/show", {"name": "The token is dead", "expect": (504, "no operation permission")}),
+    ]),
+    ("Operators", [
+        ("POST", "/api/admin/login", {
+            "values": {"name": "{{operatorName}}", "password": "{{operatorPassword}}"},
+            "keeps": ["pm.collectionVariables.set('operatorToken', j.data.token);"]}),
+        ("GET", "/api/admin/me", {}),
+        ("GET", "/api/admin/metrics", {"expect": ("text", "dt_requests_total")}),
+        ("GET", "/api/admin/photos", {
+            "checks": [("the upload waits for review",
+                        "j.data.list.some((p) => p.url === pm.variables.get('uploadUrl'))")],
+            "keeps": ["const photo = j.data.list.find((p) => p.url === pm.variables.get('uploadUrl'));",
+                      "if (photo) pm.collectionVariables.set('reviewPhotoId', String(photo.photo_id));"]}),
+        ("POST", "/api/admin/photo/review", {"values": {"photoId": "{{reviewPhotoId}}", "action": "approve"}}),
+        ("GET", "/api/admin/reports", {}),
+        ("GET", "/api/admin/user", {
+            "values": {"userId": "{{userId}}"},
+            "checks": [("the new user", "String(j.data.user_id) === pm.variables.get('userId')")]}),
+        ("POST", "/api/admin/user/warn", {"values": {"userId": "{{userId}}", "reason": "Postman: a warning"}}),
+        ("POST", "/api/admin/user/hide", {"values": {"userId": "{{userId}}", "reason": "Postman: hidden"}}),
+        ("POST", "/api/admin/user/clear", {"values": {"userId": "{{userId}}"}}),
+        ("POST", "/api/admin/user/ban", {"values": {"userId": "{{userId}}", "days": "1", "reason": "Postman: a ban"}}),
+        ("POST", "/api/admin/user/unban", {"values": {"userId": "{{userId}}"}}),
+        ("GET", "/api/admin/audit", {
+            "values": {"targetType": "user", "targetId": "{{userId}}"},
+            "checks": [("the decisions above", "j.data.list.length >= 5")]}),
+        ("GET", "/api/admin/operators", {}),
+        ("POST", "/api/admin/operator/add", {
+            "values": {"name": "{{newOperator}}", "role": "reviewer", "password": "a-long-password-{{newOperator}}"},
+            "pre": ["pm.collectionVariables.set('newOperator', 'reviewer' + Date.now());"]}),
+        ("POST", "/api/admin/operator/disable", {"values": {"name": "{{newOperator}}"}}),
+        ("POST", "/api/admin/logout", {}),
+    ]),
+]
 
-# What a request keeps of its reply for the ones after it, by path.
-KEEPS = {
-    "/api/auth/sendsms": "if (j.code === 0 && j.data.code) pm.collectionVariables.set('smsCode', j.data.code);",
-    "/api/auth/login": "if (j.code === 0) { pm.collectionVariables.set('token', j.data.token);"
-                       " pm.collectionVariables.set('userId', String(j.data.user_id)); }",
-    "/api/admin/login": "if (j.code === 0) pm.collectionVariables.set('operatorToken', j.data.token);",
-}
 
-# Values taken from the collection's variables instead of the spec's examples.
-FROM_VARIABLES = {
-    ("/api/auth/sendsms", "phone"): "{{phone}}",
-    ("/api/auth/login", "phone"): "{{phone}}",
-    ("/api/auth/login", "code"): "{{smsCode}}",
-}
-
-# The folders, in a new user's order: a path's own folder, else its tag's.
-FOLDERS = ["1 Sign up", "2 Profile", "3 Upload", "4 Discover", "5 Chat", "6 VIP", "7 Safety",
-           "8 Log out", "9 Delete the account", "Operators"]
-FOLDER_OF_PATH = {
-    "/api/user/hot/list": "4 Discover", "/api/user/search": "4 Discover",
-    "/api/auth/logout": "8 Log out", "/api/auth/sessions": "8 Log out",
-    "/api/auth/sessions/revoke": "8 Log out",
-}
-# Within a folder: the health check first, each logout last (the spec's order otherwise).
-RANK = {"/api/health": -1, "/api/auth/logout": 1, "/api/admin/logout": 1}
-FOLDER_OF_TAG = {
-    "health": "1 Sign up", "auth": "1 Sign up", "user": "2 Profile", "label": "2 Profile",
-    "album": "2 Profile", "device": "2 Profile", "upload": "3 Upload", "nearby": "4 Discover",
-    "discovery": "4 Discover", "match": "4 Discover", "visitor": "4 Discover", "message": "5 Chat",
-    "contacts": "5 Chat", "events": "5 Chat", "vip": "6 VIP", "safety": "7 Safety",
-    "account": "9 Delete the account", "operator": "Operators",
-}
+def test_script(options):
+    """The request's test: the code (or reply) it must give, its checks, what it keeps."""
+    expect = options.get("expect", (0, "success"))
+    lines = []
+    if expect[0] == "text":
+        lines.append(f"pm.test({json.dumps('the reply holds ' + expect[1])}, () => "
+                     f"pm.expect(pm.response.text()).to.include({json.dumps(expect[1])}));")
+    elif expect[0] == "status":
+        lines.append(f"pm.test('HTTP {expect[1]}', () => pm.expect(pm.response.code).to.eql({expect[1]}));")
+    else:
+        code, why = expect
+        lines.append("const j = pm.response.json();")
+        lines.append(f"pm.test({json.dumps(f'code {code}: {why}')}, () => pm.expect(j.code).to.eql({code}));")
+        for name, expression in options.get("checks", []):
+            lines.append(f"pm.test({json.dumps(name)}, () => pm.expect({expression}).to.eql(true));")
+        if options.get("keeps"):
+            lines.append(f"if (j.code === {code}) {{")
+            lines += ["  " + line for line in options["keeps"]]
+            lines.append("}")
+    return lines
 
 
 def resolve(spec, node):
@@ -146,12 +363,18 @@ def example_value(schema):
     return ""
 
 
-def dev_secret(appkey):
-    """The dev stack's secret of `appkey` (config/dev.ini), so the collection works there as is."""
+def dev_value(section, key):
+    """A value of the dev stack's config/dev.ini, so that the collection works there as is."""
     import configparser
     config = configparser.ConfigParser(inline_comment_prefixes=("#", ";"))
     config.read(os.path.join(ROOT, "config", "dev.ini"), encoding="utf-8")
-    return config.get("app." + appkey, "secret", fallback="")
+    return config.get(section, key, fallback="")
+
+
+def file_md5(path):
+    import hashlib
+    with open(os.path.join(ROOT, path), "rb") as f:
+        return hashlib.md5(f.read()).hexdigest()
 
 
 def fields_of(spec, operation):
@@ -181,24 +404,30 @@ def fields_of(spec, operation):
     return out
 
 
-def request_item(spec, path, method, operation):
+def request_item(spec, path, method, operation, options):
     auth = operation.get("x-auth", "signed")
     own = fields_of(spec, operation)
     if auth in ("signed", "token"):  # the script sets those (a public route's are its own)
         own = [f for f in own if f[0] not in SIGNING + IDENTITY]
+    values = dict(options.get("values", {}))
     entries = []
     for name, schema, required, description, is_file in own:
         entry = {"key": name, "description": description.strip()}
         if is_file:
-            entry.update({"type": "file", "src": []})
+            # Relative to the collection's working directory (newman --working-dir: the
+            # checkout); in Postman, pick a file and put its md5 in uploadMd5.
+            entry.update({"type": "file", "src": UPLOAD_FILE})
         else:
-            entry["value"] = FROM_VARIABLES.get((path, name), example_value(schema))
-        if not required:
-            entry["disabled"] = True
+            entry["value"] = values.pop(name) if name in values else example_value(schema)
+            if not required and entry["value"] == example_value(schema) and name not in options.get("values", {}):
+                entry["disabled"] = True
         entries.append(entry)
+    if values:
+        sys.exit(f"postman.py: {method.upper()} {path} has no parameter {', '.join(values)}")
     if auth in ("signed", "token"):
         if auth == "token":
-            entries += [{"key": "userId", "value": "{{userId}}"}, {"key": "token", "value": "{{token}}"}]
+            who = ("{{peerId}}", "{{peerToken}}") if options.get("peer") else ("{{userId}}", "{{token}}")
+            entries += [{"key": "userId", "value": who[0]}, {"key": "token", "value": who[1]}]
         entries += [{"key": k, "value": ""} for k in SIGNING]  # the pre-request script fills them
     is_get = method == "get"
     multipart = "multipart/form-data" in resolve(spec, operation.get("requestBody", {})).get("content", {})
@@ -221,57 +450,67 @@ def request_item(spec, path, method, operation):
                 e["type"] = "text"
         request["body"] = {"mode": "formdata", "formdata": entries} if multipart \
             else {"mode": "urlencoded", "urlencoded": entries}
-    item = {"name": operation.get("summary") or operation.get("operationId") or path, "request": request,
-            "response": []}
-    if path in KEEPS:
-        item["event"] = [{"listen": "test", "script": {"type": "text/javascript",
-                                                       "exec": ["const j = pm.response.json();", KEEPS[path]]}}]
+    item = {"name": options.get("name") or operation.get("summary") or operation.get("operationId") or path,
+            "request": request, "response": []}
+    item["event"] = [{"listen": "test", "script": {"type": "text/javascript", "exec": test_script(options)}}]
+    if options.get("pre"):
+        item["event"].insert(0, {"listen": "prerequest", "script": {"type": "text/javascript", "exec": options["pre"]}})
     return item
 
 
 def build(spec):
-    folders = {name: [] for name in FOLDERS}
-    for path in spec["paths"]:  # the spec's order
-        for method in ("get", "post"):
-            operation = spec["paths"][path].get(method)
+    folders, used = [], set()
+    for folder, steps in WORKFLOW:
+        items = []
+        for method, path, options in steps:
+            operation = spec["paths"].get(path, {}).get(method.lower())
             if not operation:
-                continue
-            tag = (operation.get("tags") or ["other"])[0]
-            folder = FOLDER_OF_PATH.get(path) or FOLDER_OF_TAG.get(tag)
-            if not folder:
-                sys.exit(f"postman.py: tag {tag} of {path} has no folder (FOLDER_OF_TAG)")
-            folders[folder].append((RANK.get(path, 0), request_item(spec, path, method, operation)))
+                sys.exit(f"postman.py: {method} {path} of the workflow is not in the spec")
+            used.add((method, path))
+            items.append(request_item(spec, path, method.lower(), operation, options))
+        folders.append({"name": folder, "item": items})
+    for path in spec["paths"]:
+        for method in ("GET", "POST"):
+            if method.lower() in spec["paths"][path] and (method, path) not in used:
+                sys.exit(f"postman.py: {method} {path} is in no step of the workflow (WORKFLOW)")
     return {
         "info": {
             "name": spec["info"]["title"],
             "description": "Generated by `make postman` (scripts/postman.py) from docs/openapi.yaml; "
-                           "do not edit by hand. The folders follow a new user's path: set phone (a "
-                           "number of your own) and the app's appkey, secret and signMethod, then run "
-                           "them in order: sendsms keeps the code a development server echoes, login "
-                           "keeps userId and token for the requests after it (admin/login keeps "
-                           "operatorToken, on operatorUrl). The collection's pre-request script signs "
-                           "every app request. Uploads need the md5 of the file in their `md5` field "
-                           "(API.md \"upload\"), which Postman cannot compute: use dtcurl -F.",
+                           "do not edit by hand. A workflow: run the folders in order (Run collection) "
+                           "and a new user signs up, fills in the profile, uploads a photo, meets a "
+                           "second user (the peer, who signs up first), chats, buys VIP through the "
+                           "sandbox gateway, blocks and reports, sees the peer delete their account, "
+                           "and logs out; then an operator reviews. Every request asserts the code it "
+                           "gives (0, or the error it shows). Each run signs up new users with random "
+                           "numbers (a development server echoes their codes; an environment's phone and "
+                           "peerPhone win). Set the app's appkey, secret and signMethod, payKey ([pay] "
+                           "key), operatorName and operatorPassword (dtadmin operator add NAME admin); "
+                           "the values given are the dev stack's (make run). The upload sends "
+                           "tests/data/sample.jpg of the checkout, uploadMd5 its md5: in Postman, pick a "
+                           "file of your own and put its md5 in uploadMd5. The collection's pre-request script signs every app request; "
+                           "the peer's second code waits for the minute the server asks between codes.",
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
         "variable": [
             {"key": "baseUrl", "value": "http://127.0.0.1:8080"},
             {"key": "operatorUrl", "value": "http://127.0.0.1:8081"},
-            {"key": "operatorToken", "value": ""},
             {"key": "appkey", "value": "432ABZ"},
-            {"key": "secret", "value": dev_secret("432ABZ"),
+            {"key": "secret", "value": dev_value("app.432ABZ", "secret"),
              "description": "the app's secret ([app.<appkey>] secret of the config; this one is config/dev.ini's)"},
             {"key": "signMethod", "value": "md5", "description": "md5, or hmac-sha256 for apps configured so"},
-            {"key": "phone", "value": "+8613800138000",
-             "description": "the number to sign up with (development: any valid mobile; the code is echoed)"},
-            {"key": "smsCode", "value": "", "description": "kept by auth/sendsms when the server echoes it"},
-            {"key": "userId", "value": ""},
-            {"key": "token", "value": ""},
-        ],
-        "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": PRE_REQUEST}},
-                  {"listen": "test", "script": {"type": "text/javascript", "exec": TEST}}],
-        "item": [{"name": name, "item": [item for _, item in sorted(folders[name], key=lambda r: r[0])]}
-                 for name in FOLDERS if folders[name]],
+            {"key": "phone", "value": "",
+             "description": "the new user's number: a random one at each run, unless an environment sets it"},
+            {"key": "peerPhone", "value": "", "description": "the peer's number: as phone"},
+            {"key": "payKey", "value": dev_value("pay", "key"),
+             "description": "the sandbox gateway's key ([pay] key; this one is config/dev.ini's)"},
+            {"key": "uploadMd5", "value": file_md5(UPLOAD_FILE),
+             "description": "md5sum of the file the upload sends (this one: " + UPLOAD_FILE + ")"},
+            {"key": "operatorName", "value": "admin"},
+            {"key": "operatorPassword", "value": ""},
+        ] + [{"key": k, "value": "", "description": "kept by the workflow"} for k in KEPT],
+        "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": PRE_REQUEST}}],
+        "item": folders,
     }
 
 
