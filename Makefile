@@ -168,7 +168,7 @@ migrate:
 
 # The files of a host, where the Debian package puts them (docs/operations.md, "The
 # package"): dh_auto_install runs this with DESTDIR=debian/datingtoday. The config is the
-# sample, to be filled in; the package's postinst makes the user and gives it the config.
+# sample, to be filled in; the package's maintainer scripts make the user and give it the config.
 DESTDIR ?=
 NGINX_SNIPPETS := api.conf fastcgi.conf limits.conf operator.conf events-publisher.conf \
                   events-subscriber.conf mime.types
@@ -180,9 +180,13 @@ install: $(WORKER) $(BUILD)/dtadmin $(BUILD)/dtcurl
 	  $(DESTDIR)/var/log/datingtoday $(DESTDIR)/var/lib/datingtoday/media
 	install -m 0755 $(WORKER) $(BUILD)/dtadmin $(DESTDIR)/usr/sbin/
 	install -m 0755 $(BUILD)/dtcurl $(DESTDIR)/usr/bin/
-	install -m 0600 config/datingtoday.ini.example $(DESTDIR)/etc/datingtoday/datingtoday.ini
-	install -m 0644 supervisor/datingtoday.conf $(DESTDIR)/etc/supervisor/conf.d/datingtoday.conf
-	install -m 0644 nginx/datingtoday.conf $(DESTDIR)/etc/nginx/sites-available/datingtoday
+	@# The host's own files (a filled-in config, the site as edited) are never overwritten.
+	test -e $(DESTDIR)/etc/datingtoday/datingtoday.ini || \
+	  install -m 0600 config/datingtoday.ini.example $(DESTDIR)/etc/datingtoday/datingtoday.ini
+	test -e $(DESTDIR)/etc/supervisor/conf.d/datingtoday.conf || \
+	  install -m 0644 supervisor/datingtoday.conf $(DESTDIR)/etc/supervisor/conf.d/datingtoday.conf
+	test -e $(DESTDIR)/etc/nginx/sites-available/datingtoday || \
+	  install -m 0644 nginx/datingtoday.conf $(DESTDIR)/etc/nginx/sites-available/datingtoday
 	install -m 0644 $(NGINX_SNIPPETS:%=nginx/%) $(DESTDIR)/etc/nginx/datingtoday/
 	install -m 0644 nginx/console/* $(DESTDIR)/usr/share/datingtoday/console/
 	install -m 0644 sql/[0-9][0-9][0-9]_*.sql $(DESTDIR)/usr/share/datingtoday/sql/
@@ -197,7 +201,7 @@ DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB := build/deb/datingtoday_$(DEB_VERSION)_$(DEB_ARCH).deb
 DEB_INPUTS := Makefile scripts/deb.sh scripts/migrate.sh $(LIB_SRCS) \
-  $(wildcard lib/*/*.h handlers/*.h tools/*.cpp tools/*.h debian/* debian/source/* sql/*.sql \
+  $(wildcard lib/*/*.h handlers/*.h tools/*.cpp tools/*.h debian/* debian/source/* debian/man/* sql/*.sql \
   nginx/*.conf nginx/mime.types nginx/console/*) supervisor/datingtoday.conf \
   config/datingtoday.ini.example config/words.txt docs/grafana-dashboard.json
 deb:

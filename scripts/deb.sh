@@ -19,7 +19,7 @@ echo "deb: building datingtoday $version in $src"
 deb=$(ls "$out"/datingtoday_"$version"_*.deb)
 echo "deb: lintian $deb"
 # lintian warns when run as root: run it as nobody then (it only reads the package).
-if [ "$(id -u)" = 0 ] && runuser -u nobody -- true 2> /dev/null; then
+if [ "$(id -u)" = 0 ] && runuser -u nobody -- test -r "$deb" 2> /dev/null; then
   runuser -u nobody -- lintian --fail-on error "$deb"
 else
   lintian --fail-on error "$deb"

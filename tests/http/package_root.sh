@@ -106,7 +106,7 @@ in_root() {
   before=$(supervisorctl pid datingtoday:datingtoday_00)
   kill -KILL "$before"
   for i in $(seq 100); do
-    after=$(supervisorctl pid datingtoday:datingtoday_00)
+    after=$(supervisorctl pid datingtoday:datingtoday_00 || true)  # exit 7 while it starts
     [ "$after" != "$before" ] && [ "$after" != 0 ] && break
     sleep 0.1
   done
@@ -114,14 +114,14 @@ in_root() {
   step health-after "$(curl_ok "${api[@]}" https://api.example.com/api/health)"
 
   # An upgrade (the same version again) keeps the edited config and restarts the workers.
-  before=$(supervisorctl pid datingtoday:datingtoday_01)
+  before=$(supervisorctl pid datingtoday:datingtoday_01 || true)
   apt-get install --reinstall -y -q "$deb" > /tmp/apt.log 2>&1 || { cat /tmp/apt.log >&2; fail "apt-get install --reinstall"; }
   step upgrade-config "$(stat -c '%a %U:%G' "$ini") $(grep -c "^secret = $secret\$" "$ini") edited"
   for i in $(seq 100); do
     [ "$(supervisorctl status 'datingtoday:*' 2>/dev/null | grep -c RUNNING)" = 4 ] && break
     sleep 0.1
   done
-  after=$(supervisorctl pid datingtoday:datingtoday_01)
+  after=$(supervisorctl pid datingtoday:datingtoday_01 || true)
   step upgrade-restarted "$([ "$after" != "$before" ] && [ "$after" != 0 ] && echo yes || echo "no ($before, $after)")"
   step upgrade-health "$(curl_ok "${api[@]}" https://api.example.com/api/health)"
   # Workers stopped for an upgrade stay stopped (the migrations come before they start).
@@ -129,11 +129,13 @@ in_root() {
   apt-get install --reinstall -y -q "$deb" > /tmp/apt.log 2>&1 || { cat /tmp/apt.log >&2; fail "apt-get install --reinstall"; }
   step upgrade-stopped "$(supervisorctl status 'datingtoday:*' | awk '{print $2}' | sort | uniq -c | xargs)"
 
-  # Purge: the workers stop, the package's own files go; the database and media stay.
+  # Purge: the workers stop and supervisord forgets them, the site is disabled, the
+  # package's own files go; the database and media stay.
   touch /var/lib/datingtoday/media/kept.jpg
   apt-get purge -y -q datingtoday > /tmp/apt.log 2>&1 || { cat /tmp/apt.log >&2; fail "apt-get purge"; }
   step purged "$(dpkg-query -W -f='${Status}' datingtoday 2>/dev/null || echo none)"
-  step purge-workers "$(supervisorctl status 'datingtoday:*' | awk '{print $2}' | sort | uniq -c | xargs)"
+  step purge-workers "$(supervisorctl status 'datingtoday:*' 2>&1 | head -1)"
+  step purge-nginx "$([ -e /etc/nginx/sites-enabled/datingtoday ] && echo enabled || echo disabled), $(nginx -t 2>&1 | grep -q successful && echo valid || echo invalid)"
   step purge-files "$(for f in /etc/datingtoday /var/log/datingtoday /usr/sbin/datingtoday \
     /etc/nginx/sites-available/datingtoday; do [ -e "$f" ] && printf 'left %s ' "$f"; done; echo gone)"
   step purge-kept "$(ls /var/lib/datingtoday/media) $(getent passwd datingtoday | cut -d: -f1)"

@@ -64,7 +64,8 @@ newman.run({
     if (last) last.assertions.push({ name: a.assertion, error: err ? err.message : '' });
   })
   .on('test', (err, a) => {
-    const scope = a.executions.length ? a.executions[0].result.collectionVariables : null;
+    const result = a.executions.length ? a.executions[0].result : null;
+    const scope = result ? result.collectionVariables : null;
     if (scope && scope.values) kept = Object.fromEntries(scope.values.map((v) => [v.key, v.value]));
   })
   .on('done', (err, summary) => {
