@@ -181,8 +181,9 @@ Reply HandleLikesReceived(RequestContext& ctx) {
   // A VIP's page carries the counts in each row (one statement: MariaDB plans every
   // execution anew, and planning costs as much as running this one); a page past the end,
   // and a non-VIP, count alone.
+  const bool vip = own.vip_deadline > now;
   std::vector<Row> rows;
-  if (own.vip_deadline > now) {
+  if (vip) {
     RETURN_IF_ERROR(ctx.db.Query(
         "SELECT l.user_id, l.action, l.update_time, COUNT(*) OVER (), SUM(l.action = 2) OVER "
         "()" DT_SQL_LIKES_RECEIVED " ORDER BY l.update_time DESC, l.user_id DESC LIMIT ? OFFSET ?",
@@ -192,7 +193,7 @@ Reply HandleLikesReceived(RequestContext& ctx) {
   if (!rows.empty()) {
     count = rows[0].Int(3);
     superlikes = rows[0].Int(4);
-  } else if (own.vip_deadline <= now || page.offset() > 0) {
+  } else if (!vip || page.offset() > 0) {
     Row counts;
     RETURN_IF_ERROR(
         ctx.db.QueryRow("SELECT COUNT(*), COALESCE(SUM(l.action = 2), 0)" DT_SQL_LIKES_RECEIVED,
@@ -202,7 +203,7 @@ Reply HandleLikesReceived(RequestContext& ctx) {
   }
   JsonWriter data;
   data.Int("count", count).Int("superlikes", superlikes);
-  if (own.vip_deadline <= now) return Reply::Ok(data);
+  if (!vip) return Reply::Ok(data);
   std::vector<int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
   std::unordered_map<int64_t, ProfileRecord> records;

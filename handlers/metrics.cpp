@@ -4,11 +4,11 @@
 // (lib/domain/metrics_store.h), at most the "metrics" task's interval (5 s) old, and the
 // counters of the nchan this worker publishes to (nchan_stub_status) as dt_nchan_*.
 // docs/operations.md, "Metrics".
-#include "lib/core/metrics.h"
 #include <cstdlib>
 
 #include "handlers/handlers.h"
 #include "lib/core/context.h"
+#include "lib/core/metrics.h"
 #include "lib/domain/metrics_store.h"
 #include "lib/domain/operator.h"
 #include "lib/outbound/nchan_client.h"

@@ -308,7 +308,7 @@ int main(int argc, char** argv) {
     if (s.ok()) return 0;
   } else if ((command == "backup" || command == "restore") && args.size() == 1) {
     dt::BackupManifest m;
-    s = command == "backup" ? dt::Backup(config, db, args[0], &m)
+    s = command == "backup" ? dt::Backup(config, db, args[0], clock.NowSeconds(), &m)
                             : dt::Restore(config, db, redis, args[0], clock.NowSeconds(), &m);
     if (s.ok()) {
       printf("dtadmin %s: %s, database %s at schema %s, taken %s: %lld bytes, sha256 %s\n",

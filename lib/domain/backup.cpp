@@ -11,11 +11,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "lib/core/clock.h"
 #include "lib/core/crypto.h"
 #include "lib/core/errors.h"
 #include "lib/domain/discovery.h"
@@ -127,15 +127,6 @@ Status Run(const std::vector<std::string>& argv, const std::string& in, const st
                              " (its message is above)");
 }
 
-std::string UtcNow() {
-  char text[32];
-  const time_t now = time(nullptr);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 // The size and SHA-256 of a file.
 Status Measure(const std::string& path, int64_t* bytes, std::string* sha256) {
   struct stat st;
@@ -212,14 +203,15 @@ Status ReadManifest(const std::string& dir, BackupManifest* out) {
   return Status::Ok();
 }
 
-Status Backup(const Config& config, Db& db, const std::string& dir, BackupManifest* out) {
+Status Backup(const Config& config, Db& db, const std::string& dir, int64_t now,
+              BackupManifest* out) {
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Status::Internal(Errno(dir));
   if (access((dir + "/" + kManifest).c_str(), F_OK) == 0) {
     return Status::Error(kBadParam, dir + " holds a backup already: give a new folder");
   }
   BackupManifest m;
   m.database = config.mysql_database;
-  m.created = UtcNow();
+  m.created = FormatUtc(now, "%Y-%m-%dT%H:%M:%SZ");
   Row row;
   bool found = false;
   if (db.QueryRow("SELECT MAX(version) FROM schema_migrations", {}, &row, &found).ok() && found &&

@@ -29,7 +29,8 @@ struct BackupManifest {
 // Dumps config's database into `dir` (made if missing, mode 0700; refused when it holds a
 // backup already). The dump's programs are found on PATH (mariadb-dump, mariadb), their
 // credentials handed over in a file only this user can read, deleted afterwards.
-Status Backup(const Config& config, Db& db, const std::string& dir, BackupManifest* out);
+Status Backup(const Config& config, Db& db, const std::string& dir, int64_t now,
+              BackupManifest* out);
 
 // Checks the backup in `dir` (its manifest, the dump's size and SHA-256), loads it into
 // config's database (its tables dropped and made again as they were; each table's

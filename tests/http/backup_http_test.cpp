@@ -19,11 +19,6 @@ std::string Nickname(int64_t user) {
   return found ? row.Str(0) : "(none)";
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 }  // namespace
 
 class BackupHttpTest : public CppUnit::TestFixture {
@@ -42,13 +37,13 @@ class BackupHttpTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(out, out.find("dtadmin backup: " + dir + ", database " +
                                          TestStack::Get().config().mysql_database + " at schema 0") !=
                                     std::string::npos);  // schema: the last of sql/0NN_*.sql
-    const std::string manifest = ReadText(dir + "/MANIFEST");
+    const std::string manifest = ReadBinary(dir + "/MANIFEST");
     CPPUNIT_ASSERT_MESSAGE(manifest, manifest.rfind("datingtoday-backup 1\ndatabase=", 0) == 0);
     CPPUNIT_ASSERT(manifest.find("\nsha256=") != std::string::npos);
     struct stat st;
     CPPUNIT_ASSERT_EQUAL(0, stat(dir.c_str(), &st));
     CPPUNIT_ASSERT_EQUAL(0700u, static_cast<unsigned>(st.st_mode & 0777));
-    CPPUNIT_ASSERT(ReadText(dir + "/datingtoday.sql").find("CREATE TABLE `user_info`") != std::string::npos);
+    CPPUNIT_ASSERT(ReadBinary(dir + "/datingtoday.sql").find("CREATE TABLE `user_info`") != std::string::npos);
 
     // Changes after the backup: a profile edit (cached by the read after it) and a new user.
     CPPUNIT_ASSERT_EQUAL(0, Call("POST", "/api/user/update", {{"nickname", "备份之后"}}, kept).code());

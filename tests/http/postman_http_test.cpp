@@ -6,7 +6,6 @@
 
 #include <json/json.h>
 
-#include <fstream>
 #include <memory>
 #include <algorithm>
 
@@ -18,8 +17,7 @@ namespace {
 constexpr char kCollection[] = "docs/datingtoday.postman_collection.json";
 
 Json::Value ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ReadBinary(path);
   Json::Value value;
   Json::CharReaderBuilder builder;
   std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
